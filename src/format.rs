@@ -1,0 +1,434 @@
+//! The committee format: labels, headings, texts and the default unit, as
+//! data (`templates/*.toml`). The seed's format (Socialudvalget 2008) is
+//! embedded as the default, so a new committee or year needs no code change.
+//!
+//! ```
+//! let format = bilag::format::Format::default_format();
+//! assert_eq!(format.committee, "Socialudvalget");
+//! assert_eq!(format.sections.len(), 2);
+//! assert_eq!(format.title(), "Bilag 1: Socialudvalgets redegørelse for integrationsindsatsen");
+//! ```
+
+use crate::normalize::labels::{label_matches, normalize_label};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The seed's format, compiled into the binary.
+pub const DEFAULT_FORMAT_TOML: &str = include_str!("../templates/socialudvalget-2008.toml");
+
+/// Errors loading a committee format.
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    #[error("kan ikke læse udvalgsformatet {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("udvalgsformatet {path} er ikke gyldigt: {message}")]
+    Invalid { path: String, message: String },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Format {
+    pub id: String,
+    pub name: String,
+    pub committee: String,
+    pub committee_genitive: String,
+    pub default_unit: String,
+    pub years: Vec<i32>,
+    pub document: DocumentFormat,
+    pub metadata: MetadataLabels,
+    pub document_labels: DocumentLabels,
+    pub sheets: SheetNames,
+    pub sections: Vec<Section>,
+    pub tabular: TabularLabels,
+    pub budget: BudgetFormat,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentFormat {
+    pub bilag_nr: u32,
+    pub title: String,
+    pub intro: String,
+    pub goals: Vec<String>,
+    pub closing: String,
+    pub economy_heading: String,
+    pub total_caption: String,
+    pub grand_total_label: String,
+    pub total_column_label: String,
+    pub display_unit: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetadataLabels {
+    pub committee: Vec<String>,
+    pub department: Vec<String>,
+    pub date: Vec<String>,
+    pub case_number: Vec<String>,
+    pub document_number: Vec<String>,
+    pub caseworker: Vec<String>,
+    pub address: Vec<String>,
+    pub phone: Vec<String>,
+    pub fax: Vec<String>,
+    pub email: Vec<String>,
+    pub ean: Vec<String>,
+}
+
+/// A metadata key of the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetaKey {
+    Committee,
+    Department,
+    Date,
+    CaseNumber,
+    DocumentNumber,
+    Caseworker,
+    Address,
+    Phone,
+    Fax,
+    Email,
+    Ean,
+}
+
+impl MetaKey {
+    pub const ALL: [MetaKey; 11] = [
+        MetaKey::Committee,
+        MetaKey::Department,
+        MetaKey::Date,
+        MetaKey::CaseNumber,
+        MetaKey::DocumentNumber,
+        MetaKey::Caseworker,
+        MetaKey::Address,
+        MetaKey::Phone,
+        MetaKey::Fax,
+        MetaKey::Email,
+        MetaKey::Ean,
+    ];
+}
+
+impl MetadataLabels {
+    pub fn labels(&self, key: MetaKey) -> &[String] {
+        match key {
+            MetaKey::Committee => &self.committee,
+            MetaKey::Department => &self.department,
+            MetaKey::Date => &self.date,
+            MetaKey::CaseNumber => &self.case_number,
+            MetaKey::DocumentNumber => &self.document_number,
+            MetaKey::Caseworker => &self.caseworker,
+            MetaKey::Address => &self.address,
+            MetaKey::Phone => &self.phone,
+            MetaKey::Fax => &self.fax,
+            MetaKey::Email => &self.email,
+            MetaKey::Ean => &self.ean,
+        }
+    }
+
+    /// The metadata key a label cell names, if any.
+    pub fn key_for(&self, label: &str) -> Option<MetaKey> {
+        MetaKey::ALL
+            .into_iter()
+            .find(|k| self.labels(*k).iter().any(|l| label_matches(l, label).is_some()))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentLabels {
+    pub title: Vec<String>,
+    pub intro: Vec<String>,
+    /// Patterns with `{n}`: "Mål {n}".
+    pub goal: Vec<String>,
+    pub closing: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SheetNames {
+    pub metadata: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub number: u8,
+    pub heading: String,
+    pub markers: Vec<String>,
+    pub budget_group: String,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// The label as the model and the appendix name it; may contain `{year}`.
+    pub label: String,
+    pub synonyms: Vec<String>,
+    /// The field whose text names the initiative's amounts.
+    #[serde(default)]
+    pub economy: bool,
+}
+
+impl Field {
+    /// If `text` names this field, the label to store it under (with the
+    /// year filled in for `{year}` labels: "Mål i 2009").
+    pub fn matches(&self, text: &str) -> Option<String> {
+        std::iter::once(&self.label)
+            .chain(self.synonyms.iter())
+            .find_map(|syn| label_matches(syn, text))
+            .map(|year| match year {
+                Some(y) => self.label.replace("{year}", &y),
+                None => self.label.clone(),
+            })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TabularLabels {
+    pub title: Vec<String>,
+    pub section: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetFormat {
+    pub groups: Vec<BudgetGroup>,
+    pub total_labels: Vec<String>,
+    pub title_labels: Vec<String>,
+    pub unit_caption_prefixes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetGroup {
+    pub name: String,
+    pub synonyms: Vec<String>,
+}
+
+impl Format {
+    /// The embedded default format (the seed's).
+    pub fn default_format() -> Format {
+        Format::from_toml(DEFAULT_FORMAT_TOML, "templates/socialudvalget-2008.toml")
+            .expect("the embedded format is valid (tested)")
+    }
+
+    /// Parses a format from TOML text; `origin` names it in errors.
+    ///
+    /// # Errors
+    /// An unknown key, a missing key or a wrong type is an error that names it.
+    pub fn from_toml(text: &str, origin: &str) -> Result<Format, FormatError> {
+        let format: Format = toml::from_str(text).map_err(|e| FormatError::Invalid {
+            path: origin.to_string(),
+            message: e.to_string(),
+        })?;
+        format.validate().map_err(|message| FormatError::Invalid {
+            path: origin.to_string(),
+            message,
+        })?;
+        Ok(format)
+    }
+
+    /// Loads a format from a TOML file.
+    ///
+    /// # Errors
+    /// The file cannot be read, or is not a valid format.
+    pub fn load(path: &Path) -> Result<Format, FormatError> {
+        let text = std::fs::read_to_string(path).map_err(|source| FormatError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Format::from_toml(&text, &path.display().to_string())
+    }
+
+    /// `--format FILE` or the default.
+    ///
+    /// # Errors
+    /// See [`Format::load`].
+    pub fn load_or_default(path: Option<&Path>) -> Result<Format, FormatError> {
+        match path {
+            Some(p) => Format::load(p),
+            None => Ok(Format::default_format()),
+        }
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.sections.is_empty() {
+            return Err("der skal være mindst én sektion ([[sections]])".into());
+        }
+        for s in &self.sections {
+            if s.fields.is_empty() {
+                return Err(format!("sektion {} har ingen felter", s.number));
+            }
+        }
+        if crate::normalize::danish::parse_unit(&self.default_unit).is_none() {
+            return Err(format!(
+                "default_unit = {:?} er ikke en kendt enhed (kr., t.kr., 1.000 kr., mio. kr., mia. kr.)",
+                self.default_unit
+            ));
+        }
+        if crate::normalize::danish::parse_unit(&self.document.display_unit).is_none() {
+            return Err(format!(
+                "document.display_unit = {:?} er ikke en kendt enhed",
+                self.document.display_unit
+            ));
+        }
+        Ok(())
+    }
+
+    /// Fills {udvalg}, {udvalg_genitiv} and {bilag_nr} in a format text.
+    pub fn fill(&self, text: &str) -> String {
+        text.replace("{udvalg_genitiv}", &self.committee_genitive)
+            .replace("{udvalg}", &self.committee)
+            .replace("{bilag_nr}", &self.document.bilag_nr.to_string())
+    }
+
+    /// The appendix title with the committee filled in.
+    pub fn title(&self) -> String {
+        self.fill(&self.document.title)
+    }
+
+    pub fn section(&self, number: u8) -> Option<&Section> {
+        self.sections.iter().find(|s| s.number == number)
+    }
+
+    /// The section a heading row, sheet name or Sektion cell names, if any.
+    /// Matches a section marker at the start of the text ("1. Statusskema …",
+    /// "Statusskema 2", "Sektion 2"), or a bare section number ("2").
+    pub fn section_named_by(&self, text: &str) -> Option<u8> {
+        let norm = normalize_label(text);
+        if let Ok(n) = norm.parse::<u8>() {
+            return self.section(n).map(|s| s.number);
+        }
+        self.sections
+            .iter()
+            .find(|s| {
+                s.markers.iter().any(|m| {
+                    let m = normalize_label(m);
+                    norm == m
+                        || norm.starts_with(&format!("{m} "))
+                        || norm.starts_with(&format!("{m}:"))
+                        || norm.starts_with(&format!("{m},"))
+                })
+            })
+            .map(|s| s.number)
+    }
+
+    /// Is this text one of the total labels ("I alt", "Total", "<group> i alt")?
+    pub fn is_total_label(&self, text: &str) -> bool {
+        let norm = normalize_label(text);
+        if norm.is_empty() {
+            return false;
+        }
+        self.budget.total_labels.iter().any(|l| {
+            let l = normalize_label(l);
+            norm == l || norm.ends_with(&format!(" {l}"))
+        })
+    }
+
+    /// Is this the "I alt" header of a budget table's total column?
+    pub fn is_total_column_label(&self, text: &str) -> bool {
+        let norm = normalize_label(text);
+        self.budget
+            .total_labels
+            .iter()
+            .any(|l| normalize_label(l) == norm)
+            || normalize_label(&self.document.total_column_label) == norm
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_format_parses_and_fills_texts() {
+        let f = Format::default_format();
+        assert_eq!(f.id, "socialudvalget-integration-2008");
+        assert_eq!(f.document.goals.len(), 3);
+        assert!(f.fill(&f.document.intro).contains("bedt Socialudvalget om"));
+        assert_eq!(f.sections[0].fields.len(), 7);
+        assert_eq!(f.sections[1].fields.len(), 5);
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_that_names_it() {
+        let text = DEFAULT_FORMAT_TOML.replace("default_unit =", "defualt_unit = \"x\"\ndefault_unit =");
+        let err = Format::from_toml(&text, "x.toml").unwrap_err().to_string();
+        assert!(err.contains("defualt_unit"), "{err}");
+        assert!(err.contains("x.toml"), "{err}");
+    }
+
+    #[test]
+    fn unknown_unit_is_an_error() {
+        let text = DEFAULT_FORMAT_TOML.replace("default_unit = \"mio. kr.\"", "default_unit = \"gryn\"");
+        let err = Format::from_toml(&text, "x.toml").unwrap_err().to_string();
+        assert!(err.contains("gryn"), "{err}");
+    }
+
+    #[test]
+    fn another_committee_needs_no_code() {
+        let text = DEFAULT_FORMAT_TOML
+            .replace("committee = \"Socialudvalget\"", "committee = \"Børne- og Ungdomsudvalget\"")
+            .replace(
+                "committee_genitive = \"Socialudvalgets\"",
+                "committee_genitive = \"Børne- og Ungdomsudvalgets\"",
+            );
+        let f = Format::from_toml(&text, "buu.toml").unwrap();
+        assert_eq!(f.title(), "Bilag 1: Børne- og Ungdomsudvalgets redegørelse for integrationsindsatsen");
+        assert!(f.fill(&f.document.intro).contains("bedt Børne- og Ungdomsudvalget om"));
+    }
+
+    #[test]
+    fn fields_match_synonyms_and_years() {
+        let f = Format::default_format();
+        let s1 = f.section(1).unwrap();
+        let found: Vec<_> = ["Økonomi:", "  mål i 2009 ", "MÅL FOR 2010", "Status ift målopfyldelse", "Budgettet"]
+            .iter()
+            .map(|t| s1.fields.iter().find_map(|fl| fl.matches(t)))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                Some("Økonomi".to_string()),
+                Some("Mål i 2009".to_string()),
+                Some("Mål i 2010".to_string()),
+                Some("Status ift. målopfyldelse".to_string()),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn sections_named_by_heading_sheet_or_column() {
+        let f = Format::default_format();
+        let cases = [
+            ("1. Statusskema for integrationsindsatser, der bidrager", Some(1)),
+            ("2. Statusskema for integrationsindsatser, der ligger ud over", Some(2)),
+            ("Statusskema 1", Some(1)),
+            ("Skema 1", Some(1)),
+            ("Sektion 2", Some(2)),
+            ("2", Some(2)),
+            ("Statusskemaer", None),
+            ("Økonomi", None),
+            ("3", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(f.section_named_by(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn total_labels() {
+        let f = Format::default_format();
+        for t in ["I alt", "I ALT", "i alt:", "Total", "Integrationsindsatser i alt", "Samlet"] {
+            assert!(f.is_total_label(t), "{t}");
+        }
+        for t in ["Integrationsprojekter – samlet beløb", "Boligsociale projekter", "Altid"] {
+            assert!(!f.is_total_label(t), "{t}");
+        }
+    }
+}

@@ -1,0 +1,2 @@
+//! Folder intake: listing an inbox, skipping lock and hidden files, atomic
+//! output.

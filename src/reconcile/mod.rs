@@ -1,0 +1,1 @@
+//! Reconciling: model → findings, as pure functions.
