@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Model {
     /// Id of the committee format used (`id` in the format's TOML).
+    #[serde(default)]
     pub format: String,
     /// One entry per accepted submission, in file-name order.
     pub submissions: Vec<Submission>,
@@ -25,6 +26,7 @@ pub struct Submission {
     /// File name (no directory).
     pub source: String,
     /// sha256 of the file's bytes, lower-case hex.
+    #[serde(default)]
     pub sha256: String,
     /// The sending department (Forvaltning/Kontor/Afsender/Afdeling), if stated.
     pub department: Option<String>,
@@ -103,6 +105,7 @@ pub struct Initiative {
     /// keep their line breaks as `\n`. Insertion order is the workbook's order.
     pub fields: IndexMap<String, String>,
     /// The title cell.
+    #[serde(default)]
     pub source: SourceRef,
     /// Where each field's value was read (first cell of the value).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
@@ -128,7 +131,9 @@ pub struct BudgetLine {
     #[serde(with = "kroner_opt")]
     pub stated_total: Option<Decimal>,
     /// The title cell.
+    #[serde(default)]
     pub source: SourceRef,
+    #[serde(default)]
     pub amount_sources: BTreeMap<Year, AmountSource>,
     /// The "I alt" cell of this line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -147,6 +152,7 @@ pub struct StatedTotal {
     pub amounts: BTreeMap<Year, Decimal>,
     #[serde(with = "kroner_opt")]
     pub total: Option<Decimal>,
+    #[serde(default)]
     pub source: SourceRef,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub amount_sources: BTreeMap<Year, AmountSource>,

@@ -1,2 +1,77 @@
 //! Writing: model → files (budget.xlsx, appendix.docx, the submission
 //! template, JSON). Writers know nothing of reading.
+
+use std::io::Write;
+use std::path::Path;
+
+/// Errors while writing an output file.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("kan ikke skrive {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("kan ikke lave {path}: {message}")]
+    Build { path: String, message: String },
+}
+
+impl WriteError {
+    pub fn build(path: &Path, message: impl std::fmt::Display) -> Self {
+        WriteError::Build {
+            path: path.display().to_string(),
+            message: message.to_string(),
+        }
+    }
+}
+
+/// Writes `bytes` to `path` atomically: into a temporary file in the same
+/// folder, flushed and synced, then renamed over `path`. A crash or error
+/// leaves either the old file or the new one, never half of one.
+///
+/// # Errors
+/// [`WriteError::Io`] naming the path.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let io = |source| WriteError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".bilag-tmp-")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("model.json");
+        write_atomic(&p, b"old").unwrap();
+        write_atomic(&p, b"new").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"new");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, vec!["model.json"]);
+    }
+
+    #[test]
+    fn atomic_write_into_missing_folder_fails_with_the_path() {
+        let err = write_atomic(Path::new("/nonexistent/bilag/x.json"), b"x").unwrap_err();
+        assert!(err.to_string().contains("/nonexistent/bilag/x.json"), "{err}");
+    }
+}
