@@ -84,11 +84,14 @@ pub fn read_workbook_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook, Re
     use calamine::{open_workbook_auto_from_rs, Data, Reader};
     let _ = limits;
     let cursor = std::io::Cursor::new(bytes.to_vec());
-    let mut wb = open_workbook_auto_from_rs(cursor).map_err(|e| ReadError::Corrupt(e.to_string()))?;
+    let mut wb =
+        open_workbook_auto_from_rs(cursor).map_err(|e| ReadError::Corrupt(e.to_string()))?;
     let names = wb.sheet_names().to_vec();
     let mut sheets = Vec::new();
     for name in names {
-        let range = wb.worksheet_range(&name).map_err(|e| ReadError::Corrupt(e.to_string()))?;
+        let range = wb
+            .worksheet_range(&name)
+            .map_err(|e| ReadError::Corrupt(e.to_string()))?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let mut rows: Vec<Row> = Vec::new();
         for (ri, row) in range.rows().enumerate() {
@@ -107,13 +110,26 @@ pub fn read_workbook_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook, Re
                     Data::DateTimeIso(s) | Data::DurationIso(s) => Value::Text(s.clone()),
                     Data::Error(e) => Value::Error(format!("{e:?}")),
                 };
-                cells.push(Cell { col: c0 + ci as u32, value });
+                cells.push(Cell {
+                    col: c0 + ci as u32,
+                    value,
+                });
             }
             if !cells.is_empty() {
-                rows.push(Row { index: r0 + ri as u32, cells });
+                rows.push(Row {
+                    index: r0 + ri as u32,
+                    cells,
+                });
             }
         }
-        sheets.push(Sheet { name, rows, merged: Vec::new() });
+        sheets.push(Sheet {
+            name,
+            rows,
+            merged: Vec::new(),
+        });
     }
-    Ok(Workbook { kind: SourceKind::Xlsx, sheets })
+    Ok(Workbook {
+        kind: SourceKind::Xlsx,
+        sheets,
+    })
 }

@@ -1,6 +1,8 @@
 //! Writing: model → files (budget.xlsx, appendix.docx, the submission
 //! template, JSON). Writers know nothing of reading.
 
+pub mod overview;
+
 use std::io::Write;
 use std::path::Path;
 
@@ -72,6 +74,9 @@ mod tests {
     #[test]
     fn atomic_write_into_missing_folder_fails_with_the_path() {
         let err = write_atomic(Path::new("/nonexistent/bilag/x.json"), b"x").unwrap_err();
-        assert!(err.to_string().contains("/nonexistent/bilag/x.json"), "{err}");
+        assert!(
+            err.to_string().contains("/nonexistent/bilag/x.json"),
+            "{err}"
+        );
     }
 }
