@@ -2,6 +2,8 @@
 //! template, JSON). Writers know nothing of reading.
 
 pub mod overview;
+pub mod template;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::Path;

@@ -1,0 +1,1 @@
+//! The blank submission template (`bilag template`).
