@@ -54,6 +54,10 @@ pub struct Table {
     /// Rows above the header that state the unit ("Beløb i mio. kr.").
     pub caption_rows: Vec<u32>,
     pub first_year_col: u32,
+    /// The column of line titles: the header's title label ("Indsats") or
+    /// first cell; a row without text there takes its first text cell left
+    /// of the years.
+    pub title_col: Option<u32>,
     pub years: Vec<YearCol>,
     pub total_col: Option<(u32, Option<Unit>)>,
     pub unit: Option<(Unit, UnitFrom)>,
@@ -176,15 +180,20 @@ fn header_of(row: &Row, format: &Format) -> Option<Table> {
             format.is_total_column_label(&stripped)
         })
         .map(|(c, t)| (*c, danish::find_unit(t)));
-    let lead = texts.iter().find(|(c, _)| *c < first_year_col);
-    let lead_is_label = lead.is_some_and(|(_, t)| {
-        danish::find_unit(t).is_some()
-            || format
-                .budget
-                .title_labels
-                .iter()
-                .any(|l| labels::label_matches(l, t).is_some())
-    });
+    let is_title_label = |t: &str| {
+        let t = strip_unit_suffix(t);
+        format
+            .budget
+            .title_labels
+            .iter()
+            .any(|l| labels::label_matches(l, &t).is_some())
+    };
+    let lead = texts
+        .iter()
+        .find(|(c, t)| *c < first_year_col && is_title_label(t))
+        .or_else(|| texts.iter().find(|(c, _)| *c < first_year_col));
+    let lead_is_label =
+        lead.is_some_and(|(_, t)| danish::find_unit(t).is_some() || is_title_label(t));
     if years.len() < 2 && total_col.is_none() && !lead_is_label {
         return None;
     }
@@ -193,12 +202,7 @@ fn header_of(row: &Row, format: &Format) -> Option<Table> {
     if let Some((c, t)) = lead {
         if let Some(u) = danish::find_unit(t) {
             unit = Some((u, UnitFrom::Caption));
-        } else if !format
-            .budget
-            .title_labels
-            .iter()
-            .any(|l| labels::label_matches(l, t).is_some())
-        {
+        } else if !is_title_label(t) {
             header_group = Some((*c, t.clone()));
         }
     }
@@ -206,6 +210,7 @@ fn header_of(row: &Row, format: &Format) -> Option<Table> {
         header_row: row.index,
         caption_rows: Vec::new(),
         first_year_col,
+        title_col: lead.map(|(c, _)| *c),
         years,
         total_col,
         unit,
@@ -298,13 +303,15 @@ pub(crate) fn find_tables(sheet: &Sheet, ctx: &Ctx) -> Vec<Table> {
 struct BodyRow {
     index: u32,
     title: Option<(u32, String)>,
+    /// Some amount cell is filled, readable or not.
+    amount_cells: bool,
     amounts: BTreeMap<Year, (Decimal, AmountSource)>,
     total: Option<(Decimal, AmountSource)>,
 }
 
 impl BodyRow {
     fn has_amounts(&self) -> bool {
-        !self.amounts.is_empty() || self.total.is_some()
+        self.amount_cells
     }
     fn title_text(&self) -> &str {
         self.title.as_ref().map_or("", |(_, t)| t.as_str())
@@ -533,10 +540,22 @@ fn parse_row(
     assumed: &mut bool,
     ctx: &mut Ctx,
 ) -> BodyRow {
-    let title = row
-        .filled()
-        .filter(|c| c.col < table.first_year_col)
-        .find_map(|c| cell_text(&c.value).map(|t| (c.col, t)));
+    let in_title_col = table
+        .title_col
+        .and_then(|c| row.get(c).and_then(cell_text).map(|t| (c, t)));
+    let title = in_title_col.or_else(|| {
+        row.filled()
+            .filter(|c| c.col < table.first_year_col && matches!(c.value, Value::Text(_)))
+            .find_map(|c| cell_text(&c.value).map(|t| (c.col, t)))
+    });
+    let amount_cols = table
+        .years
+        .iter()
+        .map(|y| y.col)
+        .chain(table.total_col.map(|t| t.0));
+    let amount_cells = amount_cols
+        .into_iter()
+        .any(|c| row.get(c).is_some_and(|v| !v.is_blank()));
     let mut amounts = BTreeMap::new();
     for y in &table.years {
         if let Some(v) = row.get(y.col) {
@@ -554,6 +573,7 @@ fn parse_row(
     BodyRow {
         index: row.index,
         title,
+        amount_cells,
         amounts,
         total,
     }

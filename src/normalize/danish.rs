@@ -523,11 +523,27 @@ pub fn parse_amount(text: &str) -> Result<Amount, AmountError> {
         return Err(AmountError::Empty);
     }
     let mut rest = s;
-    let in_parens = match rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
-        Some(inner) => {
-            rest = inner.trim();
-            true
-        }
+    // "(2,5)" and "(2,5) mio.": parentheses mark a negative amount; a unit
+    // may follow the closing parenthesis.
+    let mut paren_unit: Option<Unit> = None;
+    let in_parens = match rest.strip_prefix('(') {
+        Some(r) => match r.strip_suffix(')') {
+            Some(inner) => {
+                rest = inner.trim();
+                true
+            }
+            None => match r
+                .find(')')
+                .map(|close| (close, parse_unit(r[close + 1..].trim())))
+            {
+                Some((close, Some(unit))) => {
+                    paren_unit = Some(unit);
+                    rest = r[..close].trim();
+                    true
+                }
+                _ => false,
+            },
+        },
         None => false,
     };
     let mut sign: Option<bool> = None;
@@ -589,7 +605,7 @@ pub fn parse_amount(text: &str) -> Result<Amount, AmountError> {
     };
     Ok(Amount {
         value,
-        unit: suffix_unit.or(prefix_unit),
+        unit: suffix_unit.or(paren_unit).or(prefix_unit),
         assumption,
     })
 }
@@ -1056,6 +1072,8 @@ mod tests {
 
     #[rstest]
     #[case("½ mio.", "0.5", Unit::MIO, None)]
+    #[case("(1,5) mio.", "-1.5", Unit::MIO, None)]
+    #[case("(2,5) t.kr.", "-2.5", Unit::TKR, None)]
     #[case("kr. 15.000", "15000", Unit::KR, None)]
     #[case("kr.15.000", "15000", Unit::KR, None)]
     #[case("kr. 15.000,-", "15000", Unit::KR, None)]

@@ -357,6 +357,16 @@ fn read_tabular(
                 let section = explicit
                     .or(section)
                     .unwrap_or_else(|| infer_section(filled, format));
+                // Columns of the other section stay out of this initiative when empty.
+                if let Some(own) = format.section(section) {
+                    let belongs = |label: &String| {
+                        own.fields
+                            .iter()
+                            .any(|f| f.matches(label).as_deref() == Some(label.as_str()))
+                    };
+                    fields.retain(|k, v| !v.is_empty() || belongs(k));
+                    field_sources.retain(|k, _| fields.contains_key(k));
+                }
                 current = Some(Initiative {
                     section,
                     title,
