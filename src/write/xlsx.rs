@@ -410,7 +410,7 @@ fn fit_width<'a>(texts: impl Iterator<Item = &'a str>, min: usize, max: usize) -
 
 /// Lines a text needs when wrapped in a column `width` characters wide
 /// (greedy word wrap; bold text is wider).
-fn wrapped_lines(text: &str, width: f64, bold: bool) -> usize {
+pub(crate) fn wrapped_lines(text: &str, width: f64, bold: bool) -> usize {
     let per_char = if bold { 0.95 } else { 0.85 };
     let cap = ((width - 1.0) / per_char).floor().max(4.0) as usize;
     let mut lines = 0;
