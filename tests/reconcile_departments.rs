@@ -1,4 +1,4 @@
-//! Reconciling the departments split (shared/fixtures/departments): the
+//! Reconciling the departments split (fixtures/departments): the
 //! seed's problems, each in the file it came from, and no false alarm — also
 //! for a clean submission.
 

@@ -1,4 +1,4 @@
-//! Reconciling the seed (shared/fixtures/seed/socialudvalget-2008.xlsx):
+//! Reconciling the seed (fixtures/seed/socialudvalget-2008.xlsx):
 //! exactly its real problems, none of the not_expected ones.
 
 mod reconcile_support;

@@ -1,5 +1,5 @@
 //! Models for the reconcile tests: the seed's and the departments' expected
-//! models from `shared/fixtures/expected.json`, with the cell sources the
+//! models from `fixtures/expected.json`, with the cell sources the
 //! normalizer would give them (expected.json carries no sources).
 #![allow(dead_code)]
 
@@ -8,13 +8,8 @@ use bilag::model::{AmountSource, Model, SourceRef, Submission};
 use std::path::PathBuf;
 
 pub fn expected_json() -> serde_json::Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/expected.json");
-    let path = if path.exists() {
-        path
-    } else {
-        PathBuf::from("/work/shared/fixtures/expected.json")
-    };
-    let text = std::fs::read_to_string(&path).expect("shared/fixtures/expected.json");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/expected.json");
+    let text = std::fs::read_to_string(&path).expect("fixtures/expected.json");
     serde_json::from_str(&text).expect("expected.json is JSON")
 }
 
@@ -133,7 +128,7 @@ pub fn number_raw(kroner: &rust_decimal::Decimal) -> String {
         .to_string()
 }
 
-/// The seed's model with the cells of `shared/fixtures/seed/socialudvalget-2008.xlsx`.
+/// The seed's model with the cells of `fixtures/seed/socialudvalget-2008.xlsx`.
 pub fn seed_model() -> Model {
     let mut m = model_of("seed");
     let sub = &mut m.submissions[0];
@@ -154,7 +149,7 @@ pub fn seed_model() -> Model {
     m
 }
 
-/// The departments' model with the cells of `shared/fixtures/departments/`.
+/// The departments' model with the cells of `fixtures/departments/`.
 pub fn departments_model() -> Model {
     let mut m = model_of("departments");
     let subs = &mut m.submissions;
