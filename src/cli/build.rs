@@ -3,7 +3,7 @@
 use super::{Exit, Fatal};
 use crate::finding::{count_by_severity, Finding};
 use crate::format::Format;
-use crate::inbox::{list_inbox, load_files};
+use crate::inbox::{list_inbox, load_and_reconcile};
 use crate::read::Limits;
 use crate::write::write_atomic;
 use std::path::{Path, PathBuf};
@@ -45,7 +45,7 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
     std::fs::create_dir_all(&args.out)
         .map_err(|e| Fatal::new(format!("kan ikke oprette {}: {e}", args.out.display())))?;
 
-    let loaded = load_files(&listing.files, &format, &Limits::default());
+    let loaded = load_and_reconcile(&listing.files, &format, &Limits::default());
     let findings = loaded.findings.clone();
     write_json(&args.out.join("model.json"), &loaded.model)?;
     write_json(&args.out.join("findings.json"), &findings)?;

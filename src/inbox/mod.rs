@@ -154,6 +154,17 @@ pub struct Loaded {
     pub rejected: Vec<String>,
 }
 
+/// Reads files in parallel into one model and reconciles it: the findings
+/// hold what reading met and what reconciling found, sorted errors first.
+pub fn load_and_reconcile(paths: &[PathBuf], format: &Format, limits: &Limits) -> Loaded {
+    let mut loaded = load_files(paths, format, limits);
+    loaded
+        .findings
+        .extend(crate::reconcile::reconcile(&loaded.model, format));
+    sort_findings(&mut loaded.findings);
+    loaded
+}
+
 /// Reads files in parallel into one model; submissions in file-name order.
 pub fn load_files(paths: &[PathBuf], format: &Format, limits: &Limits) -> Loaded {
     let mut outcomes: Vec<(String, Outcome)> = paths
