@@ -2,6 +2,8 @@
 //! all (in parallel) into one model. A file that cannot be read becomes a
 //! file-rejected finding; it never stops the other files.
 
+pub mod pack;
+
 use crate::finding::{sort_findings, Code, Finding};
 use crate::format::Format;
 use crate::model::{Model, Submission};
