@@ -273,7 +273,13 @@ pub(crate) fn find_tables(sheet: &Sheet, ctx: &Ctx) -> Vec<Table> {
             if row.index > last + 3 || header_of(row, format).is_some() {
                 break;
             }
-            if texts.len() == 1 && format.section_named_by(&texts[0].1).is_some() {
+            // A section heading ends the table; a bare number does not (a
+            // template's line number in an otherwise empty line row).
+            let is_text = row
+                .filled()
+                .next()
+                .is_some_and(|c| matches!(c.value, Value::Text(_)));
+            if texts.len() == 1 && is_text && format.section_named_by(&texts[0].1).is_some() {
                 break;
             }
             if texts[0].0 < table.first_year_col
