@@ -30,7 +30,10 @@ fn blank_template_reads_back_as_an_empty_submission_without_errors() {
     let bytes = template_bytes(&format()).unwrap();
     let (sub, findings) = read_back(&bytes);
     assert!(errors(&findings).is_empty(), "{findings:#?}");
-    assert!(findings.is_empty(), "no findings at all expected: {findings:#?}");
+    assert!(
+        findings.is_empty(),
+        "no findings at all expected: {findings:#?}"
+    );
     assert_eq!(sub.metadata, Metadata::default());
     assert_eq!(sub.department, None);
     assert_eq!(sub.document, DocumentTexts::default());
@@ -160,4 +163,3 @@ fn amounts_with_three_decimals_and_negative_amounts_survive() {
         .insert("2011".into(), Decimal::from(-500_000));
     assert_reads_back(&sub);
 }
-

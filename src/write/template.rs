@@ -145,7 +145,12 @@ impl Styles {
                     .set_text_wrap()
                     .set_background_color(Color::RGB(FILL_LABEL)),
             ),
-            input: boxed(base.clone().set_text_wrap().set_num_format("@").set_unlocked()),
+            input: boxed(
+                base.clone()
+                    .set_text_wrap()
+                    .set_num_format("@")
+                    .set_unlocked(),
+            ),
             input_title: boxed(
                 base.clone()
                     .set_bold()
@@ -184,7 +189,11 @@ impl Styles {
                     .set_font_color(Color::RGB(0x808080))
                     .set_align(FormatAlign::Center),
             ),
-            total_label: boxed(base.clone().set_bold().set_background_color(Color::RGB(FILL_HEADER))),
+            total_label: boxed(
+                base.clone()
+                    .set_bold()
+                    .set_background_color(Color::RGB(FILL_HEADER)),
+            ),
             formula: boxed(base.clone().set_num_format(&num)),
             total_formula: boxed(
                 base.clone()
@@ -231,7 +240,13 @@ fn hint(title: &str, message: &str) -> Result<DataValidation, XlsxError> {
 
 /// Writes a typed-in text; text over a cell's limit is cut (a template is
 /// written from bilag's own model, so there is nobody to report it to).
-fn put_text(ws: &mut Worksheet, row: u32, col: u16, text: &str, f: &XFormat) -> Result<(), XlsxError> {
+fn put_text(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    f: &XFormat,
+) -> Result<(), XlsxError> {
     let (cut, _) = cut_to_cell(text);
     ws.write_string_with_format(row, col, cut.as_ref(), f)?;
     Ok(())
@@ -275,7 +290,10 @@ fn build(format: &Format, fill: Option<&Submission>) -> Result<Vec<u8>, XlsxErro
     wb.push_worksheet(ws);
 
     let props = DocProperties::new()
-        .set_title(format!("Indberetning til {}: {}", format.committee, format.name))
+        .set_title(format!(
+            "Indberetning til {}: {}",
+            format.committee, format.name
+        ))
         .set_subject(format.title())
         .set_author("bilag")
         .set_company(format.committee.clone())
@@ -390,7 +408,13 @@ fn write_forside(
                     ws.write_blank(row, 1, &st.input)?;
                 }
             }
-            ws.add_data_validation(row, 1, row, 1, &hint(label, &meta_hint(key, &format.committee))?)?;
+            ws.add_data_validation(
+                row,
+                1,
+                row,
+                1,
+                &hint(label, &meta_hint(key, &format.committee))?,
+            )?;
         }
         row += 1;
     }
@@ -520,8 +544,18 @@ fn write_section(
         return Ok(());
     };
     ws.set_name(section_sheet_name(format, number))?;
-    ws.set_column_width(0, 42)?;
-    ws.set_column_width(1, 90)?;
+    // The label column fits the longest label, so labels never wrap and
+    // Excel can grow the value rows while a department types.
+    let longest = section
+        .fields
+        .iter()
+        .map(|f| f.label.chars().count())
+        .max()
+        .unwrap_or(20);
+    let label_width = (longest.clamp(24, 64) + 3) as f64;
+    let value_width = 80.0;
+    ws.set_column_width(0, label_width)?;
+    ws.set_column_width(1, value_width)?;
 
     // The heading row, alone: it names the section.
     ws.merge_range(0, 0, 0, 1, "", &st.heading)?;
@@ -541,7 +575,12 @@ fn write_section(
     )?;
 
     let inits: Vec<&Initiative> = fill
-        .map(|s| s.initiatives.iter().filter(|i| i.section == number).collect())
+        .map(|s| {
+            s.initiatives
+                .iter()
+                .filter(|i| i.section == number)
+                .collect()
+        })
         .unwrap_or_default();
     let ready = if number == 1 {
         BLOCKS_SECTION_1
@@ -564,14 +603,11 @@ fn write_section(
     let mut row = 2;
     for b in 0..blocks {
         let init = inits.get(b).copied();
-        match init {
-            Some(i) => {
-                put_text(ws, row, 0, &i.title, &st.input_title)?;
-                fit_row(ws, row, &i.title, 42.0)?;
-            }
-            None => {
-                ws.write_blank(row, 0, &st.input_title)?;
-            }
+        // The title row: one merged input cell, alone in its row.
+        ws.merge_range(row, 0, row, 1, "", &st.input_title)?;
+        if let Some(i) = init {
+            put_text(ws, row, 0, &i.title, &st.input_title)?;
+            fit_row(ws, row, &i.title, label_width + value_width)?;
         }
         ws.add_data_validation(row, 0, row, 0, &title_hint)?;
         row += 1;
@@ -581,7 +617,7 @@ fn write_section(
             match value {
                 Some(v) => {
                     put_text(ws, row, 1, &v, &st.input)?;
-                    fit_row(ws, row, &v, 90.0)?;
+                    fit_row(ws, row, &v, value_width)?;
                 }
                 None => {
                     ws.write_blank(row, 1, &st.input)?;
@@ -599,7 +635,7 @@ fn write_section(
         ws.set_row_format(r, &st.unlocked)?;
     }
     protect(ws);
-    page(ws, false);
+    page(ws, true);
     ws.set_repeat_rows(0, 0)?;
     Ok(())
 }
@@ -614,8 +650,9 @@ struct GroupRows<'s> {
 
 fn budget_groups<'s>(format: &Format, fill: Option<&'s Submission>) -> Vec<GroupRows<'s>> {
     let mut groups: Vec<GroupRows<'s>> = Vec::new();
-    let lines: Vec<&crate::model::BudgetLine> =
-        fill.map(|s| s.budget_lines.iter().collect()).unwrap_or_default();
+    let lines: Vec<&crate::model::BudgetLine> = fill
+        .map(|s| s.budget_lines.iter().collect())
+        .unwrap_or_default();
     let ungrouped: Vec<_> = lines
         .iter()
         .copied()
@@ -718,10 +755,8 @@ fn write_budget(
     for g in budget_groups(format, fill) {
         if let Some(h) = &g.heading {
             ws.write_blank(row, nr_col, &st.group)?;
+            ws.merge_range(row, title_col, row, total_col, "", &st.group)?;
             put_text(ws, row, title_col, h, &st.group)?;
-            for c in first_year..=total_col {
-                ws.write_blank(row, c, &st.group)?;
-            }
             row += 1;
         }
         let rows = LINES_PER_GROUP.max(g.lines.len() + 2);
