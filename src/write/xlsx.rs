@@ -57,11 +57,9 @@ pub const OVERVIEW_HEADER_ROW: u32 = 4;
 /// ```
 /// use bilag::format::Format;
 /// use bilag::model::Model;
-/// # fn format() -> Format {
-/// #     toml::from_str(bilag::format::DEFAULT_FORMAT_TOML).unwrap()
-/// # }
+/// let format = Format::default_format();
 /// let (bytes, truncated) =
-///     bilag::write::xlsx::budget_workbook_bytes(&Model::default(), &[], &format()).unwrap();
+///     bilag::write::xlsx::budget_workbook_bytes(&Model::default(), &[], &format).unwrap();
 /// assert!(bytes.starts_with(b"PK"));
 /// assert!(truncated.is_empty());
 /// ```
