@@ -320,11 +320,35 @@ fn diff_same_file_is_no_change_and_different_departments_are_changes() {
 fn help_teaches() {
     let o = bilag(&["--help"]);
     let t = String::from_utf8_lossy(&o.stdout);
-    for cmd in ["build", "check", "inspect", "diff"] {
+    for cmd in ["build", "check", "inspect", "diff", "template"] {
         assert!(t.contains(cmd), "{t}");
     }
     let o = bilag(&["build", "--help"]);
     let t = String::from_utf8_lossy(&o.stdout);
     assert!(t.contains("~$"), "{t}");
     assert!(t.contains("--format"), "{t}");
+}
+
+#[test]
+fn build_writes_the_budget_workbook_and_template_reads_back_empty() {
+    let out = tempfile::tempdir().unwrap();
+    let o = bilag(&[
+        "build",
+        fixtures("departments").to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", s(&o));
+    let bytes = std::fs::read(out.path().join("budget.xlsx")).unwrap();
+    assert_eq!(&bytes[..2], b"PK");
+
+    let tpl = out.path().join("skabelon.xlsx");
+    let o = bilag(&["template", "--out", tpl.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", s(&o));
+    let o = bilag(&["inspect", tpl.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", s(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["submission"]["initiatives"].as_array().unwrap().len(), 0);
+    assert_eq!(v["submission"]["budget_lines"].as_array().unwrap().len(), 0);
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0);
 }
