@@ -14,4 +14,5 @@ pub mod model;
 pub mod normalize;
 pub mod read;
 pub mod reconcile;
+pub mod synth;
 pub mod write;
