@@ -1298,7 +1298,7 @@ mod tests {
     fn file_names_are_ascii_and_ordered() {
         assert_eq!(
             file_name(41, "Mål- og Rammekontor for Misbrug og Bolig"),
-            "00042-maal-og-rammekontor-for-misbr.xlsx"
+            "00042-maal-og-rammekontor-for-misbru.xlsx"
         );
     }
 }
