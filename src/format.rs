@@ -9,7 +9,7 @@
 //! assert_eq!(format.title(), "Bilag 1: Socialudvalgets redegørelse for integrationsindsatsen");
 //! ```
 
-use crate::normalize::labels::{label_matches, normalize_label};
+use crate::normalize::labels::{label_matches_normalized, normalize_label};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -129,10 +129,11 @@ impl MetadataLabels {
 
     /// The metadata key a label cell names, if any.
     pub fn key_for(&self, label: &str) -> Option<MetaKey> {
+        let label = normalize_label(label);
         MetaKey::ALL.into_iter().find(|k| {
             self.labels(*k)
                 .iter()
-                .any(|l| label_matches(l, label).is_some())
+                .any(|l| label_matches_normalized(l, &label).is_some())
         })
     }
 }
@@ -178,9 +179,15 @@ impl Field {
     /// If `text` names this field, the label to store it under (with the
     /// year filled in for `{year}` labels: "Mål i 2009").
     pub fn matches(&self, text: &str) -> Option<String> {
+        self.matches_normalized(&normalize_label(text))
+    }
+
+    /// [`Field::matches`] for a text already passed through
+    /// [`normalize_label`].
+    pub fn matches_normalized(&self, text: &str) -> Option<String> {
         std::iter::once(&self.label)
             .chain(self.synonyms.iter())
-            .find_map(|syn| label_matches(syn, text))
+            .find_map(|syn| label_matches_normalized(syn, text))
             .map(|year| match year {
                 Some(y) => self.label.replace("{year}", &y),
                 None => self.label.clone(),

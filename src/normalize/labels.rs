@@ -36,7 +36,22 @@ pub fn normalize_label(s: &str) -> String {
 /// Returns `None` when the text does not match, `Some(None)` for a match
 /// without a placeholder and `Some(Some(digits))` with one.
 pub fn label_matches(pattern: &str, text: &str) -> Option<Option<String>> {
-    let text = normalize_label(text);
+    label_matches_normalized(pattern, &normalize_label(text))
+}
+
+/// [`label_matches`] for a text already passed through [`normalize_label`]:
+/// normalize a cell once, then try every pattern against it.
+pub fn label_matches_normalized(pattern: &str, text: &str) -> Option<Option<String>> {
+    // Cheap rejection before normalizing the pattern: the normalized pattern
+    // starts with its first non-space character, lower-cased.
+    if let (Some(t0), Some(p0)) = (
+        text.chars().next(),
+        pattern.chars().find(|c| !c.is_whitespace()),
+    ) {
+        if !matches!(p0, '{' | ':' | '.') && p0.to_lowercase().next() != Some(t0) {
+            return None;
+        }
+    }
     for ph in ["{year}", "{n}"] {
         if let Some(pos) = pattern.find(ph) {
             let prefix = normalize_label_keep_end(&pattern[..pos]);
@@ -183,6 +198,13 @@ mod tests {
     #[case("Mål {n}", "Mål 3:", Some(Some("3")))]
     #[case("Mål {n}", "Målgruppe", None)]
     #[case("Dato", "Datoen", None)]
+    // The first-character shortcut: case, leading spaces, NBSP and a pattern
+    // that begins with spaces or a placeholder.
+    #[case("ØKONOMI", "\u{a0} økonomi", Some(None))]
+    #[case("  Sagsnr.", "SAGSNR:", Some(None))]
+    #[case("{n}. mål", "2. Mål", Some(Some("2")))]
+    #[case("Økonomi", "Målgruppe", None)]
+    #[case("Økonomi", "", None)]
     fn matches_patterns(
         #[case] pattern: &str,
         #[case] text: &str,

@@ -146,11 +146,12 @@ pub(crate) fn read_sheet(
 /// then in every section of the format.
 pub fn field_label(text: &str, section: Option<u8>, format: &Format) -> Option<String> {
     let preferred = section.and_then(|n| format.section(n));
+    let text = labels::normalize_label(text);
     preferred
         .into_iter()
         .chain(format.sections.iter())
         .flat_map(|s| s.fields.iter())
-        .find_map(|f| f.matches(text))
+        .find_map(|f| f.matches_normalized(&text))
 }
 
 /// The section whose field set best explains these labels: the one with the
