@@ -33,6 +33,7 @@ use rust_xlsxwriter::{
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+use std::rc::Rc;
 
 /// Name of the overview sheet.
 pub const OVERVIEW_SHEET: &str = "Økonomisk oversigt";
@@ -440,7 +441,8 @@ struct Builder<'a> {
     overview: Overview,
     factor: Decimal,
     unit_name: String,
-    styles: Styles,
+    /// Shared: methods take a cheap handle while they borrow the builder.
+    styles: Rc<Styles>,
     truncated: Vec<Finding>,
     taken: HashSet<String>,
     /// (submission, line) → overview row.
@@ -495,7 +497,7 @@ impl<'a> Builder<'a> {
             overview,
             factor,
             unit_name,
-            styles: Styles::new(decimals),
+            styles: Rc::new(Styles::new(decimals)),
             truncated: Vec::new(),
             taken,
             overview_rows: HashMap::new(),
