@@ -46,6 +46,10 @@ pub const CHART_SHEET: &str = "Diagram";
 /// Excel's limit on the characters (UTF-16 units) in one cell.
 pub const MAX_CELL_CHARS: usize = 32_767;
 
+/// Excel opens at most this many hyperlinks on one worksheet (its limit is
+/// 65,530); Kilder rows past it show their target as plain text.
+pub const MAX_LINKS_PER_SHEET: usize = 65_530;
+
 /// Row (0-based) of the overview's header row ("Indsats | 2008 | … | I alt").
 pub const OVERVIEW_HEADER_ROW: u32 = 4;
 
@@ -444,6 +448,8 @@ struct Builder<'a> {
     /// Shared: methods take a cheap handle while they borrow the builder.
     styles: Rc<Styles>,
     truncated: Vec<Finding>,
+    /// Hyperlinks written on the Kilder sheet.
+    links: usize,
     taken: HashSet<String>,
     /// (submission, line) → overview row.
     overview_rows: HashMap<(usize, usize), u32>,
@@ -499,6 +505,7 @@ impl<'a> Builder<'a> {
             unit_name,
             styles: Rc::new(Styles::new(decimals)),
             truncated: Vec::new(),
+            links: 0,
             taken,
             overview_rows: HashMap::new(),
             sub_sheets: Vec::new(),
@@ -648,9 +655,11 @@ impl<'a> Builder<'a> {
             wb.push_worksheet(ws);
         }
 
-        let mut sources = Worksheet::new();
-        self.write_sources(&mut sources)?;
-        wb.push_worksheet(sources);
+        // Kilder has a row per amount (most of the workbook's cells) and is
+        // written strictly row by row: "low memory" mode flushes each row to
+        // a temporary file instead of keeping every cell until saving.
+        let sources = wb.add_worksheet_with_low_memory()?;
+        self.write_sources(sources)?;
 
         let mut fs = Worksheet::new();
         self.write_findings(&mut fs, findings)?;
@@ -1325,6 +1334,11 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        // rust_xlsxwriter 0.102 in low-memory mode writes the last row a
+        // second time (an empty duplicate <row>, which Excel rejects) when
+        // that row has a height: a styled blank cell below the table makes
+        // the last row one without.
+        ws.write_blank(row, 0, &st.text)?;
         if row > hr + 1 {
             ws.autofilter(hr, 0, row - 1, (headers.len() - 1) as u16)?;
         }
@@ -1388,10 +1402,22 @@ impl<'a> Builder<'a> {
         ws.write_number_with_format(row, 9, to_f64(r.kroner), fmt)?;
         ws.write_string_with_format(row, 10, kroner_string(&r.kroner), &st.text_right)?;
         if let Some((sheet, trow, tcol)) = r.target {
-            let place = format!("{}!{}", quote_sheet(&sheet), a1(trow, tcol));
-            let url = Url::new(format!("internal:{place}"))
-                .set_text(format!("{sheet} {}", a1(trow, tcol)));
-            ws.write_url_with_format(row, 11, url, &st.link)?;
+            let text = format!("{sheet} {}", a1(trow, tcol));
+            if self.links < MAX_LINKS_PER_SHEET {
+                let place = format!("{}!{}", quote_sheet(&sheet), a1(trow, tcol));
+                let url = Url::new(format!("internal:{place}")).set_text(text);
+                ws.write_url_with_format(row, 11, url, &st.link)?;
+                self.links += 1;
+            } else {
+                ws.write_string_with_format(row, 11, text, &st.text)?;
+            }
+        }
+        // The sheet is written row by row (low memory): a row's height must
+        // be set before the next row starts.
+        if let Some(h) = self.heights.remove(&row) {
+            if h > 16.0 {
+                ws.set_row_height(row, h)?;
+            }
         }
         Ok(())
     }
