@@ -76,6 +76,9 @@ pub fn budget_workbook_bytes(
     let err = |e: XlsxError| WriteError::build(Path::new("budget.xlsx"), e);
     let mut b = Builder::new(model, format);
     let mut wb = Workbook::new();
+    // Excel's own level: about a third faster to save than the default 6,
+    // for a file a few per cent larger.
+    wb.set_zip_compression_level(3);
     b.build(&mut wb, findings).map_err(err)?;
     let bytes = wb.save_to_buffer().map_err(err)?;
     Ok((bytes, b.truncated))
