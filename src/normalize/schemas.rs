@@ -286,9 +286,17 @@ impl TabularHeader {
     /// A header row: a title label (Indsats, Titel …) and at least two field
     /// labels.
     fn recognize(texts: &[(u32, String)], format: &Format) -> Option<TabularHeader> {
-        let is = |ls: &[String], t: &str| ls.iter().any(|l| labels::label_matches(l, t).is_some());
-        let title_col = texts.iter().find(|(_, t)| is(&format.tabular.title, t))?.0;
-        let section_col = texts
+        // Every cell of every row comes here: normalize each text once.
+        let norm: Vec<(u32, String)> = texts
+            .iter()
+            .map(|(c, t)| (*c, labels::normalize_label(t)))
+            .collect();
+        let is = |ls: &[String], t: &str| {
+            ls.iter()
+                .any(|l| labels::label_matches_normalized(l, t).is_some())
+        };
+        let title_col = norm.iter().find(|(_, t)| is(&format.tabular.title, t))?.0;
+        let section_col = norm
             .iter()
             .find(|(_, t)| is(&format.tabular.section, t))
             .map(|t| t.0);

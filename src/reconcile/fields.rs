@@ -9,7 +9,7 @@ use super::located;
 use crate::finding::{Code, Finding};
 use crate::format::Format;
 use crate::model::Submission;
-use crate::normalize::labels::{label_matches, normalize_label};
+use crate::normalize::labels::{label_matches_normalized, normalize_label};
 
 /// The missing-field findings of one submission.
 pub fn check_fields(sub: &Submission, format: &Format) -> Vec<Finding> {
@@ -18,14 +18,21 @@ pub fn check_fields(sub: &Submission, format: &Format) -> Vec<Finding> {
         let Some(section) = format.section(init.section) else {
             continue;
         };
+        // Each key normalized once, not once per field.
+        let keys: Vec<String> = init
+            .fields
+            .iter()
+            .filter(|(_, value)| !value.trim().is_empty())
+            .map(|(key, _)| normalize_label(key))
+            .collect();
         for field in &section.fields {
-            let present = init.fields.iter().any(|(key, value)| {
-                !value.trim().is_empty()
-                    && if field.label.contains("{year}") {
-                        label_matches(&field.label, key).is_some()
-                    } else {
-                        normalize_label(key) == normalize_label(&field.label)
-                    }
+            let label = normalize_label(&field.label);
+            let present = keys.iter().any(|key| {
+                if field.label.contains("{year}") {
+                    label_matches_normalized(&field.label, key).is_some()
+                } else {
+                    *key == label
+                }
             });
             if present {
                 continue;
