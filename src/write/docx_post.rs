@@ -64,6 +64,7 @@ pub fn postprocess(docx: &[u8], props: &CoreProps) -> Result<Vec<u8>, String> {
             .map_err(|e| format!("{name}: {e}"))?;
         parts.push((name, bytes));
     }
+    add_theme(&mut parts)?;
     // [Content_Types].xml first, as Word writes it.
     parts.sort_by_key(|(n, _)| n != "[Content_Types].xml");
 
@@ -89,6 +90,88 @@ pub fn postprocess(docx: &[u8], props: &CoreProps) -> Result<Vec<u8>, String> {
     }
     let cursor = out.finish().map_err(|e| format!("zip: {e}"))?;
     Ok(cursor.into_inner())
+}
+
+const THEME_PART: &str = "word/theme/theme1.xml";
+const THEME_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme";
+const THEME_CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.theme+xml";
+
+/// A minimal theme (Office colours, Arial): the main document's theme
+/// relationship is required by the schema, and docx-rs writes none.
+const THEME_XML: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+    r#"<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" name="bilag">"#,
+    r#"<a:themeElements><a:clrScheme name="Office">"#,
+    r#"<a:dk1><a:sysClr val="windowText" lastClr="000000"/></a:dk1>"#,
+    r#"<a:lt1><a:sysClr val="window" lastClr="FFFFFF"/></a:lt1>"#,
+    r#"<a:dk2><a:srgbClr val="44546A"/></a:dk2><a:lt2><a:srgbClr val="E7E6E6"/></a:lt2>"#,
+    r#"<a:accent1><a:srgbClr val="4472C4"/></a:accent1><a:accent2><a:srgbClr val="ED7D31"/></a:accent2>"#,
+    r#"<a:accent3><a:srgbClr val="A5A5A5"/></a:accent3><a:accent4><a:srgbClr val="FFC000"/></a:accent4>"#,
+    r#"<a:accent5><a:srgbClr val="5B9BD5"/></a:accent5><a:accent6><a:srgbClr val="70AD47"/></a:accent6>"#,
+    r#"<a:hlink><a:srgbClr val="0563C1"/></a:hlink><a:folHlink><a:srgbClr val="954F72"/></a:folHlink>"#,
+    r#"</a:clrScheme><a:fontScheme name="bilag">"#,
+    r#"<a:majorFont><a:latin typeface="Arial"/><a:ea typeface=""/><a:cs typeface=""/></a:majorFont>"#,
+    r#"<a:minorFont><a:latin typeface="Arial"/><a:ea typeface=""/><a:cs typeface=""/></a:minorFont>"#,
+    r#"</a:fontScheme><a:fmtScheme name="Office"><a:fillStyleLst>"#,
+    r#"<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>"#,
+    r#"<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>"#,
+    r#"<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>"#,
+    r#"</a:fillStyleLst><a:lnStyleLst>"#,
+    r#"<a:ln w="6350"><a:solidFill><a:schemeClr val="phClr"/></a:solidFill></a:ln>"#,
+    r#"<a:ln w="12700"><a:solidFill><a:schemeClr val="phClr"/></a:solidFill></a:ln>"#,
+    r#"<a:ln w="19050"><a:solidFill><a:schemeClr val="phClr"/></a:solidFill></a:ln>"#,
+    r#"</a:lnStyleLst><a:effectStyleLst>"#,
+    r#"<a:effectStyle><a:effectLst/></a:effectStyle><a:effectStyle><a:effectLst/></a:effectStyle>"#,
+    r#"<a:effectStyle><a:effectLst/></a:effectStyle>"#,
+    r#"</a:effectStyleLst><a:bgFillStyleLst>"#,
+    r#"<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>"#,
+    r#"<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>"#,
+    r#"<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>"#,
+    r#"</a:bgFillStyleLst></a:fmtScheme></a:themeElements></a:theme>"#,
+);
+
+/// Adds the theme part, its content type and the document's relationship
+/// to it, unless the package has a theme already.
+fn add_theme(parts: &mut Vec<(String, Vec<u8>)>) -> Result<(), String> {
+    if parts.iter().any(|(n, _)| n.starts_with("word/theme/")) {
+        return Ok(());
+    }
+    let insert_before = |parts: &mut Vec<(String, Vec<u8>)>,
+                         name: &str,
+                         closing: &str,
+                         what: String|
+     -> Result<(), String> {
+        let (_, bytes) = parts
+            .iter_mut()
+            .find(|(n, _)| n == name)
+            .ok_or_else(|| format!("{name} mangler"))?;
+        let text = std::str::from_utf8(bytes).map_err(|e| format!("{name}: {e}"))?;
+        let at = text
+            .rfind(closing)
+            .ok_or_else(|| format!("{name}: {closing} mangler"))?;
+        let mut out = String::with_capacity(text.len() + what.len());
+        out.push_str(&text[..at]);
+        out.push_str(&what);
+        out.push_str(&text[at..]);
+        *bytes = out.into_bytes();
+        Ok(())
+    };
+    insert_before(
+        parts,
+        "[Content_Types].xml",
+        "</Types>",
+        format!(r#"<Override PartName="/{THEME_PART}" ContentType="{THEME_CONTENT_TYPE}"/>"#),
+    )?;
+    insert_before(
+        parts,
+        "word/_rels/document.xml.rels",
+        "</Relationships>",
+        format!(
+            r#"<Relationship Id="rIdBilagTheme1" Type="{THEME_REL}" Target="theme/theme1.xml"/>"#
+        ),
+    )?;
+    parts.push((THEME_PART.to_string(), THEME_XML.as_bytes().to_vec()));
+    Ok(())
 }
 
 fn xml_escape(s: &str) -> String {
@@ -317,6 +400,23 @@ const ORDER: &[(&str, &[&str])] = &[
         ],
     ),
     ("w:styles", &["w:docDefaults", "w:latentStyles", "w:style"]),
+    (
+        "w:lvl",
+        &[
+            "w:start",
+            "w:numFmt",
+            "w:lvlRestart",
+            "w:pStyle",
+            "w:isLgl",
+            "w:suff",
+            "w:lvlText",
+            "w:lvlPicBulletId",
+            "w:legacy",
+            "w:lvlJc",
+            "w:pPr",
+            "w:rPr",
+        ],
+    ),
     ("w:docDefaults", &["w:rPrDefault", "w:pPrDefault"]),
     (
         "w:style",
@@ -605,6 +705,8 @@ fn fix(node: &mut Node, ctx: &Ctx) {
             }
             dedupe_styles(node);
         }
+        Some("w:gridCol") => remove_attr(node, "w:type"),
+        Some("w:style" | "w:lvl" | "w:pPrDefault") => move_general_ppr_rpr(node),
         Some("w:settings") => {
             let children = node.children_mut().expect("an element");
             children.retain(|c| c.name() != Some("w:themeFontLang"));
@@ -618,6 +720,68 @@ fn fix(node: &mut Node, ctx: &Ctx) {
         _ => {}
     }
     sort_children(node);
+}
+
+/// Drops one attribute (docx-rs writes `w:type` on `w:gridCol`, which the
+/// schema does not declare).
+fn remove_attr(node: &mut Node, name: &str) {
+    let Node::Elem { start, .. } = node else {
+        return;
+    };
+    if start.try_get_attribute(name).ok().flatten().is_none() {
+        return;
+    }
+    let keep: Vec<(String, String)> = start
+        .attributes()
+        .flatten()
+        .filter(|a| a.key.into_inner() != name)
+        .map(|a| (a.key.into_inner().to_string(), a.value.into_owned()))
+        .collect();
+    start.clear_attributes();
+    for (k, v) in &keep {
+        start.push_attribute((k.as_str(), v.as_str()));
+    }
+}
+
+/// The paragraph properties of a style, a numbering level and the document
+/// defaults (CT_PPrGeneral) may not hold run properties; docx-rs writes an
+/// empty `w:rPr` there. An empty one is dropped, a non-empty one's children
+/// move into the style's or level's own `w:rPr`.
+fn move_general_ppr_rpr(node: &mut Node) {
+    let is_owner = matches!(node.name(), Some("w:style" | "w:lvl"));
+    let Some(children) = node.children_mut() else {
+        return;
+    };
+    let mut moved = Vec::new();
+    for c in children.iter_mut() {
+        if c.name() == Some("w:pPr") {
+            let kids = c.children_mut().expect("an element");
+            let mut i = 0;
+            while i < kids.len() {
+                if kids[i].name() == Some("w:rPr") {
+                    if let Node::Elem { children, .. } = kids.remove(i) {
+                        moved.extend(children);
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+        }
+    }
+    if moved.is_empty() || !is_owner {
+        return;
+    }
+    let r_pr = node.child_or_insert("w:rPr");
+    let kids = r_pr.children_mut().expect("an element");
+    for m in moved {
+        if !kids
+            .iter()
+            .any(|k| k.name().is_some() && k.name() == m.name())
+        {
+            kids.push(m);
+        }
+    }
+    sort_children(r_pr);
 }
 
 /// docx-rs always writes a bare "Normal" style before the ones added, so a
@@ -868,6 +1032,18 @@ pub fn check_order(xml: &[u8]) -> Vec<String> {
                 }
             }
         }
+        if name == "w:gridCol" && matches!(s.try_get_attribute("w:type"), Ok(Some(_))) {
+            problems.push(format!(
+                "ved byte {pos}: <w:gridCol> med w:type, som skemaet ikke kender"
+            ));
+        }
+        if matches!(name.as_str(), "w:rPr" | "w:sectPr" | "w:pPrChange") && stack.len() >= 2 {
+            let parent = &stack[stack.len() - 1].0;
+            let grand = &stack[stack.len() - 2].0;
+            if parent == "w:pPr" && matches!(grand.as_str(), "w:style" | "w:lvl" | "w:pPrDefault") {
+                problems.push(format!("ved byte {pos}: <{name}> i <w:pPr> i <{grand}>"));
+            }
+        }
         if name == "w:style" {
             if let Ok(Some(id)) = s.try_get_attribute("w:styleId") {
                 let id = id.value.into_owned();
@@ -905,10 +1081,12 @@ pub fn check_order(xml: &[u8]) -> Vec<String> {
 }
 
 /// Checks a whole package: every entry deflated, every XML part (`.xml`,
-/// `.rels`) well-formed, and [`check_order`] on every part. Returns one
-/// message per problem, naming the part; empty when all is well.
+/// `.rels`) well-formed, [`check_order`] on every part, and the main
+/// document related to a theme. Returns one message per problem, naming
+/// the part; empty when all is well.
 pub fn check_package(docx: &[u8]) -> Vec<String> {
     let mut problems = Vec::new();
+    let mut has_theme = false;
     let mut archive = match zip::ZipArchive::new(Cursor::new(docx)) {
         Ok(a) => a,
         Err(e) => return vec![format!("zip: {e}")],
@@ -934,6 +1112,9 @@ pub fn check_package(docx: &[u8]) -> Vec<String> {
             problems.push(format!("{name}: {e}"));
             continue;
         }
+        if name == "word/_rels/document.xml.rels" {
+            has_theme = String::from_utf8_lossy(&bytes).contains(THEME_REL);
+        }
         if name.ends_with(".xml") || name.ends_with(".rels") {
             if let Err(e) = check_well_formed(&bytes) {
                 problems.push(format!("{name}: {e}"));
@@ -944,6 +1125,9 @@ pub fn check_package(docx: &[u8]) -> Vec<String> {
                     .map(|p| format!("{name}: {p}")),
             );
         }
+    }
+    if !has_theme {
+        problems.push("word/_rels/document.xml.rels: ingen relation til et tema".into());
     }
     problems
 }
@@ -997,6 +1181,66 @@ mod tests {
         assert_eq!(out.matches("w:styleId=\"Normal\"").count(), 1, "{out}");
         assert!(out.contains(r#"<w:style w:type="paragraph" w:styleId="Normal" w:default="1"><w:name w:val="Normal"/><w:rPr><w:sz w:val="20"/></w:rPr></w:style>"#), "{out}");
         assert!(check_order(out.as_bytes()).is_empty());
+    }
+
+    #[test]
+    fn grid_columns_lose_the_undeclared_type_attribute() {
+        let xml = r#"<w:tbl><w:tblGrid><w:gridCol w:w="5669" w:type="dxa" /></w:tblGrid></w:tbl>"#;
+        assert_eq!(check_order(xml.as_bytes()).len(), 1);
+        let out = run(xml);
+        assert_eq!(
+            out,
+            r#"<w:tbl><w:tblGrid><w:gridCol w:w="5669"/></w:tblGrid></w:tbl>"#
+        );
+        assert!(check_order(out.as_bytes()).is_empty());
+    }
+
+    #[test]
+    fn run_properties_leave_the_paragraph_properties_of_styles_and_levels() {
+        let xml = r#"<w:styles><w:docDefaults><w:rPrDefault><w:rPr/></w:rPrDefault><w:pPrDefault><w:pPr><w:rPr /></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:styleId="A"><w:name w:val="A" /><w:rPr><w:sz w:val="20" /></w:rPr><w:pPr><w:rPr><w:b /><w:sz w:val="30" /></w:rPr><w:jc w:val="left" /></w:pPr></w:style></w:styles>"#;
+        // rPr in two general pPr, w:pPr after w:rPr, w:jc after w:rPr.
+        assert_eq!(check_order(xml.as_bytes()).len(), 4);
+        let out = run(xml);
+        assert!(
+            out.contains(r#"<w:pPrDefault><w:pPr/></w:pPrDefault>"#),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                r#"<w:pPr><w:jc w:val="left"/></w:pPr><w:rPr><w:b/><w:sz w:val="20"/></w:rPr>"#
+            ),
+            "{out}"
+        );
+        assert!(check_order(out.as_bytes()).is_empty(), "{out}");
+        let lvl = r#"<w:numbering><w:abstractNum><w:lvl w:ilvl="0"><w:start w:val="1" /><w:pPr><w:ind w:left="420" /><w:rPr /></w:pPr><w:rPr /></w:lvl></w:abstractNum></w:numbering>"#;
+        let out = run(lvl);
+        assert!(
+            out.contains(r#"<w:pPr><w:ind w:left="420"/></w:pPr><w:rPr/></w:lvl>"#),
+            "{out}"
+        );
+        assert!(check_order(out.as_bytes()).is_empty());
+    }
+
+    #[test]
+    fn a_theme_is_added_once_with_its_relationship_and_content_type() {
+        let mut parts = vec![
+            (
+                "[Content_Types].xml".to_string(),
+                br#"<Types x="1"><Default Extension="xml"/></Types>"#.to_vec(),
+            ),
+            (
+                "word/_rels/document.xml.rels".to_string(),
+                br#"<Relationships><Relationship Id="rId1"/></Relationships>"#.to_vec(),
+            ),
+        ];
+        add_theme(&mut parts).unwrap();
+        add_theme(&mut parts).unwrap();
+        assert_eq!(parts.len(), 3);
+        let ct = String::from_utf8(parts[0].1.clone()).unwrap();
+        assert!(ct.ends_with(r#"<Override PartName="/word/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/></Types>"#), "{ct}");
+        let rels = String::from_utf8(parts[1].1.clone()).unwrap();
+        assert!(rels.contains(r#"Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme" Target="theme/theme1.xml"/></Relationships>"#), "{rels}");
+        check_well_formed(&parts[2].1).unwrap();
     }
 
     #[test]

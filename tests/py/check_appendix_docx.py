@@ -10,7 +10,10 @@ implementation independent of the Rust code that wrote it.
   computed from the budget lines (not the stated ones);
 - every XML part parses with lxml, every zip entry is deflated;
 - the document is marked da-DK, has a title and a creation date, page
-  numbers (PAGE / NUMPAGES) in the footer, and real heading styles.
+  numbers (PAGE / NUMPAGES) in the footer, and real heading styles;
+- when the openxml-audit package is installed (pip install openxml-audit,
+  a pure-Python port of the Open XML SDK validator): no schema or semantic
+  error for Microsoft 365 and for Office 2007 (otherwise a note says so).
 
 Exits 0 when all checks pass, 1 when one fails, 2 on wrong usage.
 """
@@ -197,6 +200,18 @@ def check_package(path):
               f"footer fields are {instr}, want PAGE and NUMPAGES")
 
 
+def check_schema(path):
+    try:
+        from openxml_audit import FileFormat, OpenXmlValidator
+    except ImportError:
+        print("note: openxml-audit is not installed; OOXML schema validation skipped")
+        return
+    for fmt in (FileFormat.MICROSOFT_365, FileFormat.OFFICE_2007):
+        result = OpenXmlValidator(file_format=fmt, max_errors=100).validate(path)
+        check(result.is_valid and not result.errors,
+              f"openxml-audit ({fmt.name}): " + "; ".join(str(e) for e in result.errors[:5]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("docx")
@@ -213,6 +228,7 @@ def main():
 
     check_in_order(body_texts(document), seed_texts(expected, fmt))
     check_package(args.docx)
+    check_schema(args.docx)
 
     core = document.core_properties
     check(core.title == expected["seed"]["document"]["title"],
