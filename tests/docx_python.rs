@@ -32,7 +32,7 @@ fn python_docx_reads_the_seed_appendix() {
     let out = Command::new("python3")
         .arg(script)
         .arg(&path)
-        .arg(shared_dir().join("fixtures/expected.json"))
+        .arg(fixtures_dir().join("expected.json"))
         .output()
         .expect("python3 runs");
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -9,16 +9,13 @@ use quick_xml::Reader;
 use std::io::{Cursor, Read};
 use std::path::PathBuf;
 
-/// The shared folder beside the checkout (`../shared`), or `$BILAG_SHARED`.
-pub fn shared_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("BILAG_SHARED") {
-        return PathBuf::from(d);
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared")
+/// The fixtures in the repository (`fixtures/`).
+pub fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
 pub fn expected_json() -> serde_json::Value {
-    let path = shared_dir().join("fixtures/expected.json");
+    let path = fixtures_dir().join("expected.json");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).expect("expected.json parses")
