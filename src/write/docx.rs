@@ -141,7 +141,9 @@ impl Texts {
         Texts {
             committee: meta
                 .committee
-                .clone()
+                .as_deref()
+                .map(strip_til)
+                .filter(|c| !c.is_empty())
                 .unwrap_or_else(|| format.committee.clone()),
             title: format
                 .fill(&first(&|s| s.document.title.clone()).unwrap_or_else(|| doc.title.clone())),
@@ -154,6 +156,15 @@ impl Texts {
             meta,
             department,
         }
+    }
+}
+
+/// "Til Socialudvalget" (the whole cell) → "Socialudvalget".
+fn strip_til(committee: &str) -> String {
+    let c = committee.trim();
+    match c.get(..4) {
+        Some(p) if p.eq_ignore_ascii_case("til ") => c[4..].trim().to_string(),
+        _ => c.to_string(),
     }
 }
 
@@ -361,7 +372,12 @@ fn build(model: &Model, format: &Format, texts: &Texts) -> Docx {
         STYLE_SECTION,
         &format.fill(&format.document.economy_heading),
     ));
-    docx = docx.add_table(economy_table(model, format));
+    let has_lines = model.submissions.iter().any(|s| !s.budget_lines.is_empty());
+    if has_lines {
+        docx = docx.add_table(economy_table(model, format));
+    } else {
+        docx = docx.add_paragraph(para("Normal", "Ingen budgetlinjer er indberettet."));
+    }
     docx
 }
 
@@ -747,6 +763,14 @@ mod tests {
         assert_eq!(clean_text("a\r\nb\rc\td"), "a\nb\nc\td");
         assert_eq!(clean_text("x\u{FFFE}y\u{FFFF}z"), "xyz");
         assert_eq!(clean_text("=SUM(A1)"), "=SUM(A1)");
+    }
+
+    #[test]
+    fn a_committee_written_with_til_is_not_addressed_twice() {
+        assert_eq!(strip_til("Til Socialudvalget"), "Socialudvalget");
+        assert_eq!(strip_til(" til  Socialudvalget "), "Socialudvalget");
+        assert_eq!(strip_til("Tilsynsudvalget"), "Tilsynsudvalget");
+        assert_eq!(strip_til("Til"), "Til");
     }
 
     #[test]
