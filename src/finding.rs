@@ -147,16 +147,19 @@ pub fn sort_findings(findings: &mut [Finding]) {
 }
 
 fn cell_key(cell: Option<&str>) -> (u32, u32) {
-    cell.and_then(crate::read::parse_a1).map_or((0, 0), |(r, c)| (r, c))
+    cell.and_then(crate::read::parse_a1)
+        .map_or((0, 0), |(r, c)| (r, c))
 }
 
 /// Counts (errors, warnings, infos).
 pub fn count_by_severity(findings: &[Finding]) -> (usize, usize, usize) {
-    findings.iter().fold((0, 0, 0), |(e, w, i), f| match f.severity {
-        Severity::Error => (e + 1, w, i),
-        Severity::Warning => (e, w + 1, i),
-        Severity::Info => (e, w, i + 1),
-    })
+    findings
+        .iter()
+        .fold((0, 0, 0), |(e, w, i), f| match f.severity {
+            Severity::Error => (e + 1, w, i),
+            Severity::Warning => (e, w + 1, i),
+            Severity::Info => (e, w, i + 1),
+        })
 }
 
 #[cfg(test)]

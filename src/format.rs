@@ -129,9 +129,11 @@ impl MetadataLabels {
 
     /// The metadata key a label cell names, if any.
     pub fn key_for(&self, label: &str) -> Option<MetaKey> {
-        MetaKey::ALL
-            .into_iter()
-            .find(|k| self.labels(*k).iter().any(|l| label_matches(l, label).is_some()))
+        MetaKey::ALL.into_iter().find(|k| {
+            self.labels(*k)
+                .iter()
+                .any(|l| label_matches(l, label).is_some())
+        })
     }
 }
 
@@ -356,7 +358,8 @@ mod tests {
 
     #[test]
     fn unknown_key_is_an_error_that_names_it() {
-        let text = DEFAULT_FORMAT_TOML.replace("default_unit =", "defualt_unit = \"x\"\ndefault_unit =");
+        let text =
+            DEFAULT_FORMAT_TOML.replace("default_unit =", "defualt_unit = \"x\"\ndefault_unit =");
         let err = Format::from_toml(&text, "x.toml").unwrap_err().to_string();
         assert!(err.contains("defualt_unit"), "{err}");
         assert!(err.contains("x.toml"), "{err}");
@@ -364,7 +367,8 @@ mod tests {
 
     #[test]
     fn unknown_unit_is_an_error() {
-        let text = DEFAULT_FORMAT_TOML.replace("default_unit = \"mio. kr.\"", "default_unit = \"gryn\"");
+        let text =
+            DEFAULT_FORMAT_TOML.replace("default_unit = \"mio. kr.\"", "default_unit = \"gryn\"");
         let err = Format::from_toml(&text, "x.toml").unwrap_err().to_string();
         assert!(err.contains("gryn"), "{err}");
     }
@@ -372,24 +376,38 @@ mod tests {
     #[test]
     fn another_committee_needs_no_code() {
         let text = DEFAULT_FORMAT_TOML
-            .replace("committee = \"Socialudvalget\"", "committee = \"Børne- og Ungdomsudvalget\"")
+            .replace(
+                "committee = \"Socialudvalget\"",
+                "committee = \"Børne- og Ungdomsudvalget\"",
+            )
             .replace(
                 "committee_genitive = \"Socialudvalgets\"",
                 "committee_genitive = \"Børne- og Ungdomsudvalgets\"",
             );
         let f = Format::from_toml(&text, "buu.toml").unwrap();
-        assert_eq!(f.title(), "Bilag 1: Børne- og Ungdomsudvalgets redegørelse for integrationsindsatsen");
-        assert!(f.fill(&f.document.intro).contains("bedt Børne- og Ungdomsudvalget om"));
+        assert_eq!(
+            f.title(),
+            "Bilag 1: Børne- og Ungdomsudvalgets redegørelse for integrationsindsatsen"
+        );
+        assert!(f
+            .fill(&f.document.intro)
+            .contains("bedt Børne- og Ungdomsudvalget om"));
     }
 
     #[test]
     fn fields_match_synonyms_and_years() {
         let f = Format::default_format();
         let s1 = f.section(1).unwrap();
-        let found: Vec<_> = ["Økonomi:", "  mål i 2009 ", "MÅL FOR 2010", "Status ift målopfyldelse", "Budgettet"]
-            .iter()
-            .map(|t| s1.fields.iter().find_map(|fl| fl.matches(t)))
-            .collect();
+        let found: Vec<_> = [
+            "Økonomi:",
+            "  mål i 2009 ",
+            "MÅL FOR 2010",
+            "Status ift målopfyldelse",
+            "Budgettet",
+        ]
+        .iter()
+        .map(|t| s1.fields.iter().find_map(|fl| fl.matches(t)))
+        .collect();
         assert_eq!(
             found,
             vec![
@@ -406,8 +424,14 @@ mod tests {
     fn sections_named_by_heading_sheet_or_column() {
         let f = Format::default_format();
         let cases = [
-            ("1. Statusskema for integrationsindsatser, der bidrager", Some(1)),
-            ("2. Statusskema for integrationsindsatser, der ligger ud over", Some(2)),
+            (
+                "1. Statusskema for integrationsindsatser, der bidrager",
+                Some(1),
+            ),
+            (
+                "2. Statusskema for integrationsindsatser, der ligger ud over",
+                Some(2),
+            ),
             ("Statusskema 1", Some(1)),
             ("Skema 1", Some(1)),
             ("Sektion 2", Some(2)),
@@ -424,10 +448,21 @@ mod tests {
     #[test]
     fn total_labels() {
         let f = Format::default_format();
-        for t in ["I alt", "I ALT", "i alt:", "Total", "Integrationsindsatser i alt", "Samlet"] {
+        for t in [
+            "I alt",
+            "I ALT",
+            "i alt:",
+            "Total",
+            "Integrationsindsatser i alt",
+            "Samlet",
+        ] {
             assert!(f.is_total_label(t), "{t}");
         }
-        for t in ["Integrationsprojekter – samlet beløb", "Boligsociale projekter", "Altid"] {
+        for t in [
+            "Integrationsprojekter – samlet beløb",
+            "Boligsociale projekter",
+            "Altid",
+        ] {
             assert!(!f.is_total_label(t), "{t}");
         }
     }

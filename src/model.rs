@@ -72,7 +72,10 @@ pub struct DocumentTexts {
 
 impl DocumentTexts {
     pub fn is_empty(&self) -> bool {
-        self.title.is_none() && self.intro.is_none() && self.goals.is_empty() && self.closing.is_none()
+        self.title.is_none()
+            && self.intro.is_none()
+            && self.goals.is_empty()
+            && self.closing.is_none()
     }
 }
 
@@ -187,9 +190,13 @@ mod kroner_map {
         map.end()
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<Year, Decimal>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<Year, Decimal>, D::Error> {
         let raw: BTreeMap<Year, String> = BTreeMap::deserialize(d)?;
-        raw.into_iter().map(|(k, v)| Ok((k, parse_kroner(&v)?))).collect()
+        raw.into_iter()
+            .map(|(k, v)| Ok((k, parse_kroner(&v)?)))
+            .collect()
     }
 }
 

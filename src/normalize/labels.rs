@@ -44,7 +44,11 @@ pub fn label_matches(pattern: &str, text: &str) -> Option<Option<String>> {
             let rest = text.strip_prefix(prefix.as_str())?;
             let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
             let after = rest[digits.len()..].trim();
-            let ok_len = if ph == "{year}" { digits.len() == 4 } else { !digits.is_empty() && digits.len() <= 3 };
+            let ok_len = if ph == "{year}" {
+                digits.len() == 4
+            } else {
+                !digits.is_empty() && digits.len() <= 3
+            };
             if ok_len && after == suffix {
                 return Some(Some(digits));
             }
@@ -67,8 +71,8 @@ fn normalize_label_keep_end(s: &str) -> String {
 
 /// Danish words that carry no meaning for matching titles.
 const STOPWORDS: &[&str] = &[
-    "af", "at", "de", "den", "der", "det", "dem", "en", "et", "for", "fra", "hvor", "i", "ift", "med", "og",
-    "om", "på", "som", "til", "ved", "vil", "samt", "hhv", "mv", "kr", "mio",
+    "af", "at", "de", "den", "der", "det", "dem", "en", "et", "for", "fra", "hvor", "i", "ift",
+    "med", "og", "om", "på", "som", "til", "ved", "vil", "samt", "hhv", "mv", "kr", "mio",
 ];
 
 /// The significant words of a title: lower-cased words of letters and digits,
@@ -83,7 +87,9 @@ pub fn significant_words(s: &str) -> BTreeSet<String> {
 }
 
 /// Danish inflection endings: definite forms, plurals and the genitive.
-const SUFFIXES: &[&str] = &["e", "s", "en", "et", "er", "ne", "ens", "ets", "ene", "ers", "nes", "erne", "ernes"];
+const SUFFIXES: &[&str] = &[
+    "e", "s", "en", "et", "er", "ne", "ens", "ets", "ene", "ers", "nes", "erne", "ernes",
+];
 
 /// Two words are the same word when equal, or when one is a Danish inflection
 /// of the other: the longer is the shorter plus a Danish ending ("mål" ≈
@@ -127,7 +133,10 @@ fn coverage_of(wa: &BTreeSet<String>, wb: &BTreeSet<String>) -> (f64, usize) {
     if wa.is_empty() {
         return (0.0, 0);
     }
-    let shared = wa.iter().filter(|w| wb.iter().any(|v| same_word(w, v))).count();
+    let shared = wa
+        .iter()
+        .filter(|w| wb.iter().any(|v| same_word(w, v)))
+        .count();
     (shared as f64 / wa.len() as f64, shared)
 }
 
@@ -174,15 +183,32 @@ mod tests {
     #[case("Mål {n}", "Mål 3:", Some(Some("3")))]
     #[case("Mål {n}", "Målgruppe", None)]
     #[case("Dato", "Datoen", None)]
-    fn matches_patterns(#[case] pattern: &str, #[case] text: &str, #[case] want: Option<Option<&str>>) {
-        assert_eq!(label_matches(pattern, text), want.map(|o| o.map(String::from)));
+    fn matches_patterns(
+        #[case] pattern: &str,
+        #[case] text: &str,
+        #[case] want: Option<Option<&str>>,
+    ) {
+        assert_eq!(
+            label_matches(pattern, text),
+            want.map(|o| o.map(String::from))
+        );
     }
 
     #[rstest]
-    #[case("Aftalen om nye udlejningsmodeller", "Aftalen med de almene boligorganisationer om nye udlejningsmodeller", 1.0, 3)]
+    #[case(
+        "Aftalen om nye udlejningsmodeller",
+        "Aftalen med de almene boligorganisationer om nye udlejningsmodeller",
+        1.0,
+        3
+    )]
     #[case("Helhedsplaner for 21 almene boligområder", "21 boligsociale helhedsplaner", 2.0 / 3.0, 2)]
     #[case("Boligsociale projekter", "Boligsociale projekter", 1.0, 2)]
-    #[case("§ 18 midler til integrationsformål", "§ 18 midler til integrationsformål og ressourcecenter på Ydre Nørrebro", 1.0, 3)]
+    #[case(
+        "§ 18 midler til integrationsformål",
+        "§ 18 midler til integrationsformål og ressourcecenter på Ydre Nørrebro",
+        1.0,
+        3
+    )]
     #[case("Den korte snor", "Boligsociale projekter", 0.0, 0)]
     fn similarity(#[case] a: &str, #[case] b: &str, #[case] share: f64, #[case] shared: usize) {
         let (s, n) = title_similarity(a, b);
@@ -203,7 +229,12 @@ mod tests {
         0.6,
         3
     )]
-    #[case("Helhedsplaner for 21 almene boligområder", "Integrationsindsatser i relation til mål i integrationspolitikken", 0.0, 0)]
+    #[case(
+        "Helhedsplaner for 21 almene boligområder",
+        "Integrationsindsatser i relation til mål i integrationspolitikken",
+        0.0,
+        0
+    )]
     fn group_coverage(#[case] a: &str, #[case] b: &str, #[case] share: f64, #[case] shared: usize) {
         let (s, n) = coverage(a, b);
         assert!((s - share).abs() < 1e-9, "{a} / {b}: {s}");

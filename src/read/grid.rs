@@ -131,7 +131,9 @@ impl Sheet {
 
     /// The merged region whose first cell is at (row, col), if any.
     pub fn merge_at(&self, row: u32, col: u32) -> Option<&MergedRange> {
-        self.merged.iter().find(|m| m.first_row == row && m.first_col == col)
+        self.merged
+            .iter()
+            .find(|m| m.first_row == row && m.first_col == col)
     }
 }
 
@@ -182,7 +184,11 @@ pub fn col_name(col: u32) -> String {
 pub fn parse_a1(s: &str) -> Option<(u32, u32)> {
     let letters: String = s.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
     let digits = &s[letters.len()..];
-    if letters.is_empty() || letters.len() > 3 || digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if letters.is_empty()
+        || letters.len() > 3
+        || digits.is_empty()
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let mut col: u32 = 0;

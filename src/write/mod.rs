@@ -72,6 +72,9 @@ mod tests {
     #[test]
     fn atomic_write_into_missing_folder_fails_with_the_path() {
         let err = write_atomic(Path::new("/nonexistent/bilag/x.json"), b"x").unwrap_err();
-        assert!(err.to_string().contains("/nonexistent/bilag/x.json"), "{err}");
+        assert!(
+            err.to_string().contains("/nonexistent/bilag/x.json"),
+            "{err}"
+        );
     }
 }
