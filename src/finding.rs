@@ -41,6 +41,8 @@ pub enum Code {
     UnitAssumed,
     /// Text longer than a cell can hold was cut (written outputs).
     TextTruncated,
+    /// A metadata date that is not a date bilag can read.
+    DateUnparseable,
 }
 
 impl Code {
@@ -53,7 +55,8 @@ impl Code {
             | Code::DuplicateInitiative
             | Code::AmbiguousNumber
             | Code::MissingField
-            | Code::TextTruncated => Severity::Warning,
+            | Code::TextTruncated
+            | Code::DateUnparseable => Severity::Warning,
             Code::UnitAssumed => Severity::Info,
         }
     }
@@ -71,6 +74,7 @@ impl Code {
             Code::MissingField => "missing-field",
             Code::UnitAssumed => "unit-assumed",
             Code::TextTruncated => "text-truncated",
+            Code::DateUnparseable => "date-unparseable",
         }
     }
 }

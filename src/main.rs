@@ -1,3 +1,8 @@
+//! The `bilag` binary: parse the arguments, run the command, map the result
+//! to an exit status. Everything else lives in the library.
+
+use clap::Parser;
+
 fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+    bilag::cli::run(bilag::cli::Cli::parse())
 }

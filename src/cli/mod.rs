@@ -1,1 +1,76 @@
-//! The command line: one file per subcommand.
+//! The command line: one file per subcommand, each with its arguments (whose
+//! doc comments are the `--help` text) and a `run` function.
+
+pub mod build;
+pub mod inspect;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// bilag læser afdelingernes regneark, afstemmer tallene og skriver
+/// udvalgets bilagspakke (budget.xlsx, appendix.docx, model.json,
+/// findings.json).
+///
+/// bilag reads the departments' workbooks from a folder, reconciles the
+/// numbers and writes the committee pack. It never changes the files in the
+/// folder it reads.
+///
+/// Exit status: 0 = no errors found, 1 = done but errors were found (see
+/// findings), 2 = could not run (missing folder, bad arguments, unwritable
+/// output).
+#[derive(Debug, Parser)]
+#[command(name = "bilag", version, about, long_about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Build(build::Args),
+    Inspect(inspect::Args),
+}
+
+/// Exit statuses (contract §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Done, no error findings.
+    Clean = 0,
+    /// Done, error findings exist (or: not readable as a submission).
+    Findings = 1,
+    /// Could not run.
+    Failure = 2,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// An error that stops a command; printed as "bilag: <message>" with its
+/// causes, exit status 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Fatal(pub String);
+
+impl Fatal {
+    pub fn new(msg: impl std::fmt::Display) -> Self {
+        Fatal(msg.to_string())
+    }
+}
+
+/// Parses the arguments and runs the command.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Build(args) => build::run(args),
+        Command::Inspect(args) => inspect::run(args),
+    };
+    match result {
+        Ok(exit) => exit.into(),
+        Err(e) => {
+            eprintln!("bilag: {e}");
+            Exit::Failure.into()
+        }
+    }
+}

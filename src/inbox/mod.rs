@@ -1,2 +1,226 @@
-//! Folder intake: listing an inbox, skipping lock and hidden files, atomic
-//! output.
+//! Folder intake: which files of an inbox are submissions, and reading them
+//! all (in parallel) into one model. A file that cannot be read becomes a
+//! file-rejected finding; it never stops the other files.
+
+use crate::finding::{sort_findings, Code, Finding};
+use crate::format::Format;
+use crate::model::{Model, Submission};
+use crate::normalize::normalize_workbook;
+use crate::read::{read_workbook_bytes, Limits};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// File extensions bilag reads (compared case-insensitively).
+pub const SPREADSHEET_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
+
+/// Why a file in the inbox is not read, or None when it is a submission.
+///
+/// ```
+/// use bilag::inbox::skip_reason;
+/// assert_eq!(skip_reason("01-bolig.XLSX"), None);
+/// assert!(skip_reason("~$01-bolig.xlsx").is_some());
+/// assert!(skip_reason(".~lock.01-bolig.xlsx#").is_some());
+/// assert!(skip_reason("noter.txt").is_some());
+/// ```
+pub fn skip_reason(name: &str) -> Option<&'static str> {
+    if name.starts_with("~$") {
+        return Some("Excel-låsefil (filen er åben i Excel)");
+    }
+    if name.starts_with(".~lock.") {
+        return Some("LibreOffice-låsefil (filen er åben i LibreOffice)");
+    }
+    if name.starts_with('.') {
+        return Some("skjult fil");
+    }
+    let ext = Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase());
+    match ext {
+        Some(e) if SPREADSHEET_EXTENSIONS.contains(&e.as_str()) => None,
+        _ => Some("ikke et regneark (.xlsx, .xlsm, .xlsb, .xls eller .ods)"),
+    }
+}
+
+/// The files of an inbox folder: submissions to read (sorted by file name)
+/// and the files skipped with the reason.
+#[derive(Debug, Default, Clone)]
+pub struct Listing {
+    pub files: Vec<PathBuf>,
+    pub skipped: Vec<(String, &'static str)>,
+}
+
+/// Lists an inbox folder (not recursive). Sub-folders are ignored.
+///
+/// # Errors
+/// The folder cannot be read.
+pub fn list_inbox(dir: &Path) -> std::io::Result<Listing> {
+    let mut listing = Listing::default();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if !entry.file_type()?.is_file() && !entry.path().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        match skip_reason(&name) {
+            None => listing.files.push(entry.path()),
+            Some(why) => listing.skipped.push((name, why)),
+        }
+    }
+    listing.files.sort_by_key(|p| file_name(p));
+    listing.skipped.sort();
+    Ok(listing)
+}
+
+/// The file name of a path as text.
+pub fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| p.display().to_string())
+}
+
+/// What reading one file gave.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Accepted(Box<Submission>, Vec<Finding>),
+    Rejected(Finding),
+}
+
+/// Lower-case hex sha256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reads and normalizes one file. Never panics: a panic inside a reader
+/// becomes a rejection.
+pub fn read_one(path: &Path, format: &Format, limits: &Limits) -> Outcome {
+    let name = file_name(path);
+    let reject = |why: String| Outcome::Rejected(Finding::new(Code::FileRejected, &name, why));
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return reject(format!("Filen kan ikke åbnes: {e}.")),
+    };
+    if meta.len() > limits.max_file_bytes {
+        return reject(format!(
+            "Filen fylder {} MB; bilag læser højst {} MB.",
+            meta.len() / (1024 * 1024),
+            limits.max_file_bytes / (1024 * 1024)
+        ));
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return reject(format!("Filen kan ikke læses: {e}.")),
+    };
+    read_bytes(&name, &bytes, format, limits)
+}
+
+/// Reads and normalizes one file's bytes (see [`read_one`]).
+pub fn read_bytes(name: &str, bytes: &[u8], format: &Format, limits: &Limits) -> Outcome {
+    let reject = |why: String| Outcome::Rejected(Finding::new(Code::FileRejected, name, why));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let wb = read_workbook_bytes(bytes, limits)?;
+        Ok::<_, crate::read::ReadError>(normalize_workbook(&wb, name, &sha256_hex(bytes), format))
+    }));
+    match result {
+        Err(_) => reject(
+            "Regnearket fik læseren til at fejle internt; filen er sandsynligvis beskadiget."
+                .into(),
+        ),
+        Ok(Err(e)) => reject(capitalize(&format!("{e}."))),
+        Ok(Ok((sub, findings))) => match findings.iter().find(|f| f.code == Code::FileRejected) {
+            Some(f) => Outcome::Rejected(f.clone()),
+            None => Outcome::Accepted(Box::new(sub), findings),
+        },
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Everything read from a set of files.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub model: Model,
+    /// Findings met while reading (not yet reconciled), sorted.
+    pub findings: Vec<Finding>,
+    pub accepted: Vec<String>,
+    pub rejected: Vec<String>,
+}
+
+/// Reads files in parallel into one model; submissions in file-name order.
+pub fn load_files(paths: &[PathBuf], format: &Format, limits: &Limits) -> Loaded {
+    let mut outcomes: Vec<(String, Outcome)> = paths
+        .par_iter()
+        .map(|p| (file_name(p), read_one(p, format, limits)))
+        .collect();
+    outcomes.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut loaded = Loaded {
+        model: Model {
+            format: format.id.clone(),
+            submissions: Vec::new(),
+        },
+        ..Default::default()
+    };
+    for (name, outcome) in outcomes {
+        match outcome {
+            Outcome::Accepted(sub, findings) => {
+                loaded.model.submissions.push(*sub);
+                loaded.findings.extend(findings);
+                loaded.accepted.push(name);
+            }
+            Outcome::Rejected(f) => {
+                loaded.findings.push(f);
+                loaded.rejected.push(name);
+            }
+        }
+    }
+    sort_findings(&mut loaded.findings);
+    loaded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case("01-bolig.xlsx", true)]
+    #[case("01-bolig.XLSX", true)]
+    #[case("budget.Ods", true)]
+    #[case("gammel.xls", true)]
+    #[case("makro.xlsm", true)]
+    #[case("binær.xlsb", true)]
+    #[case("~$01-bolig.xlsx", false)]
+    #[case(".~lock.01-bolig.xlsx#", false)]
+    #[case(".DS_Store", false)]
+    #[case("noter.txt", false)]
+    #[case("bilag.docx", false)]
+    #[case("uden-endelse", false)]
+    fn which_files_are_read(#[case] name: &str, #[case] read: bool) {
+        assert_eq!(skip_reason(name).is_none(), read, "{name}");
+    }
+
+    #[test]
+    fn garbage_bytes_are_rejected_with_the_file_name() {
+        match read_bytes(
+            "x.xlsx",
+            b"not a workbook",
+            &Format::default_format(),
+            &Limits::default(),
+        ) {
+            Outcome::Rejected(f) => {
+                assert_eq!(f.code, Code::FileRejected);
+                assert_eq!(f.file, "x.xlsx");
+                assert!(!f.message.is_empty());
+            }
+            Outcome::Accepted(..) => panic!("garbage accepted"),
+        }
+    }
+}

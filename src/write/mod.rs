@@ -1,6 +1,8 @@
 //! Writing: model → files (budget.xlsx, appendix.docx, the submission
 //! template, JSON). Writers know nothing of reading.
 
+pub mod overview;
+
 use std::io::Write;
 use std::path::Path;
 

@@ -1,0 +1,83 @@
+//! `bilag build INBOX --out OUT`
+
+use super::{Exit, Fatal};
+use crate::finding::{count_by_severity, Finding};
+use crate::format::Format;
+use crate::inbox::{list_inbox, load_files};
+use crate::read::Limits;
+use crate::write::write_atomic;
+use std::path::{Path, PathBuf};
+
+/// Læs alle afleveringer i en mappe og skriv bilagspakken.
+///
+/// Reads every submission in INBOX (in parallel) and writes the pack to OUT:
+/// model.json (what was read) and findings.json (what needs a look).
+/// Excel/LibreOffice lock files (~$*, .~lock.*#), hidden files and files that
+/// are not spreadsheets are skipped. A file that cannot be read is rejected
+/// with a finding that says why; the other files are still built. INBOX is
+/// never changed. Every output is written to a temporary file and renamed, so
+/// an interrupted run leaves the previous pack whole.
+///
+/// Example: bilag build indbakke --out pakke
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Folder with the departments' workbooks (.xlsx .xlsm .xlsb .xls .ods).
+    pub inbox: PathBuf,
+    /// Folder to write the pack to (created if missing).
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Committee format (TOML) instead of the built-in Socialudvalget 2008 format.
+    #[arg(long, value_name = "FILE")]
+    pub format: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn run(args: Args) -> Result<Exit, Fatal> {
+    let format = Format::load_or_default(args.format.as_deref()).map_err(Fatal::new)?;
+    let listing = list_inbox(&args.inbox).map_err(|e| {
+        Fatal::new(format!(
+            "kan ikke læse mappen {}: {e}",
+            args.inbox.display()
+        ))
+    })?;
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| Fatal::new(format!("kan ikke oprette {}: {e}", args.out.display())))?;
+
+    let loaded = load_files(&listing.files, &format, &Limits::default());
+    let findings = loaded.findings.clone();
+    write_json(&args.out.join("model.json"), &loaded.model)?;
+    write_json(&args.out.join("findings.json"), &findings)?;
+
+    if !args.quiet {
+        let (errors, warnings, infos) = count_by_severity(&findings);
+        eprintln!(
+            "bilag: {} filer læst, {} afvist, {} sprunget over · {} fejl, {} advarsler, {} info · pakken ligger i {}",
+            loaded.accepted.len(),
+            loaded.rejected.len(),
+            listing.skipped.len(),
+            errors,
+            warnings,
+            infos,
+            args.out.display()
+        );
+    }
+    Ok(exit_for(&findings))
+}
+
+/// 0 when no finding is an error, else 1.
+pub fn exit_for(findings: &[Finding]) -> Exit {
+    if count_by_severity(findings).0 > 0 {
+        Exit::Findings
+    } else {
+        Exit::Clean
+    }
+}
+
+/// Pretty JSON, written atomically.
+pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), Fatal> {
+    let mut bytes = serde_json::to_vec_pretty(value).map_err(Fatal::new)?;
+    bytes.push(b'\n');
+    write_atomic(path, &bytes).map_err(Fatal::new)
+}

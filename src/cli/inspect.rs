@@ -1,0 +1,163 @@
+//! `bilag inspect FILE [--json]`
+
+use super::{Exit, Fatal};
+use crate::finding::Finding;
+use crate::format::Format;
+use crate::inbox::{read_one, Outcome};
+use crate::model::{kroner_string, Submission};
+use crate::normalize::danish::format_danish_decimal;
+use crate::read::Limits;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// Vis hvad bilag læser i ét regneark.
+///
+/// Shows what bilag reads from one workbook: the Forside fields, each status
+/// schema (sheet, cell, section, fields) and each budget line with its
+/// amounts in kroner, plus the findings met while reading. Use it to check a
+/// department's file before a build. Exit status 0 when the file was read,
+/// 1 when it is not readable as a submission.
+///
+/// Example: bilag inspect indbakke/01-bolig.xlsx
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The workbook to read.
+    pub file: PathBuf,
+    /// Print the submission and its findings as JSON ({"submission", "findings"}).
+    #[arg(long)]
+    pub json: bool,
+    /// Committee format (TOML) instead of the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub format: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<Exit, Fatal> {
+    let format = Format::load_or_default(args.format.as_deref()).map_err(Fatal::new)?;
+    if !args.file.is_file() {
+        return Err(Fatal::new(format!(
+            "{} findes ikke eller er ikke en fil",
+            args.file.display()
+        )));
+    }
+    let (sub, findings, exit) = match read_one(&args.file, &format, &Limits::default()) {
+        Outcome::Accepted(sub, findings) => (Some(*sub), findings, Exit::Clean),
+        Outcome::Rejected(f) => (None, vec![f], Exit::Findings),
+    };
+    if args.json {
+        let v = serde_json::json!({ "submission": sub, "findings": findings });
+        println!("{}", serde_json::to_string_pretty(&v).map_err(Fatal::new)?);
+    } else {
+        match &sub {
+            Some(s) => print!("{}", summary(s, &findings)),
+            None => {
+                for f in &findings {
+                    eprintln!("{}: {}", f.file, f.message);
+                }
+            }
+        }
+    }
+    Ok(exit)
+}
+
+/// The readable summary `inspect` prints.
+pub fn summary(s: &Submission, findings: &[Finding]) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{}  (sha256 {})",
+        s.source,
+        &s.sha256[..s.sha256.len().min(12)]
+    );
+    let m = &s.metadata;
+    let _ = writeln!(o, "\nForside:");
+    for (label, v) in [
+        ("Udvalg", &m.committee),
+        ("Dato", &m.date),
+        ("Sagsnr.", &m.case_number),
+        ("Dokumentnr.", &m.document_number),
+        ("Sagsbehandler", &m.caseworker),
+        ("Afdeling", &m.department),
+        ("Adresse", &m.address),
+        ("Telefon", &m.phone),
+        ("Telefax", &m.fax),
+        ("E-mail", &m.email),
+        ("EAN nummer", &m.ean),
+    ] {
+        let shown = v
+            .as_deref()
+            .map_or("—".to_string(), |t| t.replace('\n', " / "));
+        let _ = writeln!(o, "  {label:<14} {shown}");
+    }
+    let _ = writeln!(o, "\nStatusskemaer: {}", s.initiatives.len());
+    for i in &s.initiatives {
+        let _ = writeln!(
+            o,
+            "  sektion {}  {}!{:<5} {}  ({} felter)",
+            i.section,
+            i.source.sheet,
+            i.source.cell,
+            i.title,
+            i.fields.len()
+        );
+    }
+    let _ = writeln!(o, "\nBudgetlinjer: {}", s.budget_lines.len());
+    for l in &s.budget_lines {
+        let amounts: Vec<String> = l
+            .amounts
+            .iter()
+            .map(|(y, a)| format!("{y}: {} kr.", format_danish_decimal(*a)))
+            .collect();
+        let _ = writeln!(
+            o,
+            "  {}!{:<5} {}{}",
+            l.source.sheet,
+            l.source.cell,
+            l.title,
+            l.group
+                .as_deref()
+                .map_or(String::new(), |g| format!("  [{g}]"))
+        );
+        if !amounts.is_empty() {
+            let _ = writeln!(o, "         {}", amounts.join(" · "));
+        }
+        if let Some(t) = l.stated_total {
+            let _ = writeln!(
+                o,
+                "         I alt (angivet): {} kr.",
+                format_danish_decimal(t)
+            );
+        }
+    }
+    if !s.stated_totals.is_empty() {
+        let _ = writeln!(o, "\nAngivne totaler:");
+        for t in &s.stated_totals {
+            let amounts: Vec<String> = t
+                .amounts
+                .iter()
+                .map(|(y, a)| format!("{y}: {}", kroner_string(a)))
+                .collect();
+            let _ = writeln!(
+                o,
+                "  {}!{:<5} {}  {}{}",
+                t.source.sheet,
+                t.source.cell,
+                t.title,
+                amounts.join(" · "),
+                t.total
+                    .map_or(String::new(), |v| format!(" · i alt {}", kroner_string(&v)))
+            );
+        }
+    }
+    let _ = writeln!(o, "\nFund: {}", findings.len());
+    for f in findings {
+        let _ = writeln!(
+            o,
+            "  {:<8} {:<20} {}  {}",
+            f.severity.danish(),
+            f.code.as_str(),
+            f.location(),
+            f.message
+        );
+    }
+    o
+}

@@ -1,0 +1,133 @@
+//! The exact model of the public fixtures, as `fixtures/expected.json` gives
+//! it: every field's text, every amount in kroner, each initiative's section
+//! and the metadata — for the seed workbook and for the four-department split.
+
+use bilag::format::Format;
+use bilag::inbox::{list_inbox, load_files, Loaded};
+use bilag::read::Limits;
+use serde_json::Value;
+use std::path::Path;
+
+fn expected() -> Value {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/expected.json"),
+    )
+    .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn load(dir: &str) -> Loaded {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(dir);
+    let listing = list_inbox(&dir).unwrap();
+    load_files(
+        &listing.files,
+        &Format::default_format(),
+        &Limits::default(),
+    )
+}
+
+/// Compares the keys expected.json names (and only those), reporting the path
+/// of the first difference.
+fn assert_subset(path: &str, want: &Value, got: &Value) {
+    match (want, got) {
+        (Value::Object(w), Value::Object(g)) => {
+            for (k, wv) in w {
+                let gv = g.get(k).unwrap_or(&Value::Null);
+                assert_subset(&format!("{path}.{k}"), wv, gv);
+            }
+        }
+        (Value::Array(w), Value::Array(g)) => {
+            assert_eq!(
+                w.len(),
+                g.len(),
+                "{path}: {} entries expected, {} read",
+                w.len(),
+                g.len()
+            );
+            for (i, (wv, gv)) in w.iter().zip(g).enumerate() {
+                assert_subset(&format!("{path}[{i}]"), wv, gv);
+            }
+        }
+        (Value::String(w), Value::String(g)) => {
+            assert_eq!(w.replace("\r\n", "\n"), g.replace("\r\n", "\n"), "{path}");
+        }
+        _ => assert_eq!(want, got, "{path}"),
+    }
+}
+
+fn check_case(case: &str, dir: &str) {
+    let exp = &expected()[case];
+    let loaded = load(dir);
+    let got = serde_json::to_value(&loaded.model).unwrap();
+    assert_subset(case, &exp["model"], &got);
+    let accepted: Vec<&str> = exp["files"]["accepted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(loaded.accepted, accepted);
+    assert!(loaded.rejected.is_empty());
+}
+
+#[test]
+fn seed_model_is_exactly_expected() {
+    check_case("seed", "seed");
+}
+
+#[test]
+fn departments_model_is_exactly_expected() {
+    check_case("departments", "departments");
+}
+
+#[test]
+fn seed_key_values_in_kroner() {
+    let loaded = load("seed");
+    let s = &loaded.model.submissions[0];
+    assert_eq!(s.metadata.date.as_deref(), Some("2008-03-03"));
+    assert_eq!(s.metadata.case_number.as_deref(), Some("2008-20510"));
+    let bolig = s
+        .budget_lines
+        .iter()
+        .find(|l| l.title == "Boligsociale projekter")
+        .unwrap();
+    assert_eq!(bolig.amounts["2008"].to_string(), "12290000");
+    assert_eq!(bolig.amount_sources["2008"].cell, "B6");
+    assert_eq!(bolig.amount_sources["2008"].raw, "12,29 mio.");
+    assert_eq!(s.stated_totals[0].total.unwrap().to_string(), "73190000");
+    assert_eq!(
+        s.stated_totals[0].total_source.as_ref().unwrap().cell,
+        "F12"
+    );
+    assert_eq!(s.stated_totals[0].covers, Some((0, 5)));
+    let sections: Vec<u8> = s.initiatives.iter().map(|i| i.section).collect();
+    assert_eq!(sections, vec![1, 1, 1, 1, 1, 1, 2]);
+    // The appendix texts on the Forside.
+    assert_eq!(s.document.goals.len(), 3);
+    assert_eq!(
+        s.document.title.as_deref(),
+        Some("Bilag 1: Socialudvalgets redegørelse for integrationsindsatsen")
+    );
+}
+
+#[test]
+fn departments_units_come_from_the_caption_and_nothing_is_assumed() {
+    let loaded = load("departments");
+    assert!(
+        loaded
+            .findings
+            .iter()
+            .all(|f| f.code != bilag::finding::Code::UnitAssumed),
+        "{:#?}",
+        loaded.findings
+    );
+    let bolig = &loaded.model.submissions[0];
+    let line = &bolig.budget_lines[2];
+    assert_eq!(line.amounts["2011"].to_string(), "12290000");
+    assert_eq!(
+        line.amount_sources["2011"].unit.as_deref(),
+        Some("mio. kr. (caption)")
+    );
+}
