@@ -152,7 +152,7 @@ pub fn read_workbook_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook, Re
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "ukendt fejl".to_string());
             Err(ReadError::Corrupt(format!(
-                "læseren gik i stå på filen: {what}"
+                "intern fejl i regnearkslæseren: {what}"
             )))
         }
     }

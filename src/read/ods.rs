@@ -160,7 +160,7 @@ fn scan_content<R: Read + std::io::BufRead>(input: R, limits: &Limits) -> Result
                             ..RowScan::default()
                         });
                         if empty {
-                            end_row(t, row.take().expect("set"), limits)?;
+                            end_row(t, row.take().expect("set"));
                         }
                     }
                     "table:table-cell" | "table:covered-table-cell"
@@ -246,7 +246,7 @@ fn scan_content<R: Read + std::io::BufRead>(input: R, limits: &Limits) -> Result
                 }
                 "table:table-row" if cell.is_none() => {
                     if let (Some(t), Some(r)) = (table.as_mut(), row.take()) {
-                        end_row(t, r, limits)?;
+                        end_row(t, r);
                     }
                 }
                 "table:table" if cell.is_none() => {
@@ -261,7 +261,7 @@ fn scan_content<R: Read + std::io::BufRead>(input: R, limits: &Limits) -> Result
     }
 }
 
-fn end_row(t: &mut Table, r: RowScan, limits: &Limits) -> Result<(), ReadError> {
+fn end_row(t: &mut Table, r: RowScan) {
     let before = t.total_rows - r.repeats;
     t.stored += r.len;
     t.elements += 1;
@@ -280,24 +280,12 @@ fn end_row(t: &mut Table, r: RowScan, limits: &Limits) -> Result<(), ReadError> 
         t.rows_through_last = t.total_rows;
         t.elements_last = t.elements - 1;
     }
-    // Fail early on a sheet that is clearly too large.
-    check_stored(t, limits)?;
-    limits::check_sheet_cells(&t.name, t.filled, limits)?;
-    if t.text > limits.max_text_bytes {
-        return Err(limits::too_large(format!(
-            "arket »{}« rummer over {} tekst, når gentagne celler foldes ud; grænsen er {}",
-            t.name,
-            limits::bytes(limits.max_text_bytes),
-            limits::bytes(limits.max_text_bytes)
-        )));
-    }
-    Ok(())
 }
 
 fn check_stored(t: &Table, limits: &Limits) -> Result<(), ReadError> {
     if t.stored > limits.max_dense_cells_per_sheet {
         return Err(limits::too_large(format!(
-            "arket »{}« gemmer over {} celler (med tomme mellemrum); grænsen er {} celler pr. ark",
+            "arket »{}« gemmer {} celler (med tomme mellemrum); grænsen er {} celler pr. ark",
             t.name,
             limits::tal(t.stored),
             limits::tal(limits.max_dense_cells_per_sheet)
@@ -306,14 +294,24 @@ fn check_stored(t: &Table, limits: &Limits) -> Result<(), ReadError> {
     Ok(())
 }
 
+/// The table's totals against the limits, most telling first.
 fn end_table(t: &Table, limits: &Limits) -> Result<(), ReadError> {
-    check_stored(t, limits)?;
+    limits::check_sheet_cells(&t.name, t.filled, limits)?;
     if let Some(before) = t.rows_before_first {
         let rows = (t.rows_through_last - before).max(t.elements_last - t.elements_first + 1);
         let cols = t.col_max - t.col_min + 1;
         limits::check_dense(&t.name, rows, cols, limits)?;
     }
-    limits::check_sheet_cells(&t.name, t.filled, limits)
+    check_stored(t, limits)?;
+    if t.text > limits.max_text_bytes {
+        return Err(limits::too_large(format!(
+            "arket »{}« rummer {} tekst, når gentagne celler foldes ud; grænsen er {}",
+            t.name,
+            limits::bytes(t.text),
+            limits::bytes(limits.max_text_bytes)
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
