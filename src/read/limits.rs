@@ -156,7 +156,7 @@ impl<'a> Budget<'a> {
         self.text_bytes = self.text_bytes.saturating_add(len as u64);
         if self.text_bytes > self.limits.max_text_bytes {
             return Err(too_large(format!(
-                "cellerne rummer over {} tekst, og det er grænsen",
+                "cellerne rummer mere end {} tekst, som er grænsen",
                 bytes(self.limits.max_text_bytes)
             )));
         }

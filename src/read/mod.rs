@@ -3,9 +3,9 @@
 //! by content (not by the extension, which may lie or be upper-case) and
 //! enforces size limits before anything large is allocated.
 //!
-//! The layer is built like calamine's own: [`sniff`] picks the format, and one
+//! The layer is built like calamine's own: `sniff` picks the format, and one
 //! module per format (`xlsx`, `xlsb`, `xls`, `ods`) turns the bytes into
-//! sheets through one function signature, [`FormatReader`]. Limits are checked
+//! sheets through one function signature, `FormatReader`. Limits are checked
 //! before calamine allocates (see `limits`): zip bombs by the entries'
 //! declared sizes; .xlsx/.xlsb are streamed cell by cell (calamine issue #693:
 //! a dense `Range` over A1..XFD1048576 aborts the process); .xls and .ods, for
@@ -86,7 +86,7 @@ impl Default for Limits {
             max_cells_per_sheet: 5_000_000,
             max_cells_total: 10_000_000,
             max_dense_cells_per_sheet: 10_000_000,
-            max_text_bytes: 512 * 1024 * 1024,
+            max_text_bytes: 128 * 1024 * 1024,
         }
     }
 }
