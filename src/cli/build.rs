@@ -3,10 +3,10 @@
 use super::{Exit, Fatal};
 use crate::finding::{count_by_severity, Finding};
 use crate::format::Format;
-use crate::inbox::{list_inbox, load_files};
+use crate::inbox::pack::write_pack;
+use crate::inbox::{list_inbox, load_and_reconcile};
 use crate::read::Limits;
-use crate::write::write_atomic;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Læs alle afleveringer i en mappe og skriv bilagspakken.
 ///
@@ -45,10 +45,9 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
     std::fs::create_dir_all(&args.out)
         .map_err(|e| Fatal::new(format!("kan ikke oprette {}: {e}", args.out.display())))?;
 
-    let loaded = load_files(&listing.files, &format, &Limits::default());
-    let findings = loaded.findings.clone();
-    write_json(&args.out.join("model.json"), &loaded.model)?;
-    write_json(&args.out.join("findings.json"), &findings)?;
+    let loaded = load_and_reconcile(&listing.files, &format, &Limits::default());
+    let mut findings = loaded.findings.clone();
+    findings.extend(write_pack(&args.out, &loaded, &format).map_err(Fatal::new)?);
 
     if !args.quiet {
         let (errors, warnings, infos) = count_by_severity(&findings);
@@ -73,11 +72,4 @@ pub fn exit_for(findings: &[Finding]) -> Exit {
     } else {
         Exit::Clean
     }
-}
-
-/// Pretty JSON, written atomically.
-pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), Fatal> {
-    let mut bytes = serde_json::to_vec_pretty(value).map_err(Fatal::new)?;
-    bytes.push(b'\n');
-    write_atomic(path, &bytes).map_err(Fatal::new)
 }

@@ -2,6 +2,8 @@
 //! doc comments are the `--help` text) and a `run` function.
 
 pub mod build;
+pub mod check;
+pub mod diff;
 pub mod inspect;
 
 use clap::{Parser, Subcommand};
@@ -28,7 +30,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Build(build::Args),
+    Check(check::Args),
     Inspect(inspect::Args),
+    Diff(diff::Args),
 }
 
 /// Exit statuses (contract §3).
@@ -64,7 +68,9 @@ impl Fatal {
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => build::run(args),
+        Command::Check(args) => check::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Diff(args) => diff::run(args),
     };
     match result {
         Ok(exit) => exit.into(),

@@ -2,6 +2,8 @@
 //! all (in parallel) into one model. A file that cannot be read becomes a
 //! file-rejected finding; it never stops the other files.
 
+pub mod pack;
+
 use crate::finding::{sort_findings, Code, Finding};
 use crate::format::Format;
 use crate::model::{Model, Submission};
@@ -152,6 +154,17 @@ pub struct Loaded {
     pub findings: Vec<Finding>,
     pub accepted: Vec<String>,
     pub rejected: Vec<String>,
+}
+
+/// Reads files in parallel into one model and reconciles it: the findings
+/// hold what reading met and what reconciling found, sorted errors first.
+pub fn load_and_reconcile(paths: &[PathBuf], format: &Format, limits: &Limits) -> Loaded {
+    let mut loaded = load_files(paths, format, limits);
+    loaded
+        .findings
+        .extend(crate::reconcile::reconcile(&loaded.model, format));
+    sort_findings(&mut loaded.findings);
+    loaded
 }
 
 /// Reads files in parallel into one model; submissions in file-name order.

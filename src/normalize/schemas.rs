@@ -92,7 +92,7 @@ pub(crate) fn read_sheet(
         let next_is_field = rows
             .get(i + 1)
             .is_some_and(|(_, t)| field_label(&t[0].1, section, format).is_some());
-        if texts.len() == 1 && next_is_field {
+        if texts.len() == 1 && next_is_field && field_label(first_text, section, format).is_none() {
             finish(block.take(), section, sub, format);
             block = Some(Block::new(
                 first_text.to_string(),

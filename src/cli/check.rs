@@ -1,0 +1,134 @@
+//! `bilag check INBOX|FILE… [--json]`
+
+use super::build::exit_for;
+use super::{Exit, Fatal};
+use crate::finding::{count_by_severity, Finding};
+use crate::format::Format;
+use crate::inbox::{list_inbox, load_and_reconcile};
+use crate::read::Limits;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// Læs og afstem afleveringerne uden at skrive noget.
+///
+/// Reads and reconciles the submissions and prints the findings, grouped by
+/// file, errors first, with a one-line summary ("3 fejl, 5 advarsler i 4
+/// filer"). Writes nothing. A folder is read like `build` reads its inbox; a
+/// file named on the command line is always read. Exit status: 0 no errors,
+/// 1 errors found, 2 could not run — so it can gate a script.
+///
+/// Examples:
+///   bilag check indbakke
+///   bilag check indbakke/01-bolig.xlsx indbakke/02-ssp.xlsx --json
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Folders and/or workbooks to check.
+    #[arg(required = true, value_name = "INBOX|FILE")]
+    pub paths: Vec<PathBuf>,
+    /// Print the findings as a JSON array (contract §5) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Committee format (TOML) instead of the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub format: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<Exit, Fatal> {
+    let format = Format::load_or_default(args.format.as_deref()).map_err(Fatal::new)?;
+    let mut files = Vec::new();
+    for p in &args.paths {
+        if p.is_dir() {
+            let listing = list_inbox(p)
+                .map_err(|e| Fatal::new(format!("kan ikke læse mappen {}: {e}", p.display())))?;
+            files.extend(listing.files);
+        } else if p.is_file() {
+            files.push(p.clone());
+        } else {
+            return Err(Fatal::new(format!("{} findes ikke", p.display())));
+        }
+    }
+    let loaded = load_and_reconcile(&files, &format, &Limits::default());
+    let n_files = loaded.accepted.len() + loaded.rejected.len();
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&loaded.findings).map_err(Fatal::new)?
+        );
+    } else {
+        print!("{}", report(&loaded.findings, n_files));
+    }
+    Ok(exit_for(&loaded.findings))
+}
+
+/// The human report: findings grouped by file (files with errors first),
+/// then the summary line.
+pub fn report(findings: &[Finding], n_files: usize) -> String {
+    let mut files: Vec<&str> = Vec::new();
+    for f in findings {
+        if !files.contains(&f.file.as_str()) {
+            files.push(&f.file);
+        }
+    }
+    // `findings` is sorted errors first, so files appear in order of their worst finding.
+    let mut out = String::new();
+    for file in files {
+        let _ = writeln!(out, "{file}");
+        for f in findings.iter().filter(|f| f.file == file) {
+            let place = match (&f.sheet, &f.cell) {
+                (Some(s), Some(c)) => format!("{s}!{c}"),
+                (Some(s), None) => s.clone(),
+                _ => "—".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "  {:<9} {:<20} {:<16} {}",
+                f.severity.danish(),
+                f.code.as_str(),
+                place,
+                f.message
+            );
+        }
+        out.push('\n');
+    }
+    out.push_str(&summary_line(findings, n_files));
+    out.push('\n');
+    out
+}
+
+/// "3 fejl, 5 advarsler, 1 info i 4 filer".
+pub fn summary_line(findings: &[Finding], n_files: usize) -> String {
+    let (e, w, i) = count_by_severity(findings);
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut s = format!(
+        "{}, {}",
+        plural(e, "fejl", "fejl"),
+        plural(w, "advarsel", "advarsler")
+    );
+    if i > 0 {
+        s.push_str(&format!(", {i} info"));
+    }
+    s.push_str(&format!(" i {}", plural(n_files, "fil", "filer")));
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Code;
+
+    #[test]
+    fn summary_counts_in_danish() {
+        let f = vec![
+            Finding::new(Code::TotalMismatch, "a.xlsx", "x"),
+            Finding::new(Code::AmbiguousNumber, "a.xlsx", "x"),
+            Finding::new(Code::AmbiguousNumber, "b.xlsx", "x"),
+            Finding::new(Code::UnitAssumed, "b.xlsx", "x"),
+        ];
+        assert_eq!(summary_line(&f, 4), "1 fejl, 2 advarsler, 1 info i 4 filer");
+        assert_eq!(summary_line(&[], 1), "0 fejl, 0 advarsler i 1 fil");
+        let r = report(&f, 2);
+        assert!(r.starts_with("a.xlsx\n  fejl"), "{r}");
+        assert!(r.contains("\nb.xlsx\n"), "{r}");
+    }
+}

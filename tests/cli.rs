@@ -1,0 +1,330 @@
+//! The `bilag` binary driven as a user would, in temporary folders: exit
+//! statuses, outputs, skipped and rejected files, an inbox left untouched.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bilag(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bilag"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn fixtures(dir: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(dir)
+}
+
+/// A temp inbox with copies of the fixture files.
+fn inbox_with(dir: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(fixtures(dir)).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, tmp.path().join(p.file_name().unwrap())).unwrap();
+    }
+    tmp
+}
+
+/// (name, bytes, mtime) of every file: the inbox must not change at all.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            let m = std::fs::metadata(&p).unwrap();
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+                m.modified().unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+fn s(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn build_departments_writes_the_model_and_exits_0() {
+    let inbox = inbox_with("departments");
+    let out = tempfile::tempdir().unwrap();
+    let before = snapshot(inbox.path());
+    let o = bilag(&[
+        "build",
+        inbox.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", s(&o));
+    assert_eq!(snapshot(inbox.path()), before, "the inbox changed");
+    let model = json(&out.path().join("model.json"));
+    let subs = model["submissions"].as_array().unwrap();
+    let sources: Vec<&str> = subs.iter().map(|s| s["source"].as_str().unwrap()).collect();
+    assert_eq!(
+        sources,
+        vec![
+            "01-bolig.xlsx",
+            "02-ssp.xlsx",
+            "03-boern-unge.xlsx",
+            "04-integration.xlsx"
+        ]
+    );
+    assert_eq!(subs[0]["budget_lines"][2]["amounts"]["2008"], "12290000");
+    assert_eq!(model["format"], "socialudvalget-integration-2008");
+    let findings = json(&out.path().join("findings.json"));
+    assert_eq!(findings.as_array().unwrap().len(), 5);
+    assert!(s(&o).contains("4 filer læst"), "{}", s(&o));
+    // No temporary files are left behind.
+    let names: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".bilag-tmp"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+}
+
+#[test]
+fn build_seed_exits_1_for_the_i_alt_mismatch() {
+    let out = tempfile::tempdir().unwrap();
+    let o = bilag(&[
+        "build",
+        fixtures("seed").to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", s(&o));
+    let findings = json(&out.path().join("findings.json"));
+    let first = &findings[0];
+    assert_eq!(first["code"], "total-mismatch");
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["file"], "socialudvalget-2008.xlsx");
+    assert_eq!(first["sheet"], "Økonomi");
+    assert_eq!(first["cell"], "F12");
+    let msg = first["message"].as_str().unwrap();
+    assert!(
+        msg.contains("73,19 mio.") && msg.contains("81,66 mio."),
+        "{msg}"
+    );
+}
+
+#[test]
+fn lock_hidden_and_other_files_are_skipped_and_a_corrupt_file_is_rejected_alone() {
+    let inbox = inbox_with("departments");
+    let p = inbox.path();
+    std::fs::write(p.join("~$01-bolig.xlsx"), b"lock").unwrap();
+    std::fs::write(p.join(".~lock.02-ssp.xlsx#"), b"lock").unwrap();
+    std::fs::write(p.join(".skjult.xlsx"), b"hidden").unwrap();
+    std::fs::write(p.join("noter.txt"), b"noter").unwrap();
+    std::fs::write(
+        p.join("05-ødelagt.xlsx"),
+        b"PK\x03\x04 this is not really a zip",
+    )
+    .unwrap();
+    std::fs::copy(
+        fixtures("departments/02-ssp.xlsx"),
+        p.join("06-STORE-BOGSTAVER.XLSX"),
+    )
+    .unwrap();
+    let before = snapshot(p);
+    let out = tempfile::tempdir().unwrap();
+    let o = bilag(&[
+        "build",
+        p.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", s(&o));
+    assert_eq!(snapshot(p), before, "the inbox changed");
+    let model = json(&out.path().join("model.json"));
+    let sources: Vec<&str> = model["submissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        vec![
+            "01-bolig.xlsx",
+            "02-ssp.xlsx",
+            "03-boern-unge.xlsx",
+            "04-integration.xlsx",
+            "06-STORE-BOGSTAVER.XLSX"
+        ]
+    );
+    let findings = json(&out.path().join("findings.json"));
+    let rejected: Vec<&Value> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "file-rejected")
+        .collect();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0]["file"], "05-ødelagt.xlsx");
+    assert!(!rejected[0]["message"].as_str().unwrap().is_empty());
+    // The same department twice: reported, not silently counted twice.
+    assert!(findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["code"] == "duplicate-initiative"));
+}
+
+#[test]
+fn an_interrupted_pack_is_never_half_written() {
+    // A previous pack exists; a run that cannot read its inbox leaves it whole.
+    let out = tempfile::tempdir().unwrap();
+    std::fs::write(out.path().join("model.json"), b"{\"previous\": true}").unwrap();
+    let o = bilag(&[
+        "build",
+        "/nonexistent/indbakke",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(s(&o).contains("/nonexistent/indbakke"), "{}", s(&o));
+    assert_eq!(
+        std::fs::read(out.path().join("model.json")).unwrap(),
+        b"{\"previous\": true}"
+    );
+}
+
+#[test]
+fn check_groups_by_file_and_summarizes() {
+    let o = bilag(&["check", fixtures("departments").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", s(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.trim_end().ends_with("0 fejl, 5 advarsler i 4 filer"),
+        "{text}"
+    );
+    assert!(text.starts_with("01-bolig.xlsx\n"), "{text}");
+
+    let o = bilag(&[
+        "check",
+        fixtures("seed/socialudvalget-2008.xlsx").to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", s(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            "total-mismatch",
+            "economy-mismatch",
+            "missing-budget-line",
+            "ambiguous-number",
+            "missing-budget-line",
+            "ambiguous-number"
+        ]
+    );
+}
+
+#[test]
+fn inspect_exit_statuses_and_json() {
+    let o = bilag(&[
+        "inspect",
+        fixtures("departments/04-integration.xlsx")
+            .to_str()
+            .unwrap(),
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", s(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["submission"]["metadata"]["date"], "2008-03-03");
+    assert_eq!(
+        v["submission"]["budget_lines"][1]["amounts"]["2008"],
+        "7500000"
+    );
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0);
+
+    let o = bilag(&[
+        "inspect",
+        fixtures("departments/04-integration.xlsx")
+            .to_str()
+            .unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("Sektion 2!A1"), "{text}");
+    assert!(text.contains("2008: 7.500.000 kr."), "{text}");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("tekst.xlsx");
+    std::fs::write(&bad, "Dette er ikke et regneark").unwrap();
+    let o = bilag(&["inspect", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("tekst.xlsx"),
+        "{}",
+        s(&o)
+    );
+
+    let o = bilag(&["inspect"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_bad_format_file_names_the_unknown_key_and_exits_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("udvalg.toml");
+    let text = bilag::format::DEFAULT_FORMAT_TOML
+        .replace("default_unit =", "standard_enhed = \"kr.\"\ndefault_unit =");
+    std::fs::write(&f, text).unwrap();
+    let out = tmp.path().join("pakke");
+    let o = bilag(&[
+        "build",
+        fixtures("departments").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        f.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(s(&o).contains("standard_enhed"), "{}", s(&o));
+}
+
+#[test]
+fn diff_same_file_is_no_change_and_different_departments_are_changes() {
+    let a = fixtures("departments/02-ssp.xlsx");
+    let o = bilag(&["diff", a.to_str().unwrap(), a.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", s(&o));
+    let b = fixtures("departments/03-boern-unge.xlsx");
+    let o = bilag(&["diff", a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", s(&o));
+    assert!(s(&o).contains("Den korte snor"), "{}", s(&o));
+    let o = bilag(&["diff", a.to_str().unwrap(), "/nonexistent.xlsx"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn help_teaches() {
+    let o = bilag(&["--help"]);
+    let t = String::from_utf8_lossy(&o.stdout);
+    for cmd in ["build", "check", "inspect", "diff"] {
+        assert!(t.contains(cmd), "{t}");
+    }
+    let o = bilag(&["build", "--help"]);
+    let t = String::from_utf8_lossy(&o.stdout);
+    assert!(t.contains("~$"), "{t}");
+    assert!(t.contains("--format"), "{t}");
+}
