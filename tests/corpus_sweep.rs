@@ -142,4 +142,8 @@ fn every_corpus_file_reads_or_is_rejected_with_a_reason() {
     expect("pass_protected.ods", "Encrypted");
     expect("adhocallbabynames1996to2016.xls", "NotASpreadsheet"); // empty file
     expect("too_small.xls", "NotASpreadsheet"); // a text file
+    expect("issue_385.xls", "Encrypted"); // FILEPASS
+    expect("OOM_alloc3.xls", "Corrupt"); // FAT points past the end of the file
+    expect("issue252.xlsx", "Corrupt"); // zip entries with bad sizes/CRCs
+    expect("issue_594_dos.ods", "TooLarge"); // a billion repeated rows × columns
 }

@@ -209,6 +209,7 @@ fn texts(wb: &Workbook) -> Vec<(String, u32, u32, String)> {
 #[rstest]
 #[case::ods("variants/socialudvalget-2008.ods", SourceKind::Ods)]
 #[case::xls("variants/socialudvalget-2008.xls", SourceKind::Xls)]
+#[case::xlsb("variants/socialudvalget-2008.xlsb", SourceKind::Xlsb)]
 #[case::upper_case_extension("variants/SOCIALUDVALGET-2008.XLSX", SourceKind::Xlsx)]
 #[case::xlsx_named_xls("variants/xlsx-named-as.xls", SourceKind::Xlsx)]
 #[case::ods_named_xlsx("variants/ods-named-as.xlsx", SourceKind::Ods)]
@@ -301,4 +302,24 @@ fn corpus_date_systems_agree(#[case] a: &str, #[case] b: &str) {
     assert!(!da.is_empty(), "{a} has dates");
     assert_eq!(da, db);
     assert!(da.contains(&date(2021, 1, 1)), "{da:?}");
+}
+
+/// SheetJS writes .xlsb cells after the first in a row in the "short" record
+/// form, which calamine skips without a word: read as is, every sheet would
+/// keep only column A. The reader refuses the file and says what to do.
+#[test]
+fn xlsb_with_short_cell_records_is_refused_not_truncated() {
+    match read_workbook(
+        &fixture("variants/sheetjs-short-records.xlsb"),
+        &Limits::default(),
+    ) {
+        Err(bilag::read::ReadError::Corrupt(msg)) => {
+            assert!(
+                msg.contains("xl/worksheets/sheet1.bin") && msg.contains("korte form"),
+                "{msg}"
+            );
+            assert!(msg.contains("gem den som .xlsx"), "{msg}");
+        }
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
 }
