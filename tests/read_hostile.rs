@@ -76,6 +76,11 @@ fn ods(table_body: &str) -> Vec<u8> {
         r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Ark1">{table_body}</table:table></office:spreadsheet></office:body></office:document-content>"#
     );
     let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    ods_parts(content.as_bytes(), manifest)
+}
+
+/// An .ods zip from its content.xml bytes and manifest.
+fn ods_parts(content: &[u8], manifest: &str) -> Vec<u8> {
     let mut w = ZipWriter::new(Cursor::new(Vec::new()));
     w.start_file(
         "mimetype",
@@ -85,11 +90,11 @@ fn ods(table_body: &str) -> Vec<u8> {
     w.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
         .unwrap();
     for (name, data) in [
-        ("content.xml", content.as_str()),
-        ("META-INF/manifest.xml", manifest),
+        ("content.xml", content),
+        ("META-INF/manifest.xml", manifest.as_bytes()),
     ] {
         w.start_file(name, deflated()).unwrap();
-        w.write_all(data.as_bytes()).unwrap();
+        w.write_all(data).unwrap();
     }
     w.finish().unwrap().into_inner()
 }
@@ -680,4 +685,23 @@ fn file_over_the_size_limit() {
     };
     let msg = too_large(read_workbook_bytes(&pseudo_random(20_000), &limits));
     assert_eq!(msg, "filen fylder 19 KB; grænsen er 1.000 bytes");
+}
+
+/// A password-protected .ods: the manifest lists encryption data and
+/// content.xml is ciphertext.
+#[test]
+fn encrypted_ods_is_encrypted() {
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"><manifest:encryption-data manifest:checksum-type="SHA1/1K"/></manifest:file-entry></manifest:manifest>"#;
+    let bytes = ods_parts(&pseudo_random(3000), manifest);
+    assert!(matches!(read(&bytes), Err(ReadError::Encrypted)));
+}
+
+/// content.xml that is not XML: refused before calamine parses it.
+#[test]
+fn ods_with_broken_content_is_corrupt() {
+    let plain = r#"<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>"#;
+    match read(&ods_parts(&pseudo_random(3000), plain)) {
+        Err(ReadError::Corrupt(msg)) => assert!(msg.contains("content.xml"), "{msg}"),
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
 }

@@ -125,16 +125,22 @@ fn prescan(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
 
 fn scan_content<R: Read + std::io::BufRead>(input: R, limits: &Limits) -> Result<(), ReadError> {
     let mut xml = quick_xml::Reader::from_reader(input);
+    // As lenient as calamine's reader, so that it stops where calamine stops.
+    let config = xml.config_mut();
+    config.check_end_names = false;
+    config.check_comments = false;
+    config.trim_text(false);
     let mut buf = Vec::new();
     let mut table: Option<Table> = None;
     let mut row: Option<RowScan> = None;
     let mut cell: Option<CellScan> = None;
     loop {
         buf.clear();
-        let ev = match xml.read_event_into(&mut buf) {
-            Ok(ev) => ev,
-            Err(_) => return Ok(()), // calamine reports the XML error
-        };
+        // calamine's parser would stop at the same error; refusing here
+        // keeps it from ever reading past what was checked.
+        let ev = xml
+            .read_event_into(&mut buf)
+            .map_err(|e| ReadError::Corrupt(format!("content.xml kan ikke læses: {e}")))?;
         match ev {
             Event::Eof => return Ok(()),
             Event::Start(ref e) | Event::Empty(ref e) => {

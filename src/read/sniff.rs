@@ -90,7 +90,7 @@ fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<SourceKind, ReadError> {
         let mime = read_entry(&mut zip, i, 200)?;
         let mime = String::from_utf8_lossy(&mime);
         return if mime.trim().starts_with(ODS_MIME) {
-            ods_or_encrypted(encrypted)
+            ods_or_encrypted(&mut zip, &names, encrypted)
         } else {
             Err(ReadError::NotASpreadsheet)
         };
@@ -137,7 +137,7 @@ fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<SourceKind, ReadError> {
             .iter()
             .any(|n| n.starts_with("word/") || n.starts_with("ppt/"))
     {
-        return ods_or_encrypted(encrypted);
+        return ods_or_encrypted(&mut zip, &names, encrypted);
     }
     Err(ReadError::NotASpreadsheet)
 }
@@ -152,8 +152,21 @@ fn ooxml_or_encrypted(kind: SourceKind, encrypted: bool) -> Result<SourceKind, R
     }
 }
 
-fn ods_or_encrypted(encrypted: bool) -> Result<SourceKind, ReadError> {
-    ooxml_or_encrypted(SourceKind::Ods, encrypted)
+/// A password-protected .ods keeps its parts encrypted and says so in the
+/// manifest (`manifest:encryption-data`).
+fn ods_or_encrypted(
+    zip: &mut ZipArchive<Cursor<&[u8]>>,
+    names: &[String],
+    encrypted: bool,
+) -> Result<SourceKind, ReadError> {
+    let manifest_says = match names.iter().position(|n| n == "meta-inf/manifest.xml") {
+        Some(i) => {
+            let manifest = read_entry(zip, i, 4 * 1024 * 1024)?;
+            String::from_utf8_lossy(&manifest).contains("encryption-data")
+        }
+        None => false,
+    };
+    ooxml_or_encrypted(SourceKind::Ods, encrypted || manifest_says)
 }
 
 /// The first `max` bytes of a (small) zip entry.
