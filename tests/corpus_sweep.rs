@@ -97,8 +97,25 @@ fn every_corpus_file_reads_or_is_rejected_with_a_reason() {
                     .flat_map(|s| &s.rows)
                     .map(|r| r.cells.len())
                     .sum();
+                // The normalizer must survive whatever the reader hands it.
+                let fmt = bilag::format::Format::default_format();
+                let normalized = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    bilag::normalize::normalize_workbook(wb, &name, "", &fmt)
+                }));
+                let parts = match normalized {
+                    Ok((sub, findings)) => format!(
+                        "initiatives={} lines={} findings={}",
+                        sub.initiatives.len(),
+                        sub.budget_lines.len(),
+                        findings.len()
+                    ),
+                    Err(_) => {
+                        bad.push(name.clone());
+                        "NORMALIZE PANIC".to_string()
+                    }
+                };
                 format!(
-                    "ok {} sheets={} cells={}",
+                    "ok {} sheets={} cells={} {parts}",
                     wb.kind.as_str(),
                     wb.sheets.len(),
                     cells

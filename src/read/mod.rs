@@ -138,12 +138,14 @@ pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError
 ///   when calamine panics on the file).
 pub fn read_workbook_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
     limits::check_file_size(bytes.len() as u64, limits)?;
-    let outcome = catch_unwind(AssertUnwindSafe(|| {
-        let kind = sniff::sniff(bytes, limits)?;
-        let mut budget = Budget::new(limits);
-        let sheets = format_reader(kind)(bytes, &mut budget)?;
-        Ok(Workbook { kind, sheets })
-    }));
+    let outcome = quietly(|| {
+        catch_unwind(AssertUnwindSafe(|| {
+            let kind = sniff::sniff(bytes, limits)?;
+            let mut budget = Budget::new(limits);
+            let sheets = format_reader(kind)(bytes, &mut budget)?;
+            Ok(Workbook { kind, sheets })
+        }))
+    });
     match outcome {
         Ok(result) => result,
         Err(panic) => {
@@ -157,4 +159,29 @@ pub fn read_workbook_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook, Re
             )))
         }
     }
+}
+
+thread_local! {
+    /// Set while a workbook is being read: a panic there is caught and
+    /// reported as a corrupt file, so the panic hook stays silent.
+    static READING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn quietly<R>(f: impl FnOnce() -> R) -> R {
+    READING.with(|r| r.set(true));
+    let out = f();
+    READING.with(|r| r.set(false));
+    out
+}
+
+/// Installs a panic hook that keeps a caught reader panic off the terminal
+/// (the file is reported as corrupt instead) and leaves every other panic to
+/// the default hook. The binary calls this once at start-up.
+pub fn install_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !READING.with(|r| r.get()) {
+            default(info);
+        }
+    }));
 }
