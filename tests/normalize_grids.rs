@@ -263,3 +263,58 @@ fn til_in_one_cell_names_the_committee_and_nbsp_is_trimmed() {
     );
     assert_eq!(s.metadata.case_number.as_deref(), Some("2008-20510"));
 }
+
+#[test]
+fn a_gap_of_empty_rows_inside_a_table_does_not_lose_the_lines_after_it() {
+    let (s, _) = normalize(vec![sheet(
+        "Økonomi",
+        &[
+            ("A1", t("Indsats")),
+            ("B1", t("2008")),
+            ("C1", t("2009")),
+            ("A2", t("Første")),
+            ("B2", t("1 mio.")),
+            ("A9", t("Anden")),
+            ("C9", t("2 mio.")),
+            ("A10", t("I alt")),
+            ("B10", t("1 mio.")),
+            ("C10", t("2 mio.")),
+        ],
+    )]);
+    let titles: Vec<&str> = s.budget_lines.iter().map(|l| l.title.as_str()).collect();
+    assert_eq!(titles, vec!["Første", "Anden"]);
+    assert_eq!(s.stated_totals[0].covers, Some((0, 2)));
+}
+
+#[test]
+fn a_total_row_with_nothing_stated_is_not_a_stated_total() {
+    let (s, _) = normalize(vec![sheet(
+        "Økonomi",
+        &[
+            ("A1", t("Indsats")),
+            ("B1", t("2008")),
+            ("C1", t("2009")),
+            ("A2", t("Første")),
+            ("B2", t("1 mio.")),
+            ("A3", t("I alt")),
+        ],
+    )]);
+    assert!(s.stated_totals.is_empty());
+    assert_eq!(s.budget_lines.len(), 1);
+}
+
+#[test]
+fn a_lone_number_is_not_a_section_heading() {
+    let (s, _) = normalize(vec![sheet(
+        "Ark1",
+        &[
+            ("A1", Value::Number(2.0)),
+            ("A2", t("Lektiecafé")),
+            ("A3", t("Økonomi")),
+            ("B3", t("1 mio. kr.")),
+            ("A4", t("Beskriv aktiviteterne")),
+            ("B4", t("Lektiehjælp")),
+        ],
+    )]);
+    assert_eq!(s.initiatives[0].section, 1);
+}

@@ -5,6 +5,7 @@ pub mod build;
 pub mod check;
 pub mod diff;
 pub mod inspect;
+pub mod template;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -33,6 +34,7 @@ pub enum Command {
     Check(check::Args),
     Inspect(inspect::Args),
     Diff(diff::Args),
+    Template(template::Args),
 }
 
 /// Exit statuses (contract §3).
@@ -71,6 +73,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Template(args) => template::run(args),
     };
     match result {
         Ok(exit) => exit.into(),

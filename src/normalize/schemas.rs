@@ -352,7 +352,7 @@ fn read_tabular(
                 let explicit = header
                     .section_col
                     .and_then(get)
-                    .and_then(|s| format.section_named_by(&s));
+                    .and_then(|s| format.section_in_column(&s));
                 let filled = fields.iter().filter(|(_, v)| !v.is_empty()).map(|(k, _)| k);
                 let section = explicit
                     .or(section)
