@@ -339,8 +339,14 @@ fn build_writes_the_budget_workbook_and_template_reads_back_empty() {
         out.path().to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", s(&o));
-    let bytes = std::fs::read(out.path().join("budget.xlsx")).unwrap();
-    assert_eq!(&bytes[..2], b"PK");
+    for name in ["budget.xlsx", "appendix.docx"] {
+        let bytes = std::fs::read(out.path().join(name)).unwrap();
+        assert_eq!(&bytes[..2], b"PK", "{name}");
+    }
+    let problems = bilag::write::docx_post::check_package(
+        &std::fs::read(out.path().join("appendix.docx")).unwrap(),
+    );
+    assert!(problems.is_empty(), "{problems:?}");
 
     let tpl = out.path().join("skabelon.xlsx");
     let o = bilag(&["template", "--out", tpl.to_str().unwrap()]);

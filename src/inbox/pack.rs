@@ -4,12 +4,13 @@
 use super::Loaded;
 use crate::finding::{sort_findings, Finding};
 use crate::format::Format;
-use crate::write::{write_atomic, xlsx, WriteError};
+use crate::write::{docx, write_atomic, xlsx, WriteError};
 use std::path::Path;
 
 /// File names of the pack, in the order they are written.
 pub const MODEL_JSON: &str = "model.json";
 pub const BUDGET_XLSX: &str = "budget.xlsx";
+pub const APPENDIX_DOCX: &str = "appendix.docx";
 pub const FINDINGS_JSON: &str = "findings.json";
 
 /// Writes the pack for one build into `out` (which must exist). Returns the
@@ -39,6 +40,11 @@ pub fn write_pack(
         bytes = xlsx::budget_workbook_bytes(&loaded.model, &all, format)?.0;
     }
     write_atomic(&budget_path, &bytes)?;
+
+    write_atomic(
+        &out.join(APPENDIX_DOCX),
+        &docx::appendix_bytes(&loaded.model, format)?,
+    )?;
 
     write_json(&out.join(FINDINGS_JSON), &all)?;
     Ok(write_findings)
