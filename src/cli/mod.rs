@@ -5,6 +5,8 @@ pub mod build;
 pub mod check;
 pub mod diff;
 pub mod inspect;
+pub mod progress;
+pub mod watch;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -33,6 +35,7 @@ pub enum Command {
     Check(check::Args),
     Inspect(inspect::Args),
     Diff(diff::Args),
+    Watch(watch::Args),
 }
 
 /// Exit statuses (contract §3).
@@ -71,6 +74,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Watch(args) => watch::run(args),
     };
     match result {
         Ok(exit) => exit.into(),
