@@ -8,9 +8,10 @@
 //!
 //! - A file is read only when complete: two looks at least `settle` apart
 //!   agree on its size and modification time, and its bytes do not change
-//!   while they are read. A workbook that does not open is looked at once
-//!   more, `settle` later, before its version is rejected (a copy may have
-//!   paused); a file that cannot be opened at all (in use, no access) waits.
+//!   while they are read. A workbook that does not open is rejected only
+//!   when its bytes are still the same three `settle`s later (a copy may
+//!   have paused); a file that cannot be opened at all (in use, no access)
+//!   waits.
 //! - The inbox is only ever read. Every new (file name, sha256) is copied to
 //!   `OUT/archive/` and gets one line in `OUT/ledger.jsonl`; the same bytes
 //!   under the same name are recorded once, also across restarts (the state
@@ -328,11 +329,14 @@ impl Intake {
                     outcome,
                 } => {
                     if let Outcome::Rejected(_) = outcome {
-                        // Rejected only when the same bytes fail twice, a
-                        // settle apart: a paused copy gets another chance.
+                        // Rejected only when the same bytes still fail
+                        // REJECT_AFTER_SETTLES settles later: a copy that
+                        // paused gets time to go on.
                         match self.failing.get(&name) {
                             Some((s, since))
-                                if *s == sha && now.duration_since(*since) >= self.opts.settle => {}
+                                if *s == sha
+                                    && now.duration_since(*since)
+                                        >= self.opts.settle * REJECT_AFTER_SETTLES => {}
                             Some((s, _)) if *s == sha => {
                                 waiting.insert(name);
                                 continue;
@@ -628,6 +632,10 @@ fn stat(path: &Path) -> Option<Key> {
     let m = std::fs::metadata(path).ok()?;
     m.is_file().then(|| (m.len(), m.modified().ok()))
 }
+
+/// A file whose complete-looking bytes do not open is rejected only when
+/// they are unchanged this many settle times after the first failure.
+const REJECT_AFTER_SETTLES: u32 = 3;
 
 const CHANGED: &str = "ændret under læsning";
 
