@@ -136,16 +136,21 @@ impl Watch {
     }
 
     /// SIGTERM; the watch must finish its step and exit 0.
-    fn stop(mut self) -> String {
+    fn stop(self) -> String {
+        self.stop_with("-TERM")
+    }
+
+    /// Stops with a signal ("-TERM", "-INT" as Ctrl-C sends).
+    fn stop_with(mut self, signal: &str) -> String {
         let pid = self.child.id().to_string();
-        let ok = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let ok = Command::new("kill").args([signal, &pid]).status().unwrap();
         assert!(ok.success());
         let start = Instant::now();
         let status = loop {
             if let Some(s) = self.child.try_wait().unwrap() {
                 break s;
             }
-            assert!(start.elapsed() < LIMIT, "watch did not stop on SIGTERM");
+            assert!(start.elapsed() < LIMIT, "watch did not stop on {signal}");
             std::thread::sleep(Duration::from_millis(20));
         };
         let log = self.stderr();
@@ -525,6 +530,19 @@ fn a_broken_replacement_keeps_the_last_good_version_in_the_pack() {
     );
     assert_eq!(w.report()["older_versions"], 1);
 
+    // Ctrl-C and a restart: the older version is found again from the
+    // ledger and its archive copy.
+    let findings = json(&out.join("findings.json"));
+    w.stop_with("-INT");
+    std::fs::remove_file(out.join("model.json")).unwrap();
+    let mut w = Watch::start(inbox, out, &["--poll", "0.1"]);
+    w.wait_until("a pack after restart", |w| {
+        w.out.join("model.json").exists()
+    });
+    assert_eq!(w.report()["older_versions"], 1);
+    assert_eq!(json(&out.join("model.json")), good_model);
+    assert_eq!(json(&out.join("findings.json")), findings);
+
     // The corrected version arrives.
     let fixed = with_comment(&bolig, "rettet");
     write(inbox, "01-bolig.xlsx", &fixed);
@@ -686,4 +704,56 @@ fn assert_whole(out: &Path) {
         }
     }
     ledger(out);
+}
+
+#[test]
+fn build_prints_a_summary_and_a_json_line() {
+    let inbox = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    write(
+        inbox.path(),
+        "01-bolig.xlsx",
+        &fixture("departments/01-bolig.xlsx"),
+    );
+    write(inbox.path(), "05-broken.xlsx", b"not a workbook");
+    write(inbox.path(), "~$01-bolig.xlsx", b"lock");
+    let o = Command::new(env!("CARGO_BIN_EXE_bilag"))
+        .arg("build")
+        .arg(inbox.path())
+        .arg("--out")
+        .arg(out.path())
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let stdout = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["accepted"], 1);
+    assert_eq!(v["rejected"], 1);
+    assert_eq!(v["skipped"], 1);
+    assert_eq!(v["errors"], 1);
+    assert_eq!(v["out"], out.path().display().to_string());
+    let stderr = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        stderr.contains("1 filer læst, 1 afvist, 1 sprunget over · 1 fejl"),
+        "{stderr}"
+    );
+    // Not a terminal: no progress bar drawn.
+    assert!(!stderr.contains('['), "{stderr}");
+}
+
+#[test]
+fn watch_refuses_to_write_into_the_inbox() {
+    let inbox = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_bilag"))
+        .arg("watch")
+        .arg(inbox.path())
+        .arg("--out")
+        .arg(inbox.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("indbakken"));
+    assert_eq!(std::fs::read_dir(inbox.path()).unwrap().count(), 0);
 }

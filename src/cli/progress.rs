@@ -5,6 +5,7 @@
 
 use crate::inbox::watch::BuildReport;
 use indicatif::{ProgressBar, ProgressStyle};
+use std::io::Write;
 use std::sync::Mutex;
 
 /// A progress bar that may be shown or not, and log lines that do not
@@ -72,10 +73,15 @@ impl Progress {
         self.eprint(line);
     }
 
+    /// Writes a line to stderr; a closed terminal (the window was closed,
+    /// SIGHUP) is ignored instead of stopping bilag in the middle of a step.
     fn eprint(&self, line: &str) {
+        let write = || {
+            let _ = writeln!(std::io::stderr(), "{line}");
+        };
         match self.bar.lock().ok().and_then(|b| b.clone()) {
-            Some(bar) => bar.suspend(|| eprintln!("{line}")),
-            None => eprintln!("{line}"),
+            Some(bar) => bar.suspend(write),
+            None => write(),
         }
     }
 }
@@ -108,7 +114,8 @@ pub fn print_report(progress: &Progress, r: &BuildReport, json: bool) {
     progress.log(&summary_line(r));
     if json {
         if let Ok(line) = serde_json::to_string(r) {
-            println!("{line}");
+            // A closed pipe must not stop a watch in the middle of a step.
+            let _ = writeln!(std::io::stdout(), "{line}");
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::inbox::watch::{watch, BuildReport, Hooks, Intake, Options, Trigger, W
 use crate::read::Limits;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Hold øje med en indbakke og byg bilagspakken, hver gang den ændres.
@@ -64,6 +64,10 @@ const SETTLE: Duration = Duration::from_secs(1);
 struct CliHooks {
     progress: Progress,
     json: bool,
+    stop: Arc<AtomicBool>,
+    /// The last warning, so a lasting problem (a network drive gone) is
+    /// told once, not at every look.
+    last_warning: Mutex<String>,
 }
 
 impl Hooks for CliHooks {
@@ -81,9 +85,26 @@ impl Hooks for CliHooks {
     }
     fn building(&self, _n: usize) {}
     fn built(&self, r: &BuildReport) {
+        if let Ok(mut last) = self.last_warning.lock() {
+            last.clear();
+        }
         print_report(&self.progress, r, self.json);
     }
+    fn stopping(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+    fn removed(&self, file: &str) {
+        self.progress.log(&format!(
+            "bilag: {file} er fjernet fra indbakken og tages ud af pakken"
+        ));
+    }
     fn warn(&self, message: &str) {
+        if let Ok(mut last) = self.last_warning.lock() {
+            if *last == message {
+                return;
+            }
+            *last = message.to_string();
+        }
         self.progress.warn(&format!("bilag: {message}"));
     }
 }
@@ -124,6 +145,13 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
             args.inbox.display()
         )));
     }
+    if let (Ok(i), Ok(o)) = (args.inbox.canonicalize(), args.out.canonicalize()) {
+        if o == i {
+            return Err(Fatal::new(
+                "--out må ikke være indbakken selv: bilag ændrer aldrig indbakken",
+            ));
+        }
+    }
     let trigger = match args.poll {
         Some(s) if s.is_finite() && s > 0.0 => Trigger::Poll(Duration::from_secs_f64(s.max(0.05))),
         Some(_) => return Err(Fatal::new("--poll skal være et positivt antal sekunder")),
@@ -133,13 +161,14 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
         Trigger::Poll(d) => d,
         Trigger::Notify => SETTLE,
     };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stop = Arc::new(AtomicBool::new(false));
     let hooks = CliHooks {
         progress: Progress::new(args.quiet),
         json: args.json,
+        stop: stop.clone(),
+        last_warning: Mutex::new(String::new()),
     };
-
-    let (tx, rx) = std::sync::mpsc::channel();
-    let stop = Arc::new(AtomicBool::new(false));
     {
         let (stop, tx) = (stop.clone(), tx.clone());
         ctrlc::set_handler(move || {

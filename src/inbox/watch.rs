@@ -61,12 +61,19 @@ pub trait Hooks: Sync {
     fn read_done(&self) {}
     /// A new version was archived and ledgered.
     fn received(&self, _entry: &Entry) {}
+    /// A file that was in the pack is no longer in the inbox.
+    fn removed(&self, _file: &str) {}
     /// A pack is being built from `n` files.
     fn building(&self, _n: usize) {}
     /// A pack was published.
     fn built(&self, _report: &BuildReport) {}
     /// Something went wrong that the watch survives (Danish text).
     fn warn(&self, _message: &str) {}
+    /// True once the watch was asked to stop (Ctrl-C, SIGTERM): a scan then
+    /// reads and records no more versions; those already recorded stay.
+    fn stopping(&self) -> bool {
+        false
+    }
 }
 
 /// Hooks that do nothing.
@@ -253,7 +260,16 @@ impl Intake {
         let listing = list_inbox(&self.opts.inbox).map_err(io_err(&self.opts.inbox))?;
         let now = Instant::now();
         let names: HashSet<String> = listing.files.iter().map(|p| super::file_name(p)).collect();
-        self.current.retain(|n, _| names.contains(n));
+        let gone: Vec<String> = self
+            .current
+            .keys()
+            .filter(|n| !names.contains(*n))
+            .cloned()
+            .collect();
+        for n in &gone {
+            self.current.remove(n);
+            hooks.removed(n);
+        }
         self.looks.retain(|n, _| names.contains(n));
         self.failing.retain(|n, _| names.contains(n));
         self.skipped = listing.skipped.len();
@@ -293,7 +309,11 @@ impl Intake {
         let mut reads: Vec<(String, Key, Result<Read, String>)> = candidates
             .into_par_iter()
             .map(|(name, path, key)| {
-                let r = read_candidate(&name, &path, key, versions, format, limits);
+                let r = if hooks.stopping() {
+                    Err(STOPPED.to_string())
+                } else {
+                    read_candidate(&name, &path, key, versions, format, limits)
+                };
                 hooks.read_one(&name);
                 (name, key, r)
             })
@@ -305,11 +325,15 @@ impl Intake {
 
         let mut report = ScanReport::default();
         for (name, key, read) in reads {
+            if hooks.stopping() {
+                waiting.insert(name);
+                continue;
+            }
             let read = match read {
                 Ok(r) => r,
                 Err(why) => {
                     // Could not open or the file changed while read: look again.
-                    if why != CHANGED {
+                    if why != CHANGED && why != STOPPED {
                         hooks.warn(&format!("{name} kan ikke åbnes endnu ({why}); prøver igen"));
                     }
                     self.looks.insert(name.clone(), Look { key, at: now });
@@ -638,6 +662,7 @@ fn stat(path: &Path) -> Option<Key> {
 const REJECT_AFTER_SETTLES: u32 = 3;
 
 const CHANGED: &str = "ændret under læsning";
+const STOPPED: &str = "stopper";
 
 enum Read {
     /// A (file, sha256) already ledgered.
