@@ -302,9 +302,6 @@ impl Format {
     /// "Statusskema 2", "Sektion 2"), or a bare section number ("2").
     pub fn section_named_by(&self, text: &str) -> Option<u8> {
         let norm = normalize_label(text);
-        if let Ok(n) = norm.parse::<u8>() {
-            return self.section(n).map(|s| s.number);
-        }
         self.sections
             .iter()
             .find(|s| {
@@ -317,6 +314,15 @@ impl Format {
                 })
             })
             .map(|s| s.number)
+    }
+
+    /// The section a Sektion/Skema column cell names: a bare number ("2")
+    /// or any text [`Format::section_named_by`] accepts.
+    pub fn section_in_column(&self, text: &str) -> Option<u8> {
+        match normalize_label(text).parse::<u8>() {
+            Ok(n) => self.section(n).map(|s| s.number),
+            Err(_) => self.section_named_by(text),
+        }
     }
 
     /// Is this text one of the total labels ("I alt", "Total", "<group> i alt")?
@@ -435,13 +441,22 @@ mod tests {
             ("Statusskema 1", Some(1)),
             ("Skema 1", Some(1)),
             ("Sektion 2", Some(2)),
-            ("2", Some(2)),
+            ("2", None),
             ("Statusskemaer", None),
             ("Økonomi", None),
             ("3", None),
         ];
         for (text, want) in cases {
             assert_eq!(f.section_named_by(text), want, "{text}");
+        }
+        for (text, want) in [
+            ("1", Some(1)),
+            ("2", Some(2)),
+            ("3", None),
+            ("Sektion 2", Some(2)),
+            ("x", None),
+        ] {
+            assert_eq!(f.section_in_column(text), want, "{text}");
         }
     }
 

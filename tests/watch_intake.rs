@@ -311,6 +311,30 @@ fn assert_pack_equals_build(inbox: &Path, out: &Path) {
             "{f} differs from a one-shot build"
         );
     }
+    // pack.json names every pack file with the bytes that are in OUT.
+    let manifest = json(&out.join("pack.json"));
+    let files: Vec<&str> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let name = f["name"].as_str().unwrap();
+            let bytes = std::fs::read(out.join(name)).unwrap();
+            assert_eq!(f["sha256"].as_str().unwrap(), sha(&bytes), "{name}");
+            name
+        })
+        .collect();
+    for f in ["model.json", "findings.json"] {
+        assert!(files.contains(&f), "{files:?}");
+    }
+    let mut built: Vec<String> = std::fs::read_dir(one.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    built.sort();
+    let mut published: Vec<String> = files.iter().map(|s| s.to_string()).collect();
+    published.sort();
+    assert_eq!(published, built, "the same pack files as a one-shot build");
     assert_no_leftovers(out);
 }
 

@@ -6,6 +6,7 @@ pub mod check;
 pub mod diff;
 pub mod inspect;
 pub mod progress;
+pub mod template;
 pub mod watch;
 
 use clap::{Parser, Subcommand};
@@ -35,6 +36,7 @@ pub enum Command {
     Check(check::Args),
     Inspect(inspect::Args),
     Diff(diff::Args),
+    Template(template::Args),
     Watch(watch::Args),
 }
 
@@ -74,6 +76,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Template(args) => template::run(args),
         Command::Watch(args) => watch::run(args),
     };
     match result {

@@ -2,13 +2,14 @@
 //! temporary file and renamed into place.
 
 use super::Loaded;
-use crate::finding::Finding;
+use crate::finding::{sort_findings, Finding};
 use crate::format::Format;
-use crate::write::{write_atomic, WriteError};
+use crate::write::{write_atomic, xlsx, WriteError};
 use std::path::Path;
 
 /// File names of the pack, in the order they are written.
 pub const MODEL_JSON: &str = "model.json";
+pub const BUDGET_XLSX: &str = "budget.xlsx";
 pub const FINDINGS_JSON: &str = "findings.json";
 
 /// Writes the pack for one build into `out` (which must exist). Returns the
@@ -23,12 +24,22 @@ pub fn write_pack(
     loaded: &Loaded,
     format: &Format,
 ) -> Result<Vec<Finding>, WriteError> {
-    let _ = format;
-    let write_findings: Vec<Finding> = Vec::new();
     write_json(&out.join(MODEL_JSON), &loaded.model)?;
+
+    // The workbook's reconciliation sheet lists every finding, including the
+    // ones writing it produced (text cut to fit a cell): when there are any,
+    // the workbook is built a second time with them.
+    let budget_path = out.join(BUDGET_XLSX);
+    let (mut bytes, write_findings) =
+        xlsx::budget_workbook_bytes(&loaded.model, &loaded.findings, format)?;
     let mut all = loaded.findings.clone();
-    all.extend(write_findings.iter().cloned());
-    crate::finding::sort_findings(&mut all);
+    if !write_findings.is_empty() {
+        all.extend(write_findings.iter().cloned());
+        sort_findings(&mut all);
+        bytes = xlsx::budget_workbook_bytes(&loaded.model, &all, format)?.0;
+    }
+    write_atomic(&budget_path, &bytes)?;
+
     write_json(&out.join(FINDINGS_JSON), &all)?;
     Ok(write_findings)
 }

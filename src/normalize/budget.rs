@@ -270,10 +270,24 @@ pub(crate) fn find_tables(sheet: &Sheet, ctx: &Ctx) -> Vec<Table> {
                 j += 1;
                 continue;
             }
-            if row.index > last + 3 || header_of(row, format).is_some() {
+            // A gap of more than three empty rows ends the table, unless the
+            // row after it has amounts in the table's columns.
+            let in_amount_cols = table
+                .years
+                .iter()
+                .map(|y| y.col)
+                .chain(table.total_col.map(|t| t.0))
+                .any(|c| row.get(c).is_some_and(|v| !v.is_blank()));
+            if (row.index > last + 4 && !in_amount_cols) || header_of(row, format).is_some() {
                 break;
             }
-            if texts.len() == 1 && format.section_named_by(&texts[0].1).is_some() {
+            // A section heading ends the table; a bare number does not (a
+            // template's line number in an otherwise empty line row).
+            let is_text = row
+                .filled()
+                .next()
+                .is_some_and(|c| matches!(c.value, Value::Text(_)));
+            if texts.len() == 1 && is_text && format.section_named_by(&texts[0].1).is_some() {
                 break;
             }
             if texts[0].0 < table.first_year_col
@@ -429,6 +443,9 @@ pub(crate) fn read_table(sheet: &Sheet, table: &Table, sub: &mut Submission, ctx
     let mut since_total = start;
     for (k, b) in body.iter().enumerate() {
         let title = b.title_text().to_string();
+        if is_total(b) && !b.has_amounts() {
+            continue; // a total row with nothing stated (a blank template's "I alt")
+        }
         if is_total(b) {
             let bare = format
                 .budget

@@ -92,7 +92,7 @@ pub(crate) fn read_sheet(
         let next_is_field = rows
             .get(i + 1)
             .is_some_and(|(_, t)| field_label(&t[0].1, section, format).is_some());
-        if texts.len() == 1 && next_is_field {
+        if texts.len() == 1 && next_is_field && field_label(first_text, section, format).is_none() {
             finish(block.take(), section, sub, format);
             block = Some(Block::new(
                 first_text.to_string(),
@@ -352,7 +352,7 @@ fn read_tabular(
                 let explicit = header
                     .section_col
                     .and_then(get)
-                    .and_then(|s| format.section_named_by(&s));
+                    .and_then(|s| format.section_in_column(&s));
                 let filled = fields.iter().filter(|(_, v)| !v.is_empty()).map(|(k, _)| k);
                 let section = explicit
                     .or(section)

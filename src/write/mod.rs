@@ -2,6 +2,8 @@
 //! template, JSON). Writers know nothing of reading.
 
 pub mod overview;
+pub mod template;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::Path;
@@ -47,6 +49,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         .prefix(".bilag-tmp-")
         .tempfile_in(dir)
         .map_err(io)?;
+    // A temporary file is private (0600); the output is for colleagues on a
+    // shared drive: keep the permissions of the file it replaces, else 0644.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let perms = std::fs::metadata(path)
+            .map(|m| m.permissions())
+            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+        tmp.as_file().set_permissions(perms).map_err(io)?;
+    }
     tmp.write_all(bytes).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
@@ -69,6 +81,15 @@ mod tests {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         assert_eq!(names, vec!["model.json"]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(
+                mode, 0o644,
+                "outputs are readable by colleagues, not private temp files"
+            );
+        }
     }
 
     #[test]

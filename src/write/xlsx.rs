@@ -1,0 +1,1555 @@
+//! `budget.xlsx`: the committee's consolidated budget workbook.
+//!
+//! Sheets, in order:
+//! - "Økonomisk oversigt": the overview of every budget line by group and
+//!   year in the committee format's unit, with group subtotals and the grand
+//!   total "I ALT";
+//! - "Diagram": a column chart of the yearly totals per group;
+//! - one sheet per submission: its lines and its STATED totals beside the
+//!   computed ones, differences marked "Afviger";
+//! - "Kilder": every amount with the file, sheet, cell and raw text it was
+//!   read from;
+//! - "Afstemning": the findings, errors first, with an autofilter.
+//!
+//! Every total is a live `SUM` formula whose cached value is the exact
+//! decimal sum from [`Overview`], so readers that do not recalculate show the
+//! same numbers as Excel. Amounts are converted to `f64` only when a cell is
+//! written, from the exact decimal already divided into the display unit.
+//! Text that came from a submission is always written as text (a title
+//! "=HYPERLINK(…)" stays literal); text over Excel's 32,767-character cell
+//! limit is cut and reported as a `text-truncated` finding.
+
+use crate::finding::{count_by_severity, sort_findings, Code, Finding};
+use crate::format::Format;
+use crate::model::{kroner_string, AmountSource, BudgetLine, Model, StatedTotal, Submission};
+use crate::normalize::danish::parse_unit;
+use crate::write::overview::Overview;
+use crate::write::{write_atomic, WriteError};
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{
+    Chart, ChartDataLabel, ChartLegendPosition, Color, DocProperties, Format as XFormat,
+    FormatAlign, FormatBorder, Formula, Url, Workbook, Worksheet, XlsxError,
+};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+/// Name of the overview sheet.
+pub const OVERVIEW_SHEET: &str = "Økonomisk oversigt";
+/// Name of the sources sheet.
+pub const SOURCES_SHEET: &str = "Kilder";
+/// Name of the findings sheet.
+pub const FINDINGS_SHEET: &str = "Afstemning";
+/// Name of the chart sheet.
+pub const CHART_SHEET: &str = "Diagram";
+/// Excel's limit on the characters (UTF-16 units) in one cell.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// Row (0-based) of the overview's header row ("Indsats | 2008 | … | I alt").
+pub const OVERVIEW_HEADER_ROW: u32 = 4;
+
+/// Builds budget.xlsx in memory. Returns the bytes and the `text-truncated`
+/// findings for texts that were too long for a cell.
+///
+/// # Errors
+/// [`WriteError::Build`] if the workbook cannot be assembled.
+///
+/// ```
+/// use bilag::format::Format;
+/// use bilag::model::Model;
+/// let format = Format::default_format();
+/// let (bytes, truncated) =
+///     bilag::write::xlsx::budget_workbook_bytes(&Model::default(), &[], &format).unwrap();
+/// assert!(bytes.starts_with(b"PK"));
+/// assert!(truncated.is_empty());
+/// ```
+pub fn budget_workbook_bytes(
+    model: &Model,
+    findings: &[Finding],
+    format: &Format,
+) -> Result<(Vec<u8>, Vec<Finding>), WriteError> {
+    let err = |e: XlsxError| WriteError::build(Path::new("budget.xlsx"), e);
+    let mut b = Builder::new(model, format);
+    let mut wb = Workbook::new();
+    b.build(&mut wb, findings).map_err(err)?;
+    let bytes = wb.save_to_buffer().map_err(err)?;
+    Ok((bytes, b.truncated))
+}
+
+/// Writes budget.xlsx to `path` atomically (see [`write_atomic`]). Returns
+/// the `text-truncated` findings.
+///
+/// # Errors
+/// [`WriteError`] naming the path.
+pub fn write_budget(
+    model: &Model,
+    findings: &[Finding],
+    format: &Format,
+    path: &Path,
+) -> Result<Vec<Finding>, WriteError> {
+    let (bytes, truncated) =
+        budget_workbook_bytes(model, findings, format).map_err(|e| match e {
+            WriteError::Build { message, .. } => WriteError::build(path, message),
+            other => other,
+        })?;
+    write_atomic(path, &bytes)?;
+    Ok(truncated)
+}
+
+// ---------------------------------------------------------------------------
+// Small helpers shared with the template writer.
+
+/// Kroner per display unit (1 000 000 for "mio."); 1 if the unit is unknown
+/// (the format validates its units when loaded).
+pub(crate) fn unit_factor(unit: &str) -> (Decimal, String) {
+    match parse_unit(unit) {
+        Some(u) => (u.factor, u.name.to_string()),
+        None => (Decimal::ONE, "kr.".to_string()),
+    }
+}
+
+/// An exact decimal as the nearest `f64`, for writing a number cell. Goes
+/// through the decimal text, which Rust parses with correct rounding.
+pub(crate) fn to_f64(d: Decimal) -> f64 {
+    d.normalize().to_string().parse().unwrap_or(0.0)
+}
+
+/// kroner → display unit, exactly.
+pub(crate) fn in_unit(kroner: Decimal, factor: Decimal) -> Decimal {
+    kroner.checked_div(factor).unwrap_or(kroner).normalize()
+}
+
+/// A number format that shows at least one and at most `decimals` decimals
+/// without padding ("#,##0.0##" for 3): 12,29 stays 12,29 and 1,653 stays 1,653.
+pub(crate) fn amount_num_format(decimals: u32) -> String {
+    let d = decimals.clamp(1, 12) as usize;
+    format!("#,##0.0{}", "#".repeat(d - 1))
+}
+
+/// Column letters for a 0-based column: 0 → "A", 27 → "AB".
+pub(crate) fn col_name(col: u16) -> String {
+    let mut n = col as u32 + 1;
+    let mut s = Vec::new();
+    while n > 0 {
+        let r = ((n - 1) % 26) as u8;
+        s.push(b'A' + r);
+        n = (n - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// "B7" for 0-based (row 6, col 1).
+pub(crate) fn a1(row: u32, col: u16) -> String {
+    format!("{}{}", col_name(col), row + 1)
+}
+
+/// `SUM` over cells in one column at the given rows, runs of consecutive rows
+/// collapsed to ranges: rows 5,6,7,9 in column B → "=SUM(B6:B8,B10)".
+pub(crate) fn sum_rows_formula(col: u16, rows: &[u32]) -> String {
+    let mut rows = rows.to_vec();
+    rows.sort_unstable();
+    rows.dedup();
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < rows.len() {
+        let start = rows[i];
+        let mut end = start;
+        while i + 1 < rows.len() && rows[i + 1] == end + 1 {
+            i += 1;
+            end = rows[i];
+        }
+        if start == end {
+            parts.push(a1(start, col));
+        } else {
+            parts.push(format!("{}:{}", a1(start, col), a1(end, col)));
+        }
+        i += 1;
+    }
+    format!("=SUM({})", parts.join(","))
+}
+
+/// Cuts `text` to Excel's cell limit (UTF-16 units, never inside a
+/// character). Returns the text to write and its original length in
+/// characters when it was cut.
+pub(crate) fn cut_to_cell(text: &str) -> (Cow<'_, str>, Option<usize>) {
+    let units: usize = text.chars().map(char::len_utf16).sum();
+    if units <= MAX_CELL_CHARS {
+        return (Cow::Borrowed(text), None);
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for ch in text.chars() {
+        // Room for the closing "…" (one unit).
+        if used + ch.len_utf16() > MAX_CELL_CHARS - 1 {
+            break;
+        }
+        used += ch.len_utf16();
+        out.push(ch);
+    }
+    out.push('…');
+    (Cow::Owned(out), Some(text.chars().count()))
+}
+
+/// A sheet name Excel accepts: no []:*?/\ characters, no leading or trailing
+/// apostrophe, at most 31 UTF-16 units, not blank, and unique
+/// (case-insensitively) among `taken`, which it is added to.
+pub(crate) fn unique_sheet_name(wanted: &str, taken: &mut HashSet<String>) -> String {
+    let cleaned: String = wanted
+        .chars()
+        .map(|c| match c {
+            '[' | ']' | ':' | '*' | '?' | '/' | '\\' => '-',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    let cleaned = cleaned.trim().trim_matches('\'').trim();
+    let base = if cleaned.is_empty() {
+        "Indberetning"
+    } else {
+        cleaned
+    };
+    let fit = |s: &str, room: usize| -> String {
+        let mut out = String::new();
+        let mut used = 0;
+        for ch in s.chars() {
+            if used + ch.len_utf16() > room {
+                break;
+            }
+            used += ch.len_utf16();
+            out.push(ch);
+        }
+        out.trim_end().trim_end_matches('\'').to_string()
+    };
+    let mut n = 1;
+    loop {
+        let name = if n == 1 {
+            fit(base, 31)
+        } else {
+            let suffix = format!(" ({n})");
+            format!("{}{suffix}", fit(base, 31 - suffix.len()))
+        };
+        if taken.insert(name.to_lowercase()) {
+            return name;
+        }
+        n += 1;
+    }
+}
+
+/// A sheet name quoted for a formula or link: 'Økonomisk oversigt'.
+pub(crate) fn quote_sheet(name: &str) -> String {
+    format!("'{}'", name.replace('\'', "''"))
+}
+
+/// Where a written text came from, for a text-truncated finding.
+struct Origin<'a> {
+    file: &'a str,
+    sheet: Option<&'a str>,
+    cell: Option<&'a str>,
+}
+
+// ---------------------------------------------------------------------------
+
+#[derive(Clone)]
+struct Styles {
+    title: XFormat,
+    heading: XFormat,
+    caption: XFormat,
+    header: XFormat,
+    header_num: XFormat,
+    text: XFormat,
+    wrap: XFormat,
+    group: XFormat,
+    amount: XFormat,
+    subtotal_text: XFormat,
+    subtotal_amount: XFormat,
+    grand_text: XFormat,
+    grand_amount: XFormat,
+    differs_amount: XFormat,
+    differs_text: XFormat,
+    agrees_text: XFormat,
+    kroner_int: XFormat,
+    text_right: XFormat,
+    kroner_dec: XFormat,
+    link: XFormat,
+}
+
+const FILL_HEADER: u32 = 0xD9E1F2;
+const FILL_GROUP: u32 = 0xEDF1F9;
+const FILL_GRAND: u32 = 0xD9E1F2;
+const FILL_BAD: u32 = 0xFFC7CE;
+const FONT_BAD: u32 = 0x9C0006;
+const FONT_GOOD: u32 = 0x006100;
+
+impl Styles {
+    fn new(decimals: u32) -> Styles {
+        let num = amount_num_format(decimals);
+        let base = XFormat::new().set_font_name("Calibri").set_font_size(11);
+        Styles {
+            title: base.clone().set_bold().set_font_size(14),
+            heading: base
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
+            caption: base.clone().set_italic(),
+            header: base
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_background_color(Color::RGB(FILL_HEADER))
+                .set_border_bottom(FormatBorder::Thin),
+            header_num: base
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Right)
+                .set_align(FormatAlign::Top)
+                .set_background_color(Color::RGB(FILL_HEADER))
+                .set_border_bottom(FormatBorder::Thin),
+            text: base.clone().set_align(FormatAlign::Top),
+            wrap: base.clone().set_text_wrap().set_align(FormatAlign::Top),
+            group: base
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_background_color(Color::RGB(FILL_GROUP)),
+            amount: base
+                .clone()
+                .set_num_format(&num)
+                .set_align(FormatAlign::Top),
+            subtotal_text: base
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_border_top(FormatBorder::Thin),
+            subtotal_amount: base
+                .clone()
+                .set_bold()
+                .set_num_format(&num)
+                .set_align(FormatAlign::Top)
+                .set_border_top(FormatBorder::Thin),
+            grand_text: base
+                .clone()
+                .set_bold()
+                .set_background_color(Color::RGB(FILL_GRAND))
+                .set_border_top(FormatBorder::Thin)
+                .set_border_bottom(FormatBorder::Double),
+            grand_amount: base
+                .clone()
+                .set_bold()
+                .set_num_format(&num)
+                .set_background_color(Color::RGB(FILL_GRAND))
+                .set_border_top(FormatBorder::Thin)
+                .set_border_bottom(FormatBorder::Double),
+            differs_amount: base
+                .clone()
+                .set_num_format(&num)
+                .set_align(FormatAlign::Top)
+                .set_background_color(Color::RGB(FILL_BAD))
+                .set_font_color(Color::RGB(FONT_BAD)),
+            differs_text: base
+                .clone()
+                .set_bold()
+                .set_align(FormatAlign::Top)
+                .set_background_color(Color::RGB(FILL_BAD))
+                .set_font_color(Color::RGB(FONT_BAD)),
+            agrees_text: base
+                .clone()
+                .set_align(FormatAlign::Top)
+                .set_font_color(Color::RGB(FONT_GOOD)),
+            text_right: base
+                .clone()
+                .set_align(FormatAlign::Right)
+                .set_align(FormatAlign::Top),
+            kroner_int: base
+                .clone()
+                .set_num_format("#,##0")
+                .set_align(FormatAlign::Top),
+            kroner_dec: base
+                .clone()
+                .set_num_format("#,##0.00####")
+                .set_align(FormatAlign::Top),
+            link: base
+                .clone()
+                .set_font_color(Color::RGB(0x0563C1))
+                .set_underline(rust_xlsxwriter::FormatUnderline::Single)
+                .set_indent(1)
+                .set_align(FormatAlign::Top),
+        }
+    }
+}
+
+/// Print and view setup every sheet shares: A4 landscape, one page wide,
+/// "Side x af y" in the footer, header rows repeated and frozen.
+fn page_setup(ws: &mut Worksheet, header_row: u32, freeze_col: u16) -> Result<(), XlsxError> {
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
+    ws.set_footer("&L&8&A&R&8Side &P af &N");
+    ws.set_repeat_rows(header_row, header_row)?;
+    ws.set_freeze_panes(header_row + 1, freeze_col)?;
+    Ok(())
+}
+
+/// Width (in characters) that fits the longest of `texts`, within limits.
+fn fit_width<'a>(texts: impl Iterator<Item = &'a str>, min: usize, max: usize) -> f64 {
+    let longest = texts
+        .flat_map(|t| t.lines())
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    (longest.clamp(min, max) + 2) as f64
+}
+
+/// Lines a text needs when wrapped in a column `width` characters wide
+/// (greedy word wrap; bold text is wider).
+pub(crate) fn wrapped_lines(text: &str, width: f64, bold: bool) -> usize {
+    let per_char = if bold { 0.95 } else { 0.85 };
+    let cap = ((width - 1.0) / per_char).floor().max(4.0) as usize;
+    let mut lines = 0;
+    for para in text.split('\n') {
+        let mut used = 0usize;
+        lines += 1;
+        for word in para.split(' ').filter(|w| !w.is_empty()) {
+            let n = word.chars().count();
+            if used == 0 {
+                used = n;
+            } else if used + 1 + n <= cap {
+                used += 1 + n;
+            } else {
+                lines += 1;
+                used = n;
+            }
+            while used > cap {
+                lines += 1;
+                used -= cap;
+            }
+        }
+    }
+    lines.max(1)
+}
+
+struct Builder<'a> {
+    model: &'a Model,
+    format: &'a Format,
+    overview: Overview,
+    factor: Decimal,
+    unit_name: String,
+    styles: Styles,
+    truncated: Vec<Finding>,
+    taken: HashSet<String>,
+    /// (submission, line) → overview row.
+    overview_rows: HashMap<(usize, usize), u32>,
+    /// submission → its sheet name.
+    sub_sheets: Vec<String>,
+    /// (submission, line) → row on the submission's sheet.
+    sub_line_rows: HashMap<(usize, usize), u32>,
+    /// (submission, stated total) → row on the submission's sheet.
+    sub_stated_rows: HashMap<(usize, usize), u32>,
+    /// Column widths of the sheet being written (characters).
+    widths: HashMap<u16, f64>,
+    /// Rows of the sheet being written whose first cell is merged across
+    /// the table: the merged width.
+    merged_rows: HashMap<u32, f64>,
+    /// Row heights (points) that wrapped text needs, for the current sheet.
+    heights: BTreeMap<u32, f64>,
+    /// Overview (group heading row, subtotal row) pairs for the chart.
+    chart_series: Vec<(u32, u32)>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(model: &'a Model, format: &'a Format) -> Builder<'a> {
+        let overview = Overview::build(model, format);
+        let (factor, unit_name) = unit_factor(&format.document.display_unit);
+        // Decimals the display needs: the most any shown amount has.
+        let mut decimals = 1;
+        let mut see = |k: &Decimal| decimals = decimals.max(in_unit(*k, factor).scale());
+        for s in &model.submissions {
+            for l in &s.budget_lines {
+                l.amounts.values().for_each(&mut see);
+                l.stated_total.iter().for_each(&mut see);
+            }
+            for t in &s.stated_totals {
+                t.amounts.values().for_each(&mut see);
+                t.total.iter().for_each(&mut see);
+            }
+        }
+        let mut taken = HashSet::new();
+        for n in [
+            OVERVIEW_SHEET,
+            CHART_SHEET,
+            SOURCES_SHEET,
+            FINDINGS_SHEET,
+            "History",
+        ] {
+            taken.insert(n.to_lowercase());
+        }
+        Builder {
+            model,
+            format,
+            overview,
+            factor,
+            unit_name,
+            styles: Styles::new(decimals),
+            truncated: Vec::new(),
+            taken,
+            overview_rows: HashMap::new(),
+            sub_sheets: Vec::new(),
+            sub_line_rows: HashMap::new(),
+            sub_stated_rows: HashMap::new(),
+            widths: HashMap::new(),
+            merged_rows: HashMap::new(),
+            heights: BTreeMap::new(),
+            chart_series: Vec::new(),
+        }
+    }
+
+    fn shown(&self, kroner: Decimal) -> Decimal {
+        in_unit(kroner, self.factor)
+    }
+
+    /// Writes a text cell, cutting over-long text with a finding.
+    fn text(
+        &mut self,
+        ws: &mut Worksheet,
+        row: u32,
+        col: u16,
+        text: &str,
+        fmt: &XFormat,
+        origin: Origin<'_>,
+    ) -> Result<(), XlsxError> {
+        let (cut, original) = cut_to_cell(text);
+        if let Some(n) = original {
+            let place = match (origin.sheet, origin.cell) {
+                (Some(s), Some(c)) => format!(" i {s} {c}"),
+                (Some(s), None) => format!(" på arket {s}"),
+                _ => String::new(),
+            };
+            let mut f = Finding::new(
+                Code::TextTruncated,
+                origin.file,
+                format!(
+                    "Teksten{place} er {n} tegn lang; en Excel-celle kan højst rumme 32.767 tegn, så den er afkortet i budget.xlsx (arket {}, celle {}).",
+                    ws.name(),
+                    a1(row, col)
+                ),
+            );
+            f.sheet = origin.sheet.map(String::from);
+            f.cell = origin.cell.map(String::from);
+            self.truncated.push(f);
+        }
+        ws.write_string_with_format(row, col, cut.as_ref(), fmt)?;
+        self.note_height(row, col, &cut, fmt);
+        Ok(())
+    }
+
+    /// Sets a column width and remembers it for row heights.
+    fn col_width(&mut self, ws: &mut Worksheet, col: u16, width: f64) -> Result<(), XlsxError> {
+        ws.set_column_width(col, width)?;
+        self.widths.insert(col, width);
+        Ok(())
+    }
+
+    /// Remembers the height a wrapped text needs in its row. Excel fits row
+    /// heights itself, LibreOffice and merged cells do not: set them.
+    fn note_height(&mut self, row: u32, col: u16, text: &str, fmt: &XFormat) {
+        let st = &self.styles;
+        let bold = if fmt == &st.wrap {
+            false
+        } else if fmt == &st.group || fmt == &st.subtotal_text || fmt == &st.heading {
+            true
+        } else {
+            return;
+        };
+        let width = match self.merged_rows.get(&row) {
+            Some(w) if col == 0 => *w,
+            _ => self.widths.get(&col).copied().unwrap_or(8.43),
+        };
+        let h = 15.0 * wrapped_lines(text, width, bold) as f64 + 1.0;
+        let e = self.heights.entry(row).or_insert(15.0);
+        *e = e.max(h);
+    }
+
+    /// Starts a new sheet's bookkeeping.
+    fn start_sheet(&mut self) {
+        self.widths.clear();
+        self.merged_rows.clear();
+        self.heights.clear();
+    }
+
+    /// Applies the row heights wrapped text needs.
+    fn finish_sheet(&mut self, ws: &mut Worksheet) -> Result<(), XlsxError> {
+        for (row, h) in &self.heights {
+            if *h > 16.0 {
+                ws.set_row_height(*row, *h)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn amount(
+        &self,
+        ws: &mut Worksheet,
+        row: u32,
+        col: u16,
+        kroner: Decimal,
+        fmt: &XFormat,
+    ) -> Result<(), XlsxError> {
+        ws.write_number_with_format(row, col, to_f64(self.shown(kroner)), fmt)?;
+        Ok(())
+    }
+
+    /// A live formula with its cached value: the exact sum in the display unit.
+    fn total(
+        &self,
+        ws: &mut Worksheet,
+        row: u32,
+        col: u16,
+        formula: &str,
+        kroner: Decimal,
+        fmt: &XFormat,
+    ) -> Result<(), XlsxError> {
+        let f = Formula::new(formula).set_result(kroner_string(&self.shown(kroner)));
+        ws.write_formula_with_format(row, col, f, fmt)?;
+        Ok(())
+    }
+
+    fn build(&mut self, wb: &mut Workbook, findings: &[Finding]) -> Result<(), XlsxError> {
+        // Sheet names first: the overview and the sources link to them.
+        for s in &self.model.submissions {
+            let stem = Path::new(&s.source)
+                .file_stem()
+                .and_then(|x| x.to_str())
+                .unwrap_or(&s.source)
+                .to_string();
+            let name = unique_sheet_name(&stem, &mut self.taken);
+            self.sub_sheets.push(name);
+        }
+
+        let mut overview = Worksheet::new();
+        self.write_overview(&mut overview)?;
+        wb.push_worksheet(overview);
+        if !self.chart_series.is_empty() {
+            let mut cs = Worksheet::new_chartsheet();
+            self.write_chart(&mut cs)?;
+            wb.push_worksheet(cs);
+        }
+
+        for si in 0..self.model.submissions.len() {
+            let mut ws = Worksheet::new();
+            self.write_submission(&mut ws, si)?;
+            wb.push_worksheet(ws);
+        }
+
+        let mut sources = Worksheet::new();
+        self.write_sources(&mut sources)?;
+        wb.push_worksheet(sources);
+
+        let mut fs = Worksheet::new();
+        self.write_findings(&mut fs, findings)?;
+        wb.push_worksheet(fs);
+
+        let committee = self.format.committee.clone();
+        let props = DocProperties::new()
+            .set_title(format!(
+                "{} – {}",
+                self.format.title(),
+                self.economy_title()
+            ))
+            .set_subject(self.format.name.clone())
+            .set_author("bilag")
+            .set_company(committee.clone())
+            .set_keywords(format!("{committee}, budget, økonomisk oversigt"))
+            .set_comment(format!(
+                "Lavet af bilag ud fra {} indberetning(er). Totaler er formler med beregnede værdier.",
+                self.model.submissions.len()
+            ))
+            .set_custom_property("Udvalg", committee.as_str())
+            .set_custom_property("Udvalgsformat", self.format.id.as_str());
+        wb.set_properties(&props);
+        Ok(())
+    }
+
+    fn economy_title(&self) -> &'static str {
+        "Økonomisk oversigt"
+    }
+
+    // --- Økonomisk oversigt -------------------------------------------------
+
+    fn write_overview(&mut self, ws: &mut Worksheet) -> Result<(), XlsxError> {
+        ws.set_name(OVERVIEW_SHEET)?;
+        self.start_sheet();
+        let years = self.overview.years.clone();
+        let ny = years.len() as u16;
+        let total_col = 1 + ny;
+        let st = self.styles.clone();
+
+        // Column widths: titles fit, up to a limit where they wrap.
+        let mut titles: Vec<&str> = vec!["Indsats", &self.format.document.grand_total_label];
+        for g in &self.overview.groups {
+            for l in &g.lines {
+                titles.push(&l.title);
+            }
+        }
+        let title_width = fit_width(titles.into_iter(), 30, 60);
+        self.col_width(ws, 0, title_width)?;
+        for c in 1..=total_col {
+            self.col_width(ws, c, 12.0)?;
+        }
+        let table_width = title_width + 12.0 * f64::from(total_col);
+
+        // Title, the format's economy heading, the unit.
+        let title = self.format.title();
+        let heading = self.format.fill(&self.format.document.economy_heading);
+        ws.merge_range(0, 0, 0, total_col, "", &st.title)?;
+        ws.write_string_with_format(0, 0, &title, &st.title)?;
+        ws.set_row_height(0, 21)?;
+        ws.merge_range(1, 0, 1, total_col, "", &st.heading)?;
+        self.merged_rows.insert(1, table_width);
+        self.text(
+            ws,
+            1,
+            0,
+            &heading,
+            &st.heading,
+            Origin {
+                file: "",
+                sheet: None,
+                cell: None,
+            },
+        )?;
+        ws.write_string_with_format(2, 0, format!("Beløb i {}", self.unit_name), &st.caption)?;
+
+        let hr = OVERVIEW_HEADER_ROW;
+        self.header_row(ws, hr, &years)?;
+        ws.write_string_with_format(
+            hr,
+            total_col,
+            &self.format.document.total_column_label,
+            &st.header_num,
+        )?;
+
+        let mut row = hr + 1;
+        let mut subtotal_rows: Vec<u32> = Vec::new();
+        let mut chart_series: Vec<(u32, u32)> = Vec::new(); // (heading row, subtotal row)
+        let groups = self.overview.groups.clone();
+        for g in &groups {
+            let name = g.name.clone().unwrap_or_else(|| "Uden gruppe".to_string());
+            let heading_row = row;
+            // A heading named by a submission (not the format) came from a line.
+            let (file, sheet, cell) =
+                self.line_origin(g.lines.first().map(|l| (l.submission, l.line)));
+            let origin = || Origin {
+                file: &file,
+                sheet: sheet.as_deref(),
+                cell: cell.as_deref(),
+            };
+            ws.merge_range(row, 0, row, total_col, "", &st.group)?;
+            self.merged_rows.insert(row, table_width);
+            self.text(ws, row, 0, &name, &st.group, origin())?;
+            row += 1;
+            let mut line_rows = Vec::new();
+            for l in &g.lines {
+                let (file, sheet, cell) = self.line_origin(Some((l.submission, l.line)));
+                self.text(
+                    ws,
+                    row,
+                    0,
+                    &l.title,
+                    &st.wrap,
+                    Origin {
+                        file: &file,
+                        sheet: sheet.as_deref(),
+                        cell: cell.as_deref(),
+                    },
+                )?;
+                for (i, y) in years.iter().enumerate() {
+                    if let Some(a) = l.amounts.get(y) {
+                        self.amount(ws, row, 1 + i as u16, *a, &st.amount)?;
+                    }
+                }
+                if !l.amounts.is_empty() && ny > 0 {
+                    let f = format!("=SUM({}:{})", a1(row, 1), a1(row, ny));
+                    self.total(ws, row, total_col, &f, l.total, &st.amount)?;
+                }
+                self.overview_rows.insert((l.submission, l.line), row);
+                line_rows.push(row);
+                row += 1;
+            }
+            // An empty group sums its (empty) heading row: a live 0.
+            let sum_rows = if line_rows.is_empty() {
+                vec![heading_row]
+            } else {
+                line_rows
+            };
+            self.text(
+                ws,
+                row,
+                0,
+                &format!("{name} i alt"),
+                &st.subtotal_text,
+                origin(),
+            )?;
+            for (i, y) in years.iter().enumerate() {
+                let col = 1 + i as u16;
+                let v = g.totals.get(y).copied().unwrap_or_default();
+                self.total(
+                    ws,
+                    row,
+                    col,
+                    &sum_rows_formula(col, &sum_rows),
+                    v,
+                    &st.subtotal_amount,
+                )?;
+            }
+            self.row_total(ws, row, ny, g.total, &st.subtotal_amount)?;
+            subtotal_rows.push(row);
+            chart_series.push((heading_row, row));
+            row += 2;
+        }
+
+        // The seed's closing rows: the caption, then I ALT.
+        ws.write_string_with_format(row, 0, &self.format.document.total_caption, &st.text)?;
+        row += 1;
+        let grand_row = row;
+        ws.write_string_with_format(
+            row,
+            0,
+            &self.format.document.grand_total_label,
+            &st.grand_text,
+        )?;
+        for (i, y) in years.iter().enumerate() {
+            let col = 1 + i as u16;
+            let v = self.overview.totals.get(y).copied().unwrap_or_default();
+            let f = if subtotal_rows.is_empty() {
+                "=0".to_string()
+            } else {
+                sum_rows_formula(col, &subtotal_rows)
+            };
+            self.total(ws, row, col, &f, v, &st.grand_amount)?;
+        }
+        self.row_total(ws, row, ny, self.overview.grand_total, &st.grand_amount)?;
+        self.finish_sheet(ws)?;
+        page_setup(ws, hr, 0)?;
+        if ny == 0 {
+            chart_series.clear();
+        }
+
+        ws.set_print_area(0, 0, grand_row, total_col)?;
+        self.chart_series = chart_series;
+        Ok(())
+    }
+
+    /// The chart sheet: a column chart of the yearly totals per group, one
+    /// series per group, read from the overview's subtotal rows.
+    fn write_chart(&mut self, cs: &mut Worksheet) -> Result<(), XlsxError> {
+        cs.set_name(CHART_SHEET)?;
+        let ny = self.overview.years.len() as u16;
+        let hr = OVERVIEW_HEADER_ROW;
+        let mut chart = Chart::new_column();
+        chart.title().set_name(&format!(
+            "{} – beløb pr. år fordelt på grupper ({})",
+            self.format.committee, self.unit_name
+        ));
+        let mut label = ChartDataLabel::new();
+        label.show_value().set_num_format("#,##0.0#");
+        for (heading_row, sub_row) in &self.chart_series {
+            chart
+                .add_series()
+                .set_name((OVERVIEW_SHEET, *heading_row, 0))
+                .set_categories((OVERVIEW_SHEET, hr, 1, hr, ny))
+                .set_values((OVERVIEW_SHEET, *sub_row, 1, *sub_row, ny))
+                .set_data_label(&label);
+        }
+        chart.y_axis().set_name(&self.unit_name);
+        chart.y_axis().set_num_format("#,##0");
+        chart.legend().set_position(ChartLegendPosition::Bottom);
+        cs.insert_chart(0, 0, &chart)?;
+        cs.set_paper_size(9);
+        cs.set_landscape();
+        cs.set_footer("&L&8&A&R&8Side &P af &N");
+        Ok(())
+    }
+
+    /// "Indsats | 2008 | 2009 | …" (years as numbers).
+    fn header_row(&self, ws: &mut Worksheet, hr: u32, years: &[String]) -> Result<(), XlsxError> {
+        let st = &self.styles;
+        ws.write_string_with_format(hr, 0, "Indsats", &st.header)?;
+        for (i, y) in years.iter().enumerate() {
+            let col = 1 + i as u16;
+            match y.parse::<f64>() {
+                Ok(n) => ws.write_number_with_format(hr, col, n, &st.header_num)?,
+                Err(_) => ws.write_string_with_format(hr, col, y, &st.header_num)?,
+            };
+        }
+        Ok(())
+    }
+
+    /// The "I alt" column of a total row: SUM of the year cells to its left.
+    fn row_total(
+        &self,
+        ws: &mut Worksheet,
+        row: u32,
+        ny: u16,
+        kroner: Decimal,
+        fmt: &XFormat,
+    ) -> Result<(), XlsxError> {
+        let f = if ny == 0 {
+            "=0".to_string()
+        } else {
+            format!("=SUM({}:{})", a1(row, 1), a1(row, ny))
+        };
+        self.total(ws, row, 1 + ny, &f, kroner, fmt)
+    }
+
+    /// File, sheet and cell of a budget line's title, for findings.
+    fn line_origin(&self, at: Option<(usize, usize)>) -> (String, Option<String>, Option<String>) {
+        match at.and_then(|(s, l)| {
+            let sub = self.model.submissions.get(s)?;
+            Some((sub, sub.budget_lines.get(l)?))
+        }) {
+            Some((sub, line)) => (
+                sub.source.clone(),
+                non_empty(&line.source.sheet),
+                non_empty(&line.source.cell),
+            ),
+            None => (String::new(), None, None),
+        }
+    }
+
+    // --- One sheet per submission -------------------------------------------
+
+    fn write_submission(&mut self, ws: &mut Worksheet, si: usize) -> Result<(), XlsxError> {
+        let model: &'a Model = self.model;
+        let sub: &'a Submission = &model.submissions[si];
+        let name = self.sub_sheets[si].clone();
+        ws.set_name(&name)?;
+        self.start_sheet();
+        let st = self.styles.clone();
+        let years = self.overview.years.clone();
+        let ny = years.len() as u16;
+        let computed_col = 1 + ny;
+        let stated_col = computed_col + 1;
+        let check_col = stated_col + 1;
+        let file = sub.source.clone();
+        let origin = |sheet: &'a str, cell: &'a str| Origin {
+            file: &sub.source,
+            sheet: (!sheet.is_empty()).then_some(sheet),
+            cell: (!cell.is_empty()).then_some(cell),
+        };
+
+        let titles = sub
+            .budget_lines
+            .iter()
+            .map(|l| l.title.as_str())
+            .chain(sub.stated_totals.iter().map(|t| t.title.as_str()))
+            .chain(["Beregnet i alt", "Indsats"]);
+        let title_width = fit_width(titles, 30, 55);
+        self.col_width(ws, 0, title_width)?;
+        for c in 1..=stated_col {
+            self.col_width(ws, c, 12.0)?;
+        }
+        self.col_width(ws, check_col, 30.0)?;
+
+        let heading = sub
+            .department
+            .clone()
+            .or_else(|| sub.metadata.department.clone())
+            .unwrap_or_else(|| file.clone());
+        self.text(ws, 0, 0, &heading, &st.title, origin("", ""))?;
+        ws.write_string_with_format(1, 0, format!("Fil: {file}"), &st.text)?;
+        ws.write_string_with_format(
+            2,
+            0,
+            format!(
+                "Beløb i {} Beregnet = summen bilag har regnet; angivet = det afdelingen har skrevet.",
+                self.unit_name
+            ),
+            &st.caption,
+        )?;
+
+        let hr = 4;
+        self.header_row(ws, hr, &years)?;
+        ws.write_string_with_format(hr, computed_col, "I alt (beregnet)", &st.header_num)?;
+        ws.write_string_with_format(hr, stated_col, "I alt (angivet)", &st.header_num)?;
+        ws.write_string_with_format(hr, check_col, "Kontrol", &st.header)?;
+        ws.set_row_height(hr, 30)?;
+
+        let mut row = hr + 1;
+        let mut last_group: Option<&str> = None;
+        let mut line_rows: Vec<u32> = Vec::new();
+        for (li, line) in sub.budget_lines.iter().enumerate() {
+            if let Some(g) = line.group.as_deref() {
+                if last_group != Some(g) {
+                    ws.merge_range(row, 0, row, check_col, "", &st.group)?;
+                    let w = title_width + 12.0 * f64::from(stated_col) + 30.0;
+                    self.merged_rows.insert(row, w);
+                    self.text(
+                        ws,
+                        row,
+                        0,
+                        g,
+                        &st.group,
+                        origin(&line.source.sheet, &line.source.cell),
+                    )?;
+                    row += 1;
+                }
+            }
+            last_group = line.group.as_deref();
+            self.text(
+                ws,
+                row,
+                0,
+                &line.title,
+                &st.wrap,
+                origin(&line.source.sheet, &line.source.cell),
+            )?;
+            for (i, y) in years.iter().enumerate() {
+                if let Some(a) = line.amounts.get(y) {
+                    self.amount(ws, row, 1 + i as u16, *a, &st.amount)?;
+                }
+            }
+            let computed: Decimal = line.amounts.values().copied().sum();
+            if !line.amounts.is_empty() && ny > 0 {
+                let f = format!("=SUM({}:{})", a1(row, 1), a1(row, ny));
+                self.total(ws, row, computed_col, &f, computed, &st.amount)?;
+            }
+            if let Some(stated) = line.stated_total {
+                if stated == computed {
+                    self.amount(ws, row, stated_col, stated, &st.amount)?;
+                    ws.write_string_with_format(row, check_col, "Stemmer", &st.agrees_text)?;
+                } else {
+                    self.amount(ws, row, stated_col, stated, &st.differs_amount)?;
+                    ws.write_string_with_format(
+                        row,
+                        check_col,
+                        format!("Afviger ({})", self.diff_text(stated - computed)),
+                        &st.differs_text,
+                    )?;
+                }
+            }
+            self.sub_line_rows.insert((si, li), row);
+            line_rows.push(row);
+            row += 1;
+        }
+        if sub.budget_lines.is_empty() {
+            ws.write_string_with_format(
+                row,
+                0,
+                "Indberetningen har ingen budgetlinjer.",
+                &st.caption,
+            )?;
+            row += 1;
+        }
+        row += 1;
+
+        // Computed totals, then each stated total beside the computed sum of
+        // the lines it covers.
+        let all: Vec<usize> = (0..sub.budget_lines.len()).collect();
+        let mut pairs: Vec<(Option<usize>, Vec<usize>)> = Vec::new();
+        if sub.stated_totals.is_empty() && !all.is_empty() {
+            pairs.push((None, all.clone()));
+        }
+        for (ti, t) in sub.stated_totals.iter().enumerate() {
+            pairs.push((Some(ti), covered_lines(sub, t)));
+        }
+        for (ti, covered) in pairs {
+            let stated = ti.map(|i| &sub.stated_totals[i]);
+            let label = match stated {
+                Some(t) => format!("Beregnet: {}", t.title),
+                None => "Beregnet i alt".to_string(),
+            };
+            self.text(
+                ws,
+                row,
+                0,
+                &label,
+                &st.subtotal_text,
+                match stated {
+                    Some(t) => origin(&t.source.sheet, &t.source.cell),
+                    None => origin("", ""),
+                },
+            )?;
+            let rows: Vec<u32> = covered
+                .iter()
+                .filter_map(|li| self.sub_line_rows.get(&(si, *li)).copied())
+                .collect();
+            let mut sums: BTreeMap<&str, Decimal> = BTreeMap::new();
+            for li in &covered {
+                for (y, a) in &sub.budget_lines[*li].amounts {
+                    *sums.entry(y.as_str()).or_default() += *a;
+                }
+            }
+            let computed_total: Decimal = sums.values().copied().sum();
+            for (i, y) in years.iter().enumerate() {
+                let col = 1 + i as u16;
+                let v = sums.get(y.as_str()).copied().unwrap_or_default();
+                let f = if rows.is_empty() {
+                    "=0".to_string()
+                } else {
+                    sum_rows_formula(col, &rows)
+                };
+                self.total(ws, row, col, &f, v, &st.subtotal_amount)?;
+            }
+            let f = if ny == 0 {
+                "=0".to_string()
+            } else {
+                format!("=SUM({}:{})", a1(row, 1), a1(row, ny))
+            };
+            self.total(
+                ws,
+                row,
+                computed_col,
+                &f,
+                computed_total,
+                &st.subtotal_amount,
+            )?;
+            for c in [stated_col, check_col] {
+                ws.write_blank(row, c, &st.subtotal_amount)?;
+            }
+            row += 1;
+
+            if let (Some(ti), Some(t)) = (ti, stated) {
+                self.text(
+                    ws,
+                    row,
+                    0,
+                    &format!("Angivet: {}", t.title),
+                    &st.text,
+                    origin(&t.source.sheet, &t.source.cell),
+                )?;
+                let mut differs: Vec<String> = Vec::new();
+                for (i, y) in years.iter().enumerate() {
+                    if let Some(a) = t.amounts.get(y) {
+                        let c = sums.get(y.as_str()).copied().unwrap_or_default();
+                        let fmt = if *a == c {
+                            &st.amount
+                        } else {
+                            differs.push(y.clone());
+                            &st.differs_amount
+                        };
+                        self.amount(ws, row, 1 + i as u16, *a, fmt)?;
+                    }
+                }
+                // Years the stated row has that no line has.
+                for y in t.amounts.keys() {
+                    if !years.contains(y) {
+                        differs.push(y.clone());
+                    }
+                }
+                if let Some(total) = t.total {
+                    let fmt = if total == computed_total {
+                        &st.amount
+                    } else {
+                        differs.push(self.format.document.total_column_label.clone());
+                        &st.differs_amount
+                    };
+                    self.amount(ws, row, stated_col, total, fmt)?;
+                }
+                if differs.is_empty() {
+                    ws.write_string_with_format(row, check_col, "Stemmer", &st.agrees_text)?;
+                } else {
+                    let mut msg = format!("Afviger: {}", differs.join(", "));
+                    if let Some(total) = t.total {
+                        if total != computed_total {
+                            msg = format!("{msg} ({})", self.diff_text(total - computed_total));
+                        }
+                    }
+                    ws.write_string_with_format(row, check_col, msg, &st.differs_text)?;
+                }
+                self.sub_stated_rows.insert((si, ti), row);
+                row += 2;
+            } else {
+                row += 1;
+            }
+        }
+        self.finish_sheet(ws)?;
+        page_setup(ws, hr, 0)?;
+        Ok(())
+    }
+
+    /// "8,47 mio. kr. under beregnet": how far a stated amount is from the
+    /// computed one, in the display unit.
+    fn diff_text(&self, stated_minus_computed: Decimal) -> String {
+        let d = self.shown(stated_minus_computed);
+        let amount = d.abs().to_string().replace('.', ",");
+        let side = if d.is_sign_negative() {
+            "under"
+        } else {
+            "over"
+        };
+        format!("{amount} {} {side} beregnet", self.unit_name)
+    }
+
+    // --- Kilder --------------------------------------------------------------
+
+    fn write_sources(&mut self, ws: &mut Worksheet) -> Result<(), XlsxError> {
+        ws.set_name(SOURCES_SHEET)?;
+        self.start_sheet();
+        let st = self.styles.clone();
+        ws.write_string_with_format(0, 0, "Kilder: hvor hvert beløb er læst", &st.title)?;
+        ws.write_string_with_format(
+            1,
+            0,
+            "Én række pr. beløb: afdeling, fil, ark og celle i indberetningen, teksten som den stod der, og beløbet i kroner som bilag har læst det.",
+            &st.caption,
+        )?;
+        let hr = 3;
+        let headers = [
+            "Afdeling",
+            "Fil",
+            "Ark",
+            "Celle",
+            "Indsats",
+            "År",
+            "Art",
+            "Indtastet tekst",
+            "Enhed",
+            "Kroner",
+            "Kroner (eksakt)",
+            "Vist i",
+        ];
+        let widths = [
+            24.0, 22.0, 12.0, 7.0, 36.0, 7.0, 14.0, 16.0, 12.0, 13.0, 13.0, 24.0,
+        ];
+        for (c, (h, w)) in headers.iter().zip(widths).enumerate() {
+            ws.write_string_with_format(hr, c as u16, *h, &st.header)?;
+            self.col_width(ws, c as u16, w)?;
+        }
+        ws.set_row_height(hr, 30)?;
+        let mut row = hr + 1;
+        let model = self.model;
+        for (si, sub) in model.submissions.iter().enumerate() {
+            let dept = sub
+                .department
+                .clone()
+                .or_else(|| sub.metadata.department.clone())
+                .unwrap_or_default();
+            for (li, line) in sub.budget_lines.iter().enumerate() {
+                let sheet = line.source.sheet.as_str();
+                for (y, a) in &line.amounts {
+                    let target = self.overview_target(si, li, y);
+                    self.source_row(
+                        ws,
+                        row,
+                        SourceRow {
+                            dept: &dept,
+                            file: &sub.source,
+                            sheet,
+                            title: &line.title,
+                            year: y,
+                            kind: "Beløb",
+                            src: line.amount_sources.get(y),
+                            kroner: *a,
+                            target,
+                        },
+                    )?;
+                    row += 1;
+                }
+                if let Some(t) = line.stated_total {
+                    let target = self.sub_sheet_target(si, self.sub_line_rows.get(&(si, li)), 3);
+                    self.source_row(
+                        ws,
+                        row,
+                        SourceRow {
+                            dept: &dept,
+                            file: &sub.source,
+                            sheet,
+                            title: &line.title,
+                            year: &self.format.document.total_column_label,
+                            kind: "Angivet i alt",
+                            src: line.total_source.as_ref(),
+                            kroner: t,
+                            target,
+                        },
+                    )?;
+                    row += 1;
+                }
+            }
+            for (ti, t) in sub.stated_totals.iter().enumerate() {
+                let sheet = t.source.sheet.as_str();
+                let stated_row = self.sub_stated_rows.get(&(si, ti)).copied();
+                for (y, a) in &t.amounts {
+                    let col = self
+                        .overview
+                        .years
+                        .iter()
+                        .position(|x| x == y)
+                        .map(|i| 1 + i as u16);
+                    let target = match (stated_row, col) {
+                        (Some(r), Some(c)) => Some((self.sub_sheets[si].clone(), r, c)),
+                        _ => None,
+                    };
+                    self.source_row(
+                        ws,
+                        row,
+                        SourceRow {
+                            dept: &dept,
+                            file: &sub.source,
+                            sheet,
+                            title: &t.title,
+                            year: y,
+                            kind: "Angivet total",
+                            src: t.amount_sources.get(y),
+                            kroner: *a,
+                            target,
+                        },
+                    )?;
+                    row += 1;
+                }
+                if let Some(total) = t.total {
+                    let target = self.sub_sheet_target(si, stated_row.as_ref(), 2);
+                    self.source_row(
+                        ws,
+                        row,
+                        SourceRow {
+                            dept: &dept,
+                            file: &sub.source,
+                            sheet,
+                            title: &t.title,
+                            year: &self.format.document.total_column_label,
+                            kind: "Angivet total",
+                            src: t.total_source.as_ref(),
+                            kroner: total,
+                            target,
+                        },
+                    )?;
+                    row += 1;
+                }
+            }
+        }
+        if row > hr + 1 {
+            ws.autofilter(hr, 0, row - 1, (headers.len() - 1) as u16)?;
+        }
+        self.finish_sheet(ws)?;
+        page_setup(ws, hr, 0)?;
+        Ok(())
+    }
+
+    /// The overview cell showing a line's amount for a year.
+    fn overview_target(&self, si: usize, li: usize, year: &str) -> Option<(String, u32, u16)> {
+        let row = *self.overview_rows.get(&(si, li))?;
+        let col = 1 + self.overview.years.iter().position(|y| y == year)? as u16;
+        Some((OVERVIEW_SHEET.to_string(), row, col))
+    }
+
+    /// A cell on the submission's sheet: `offset` columns right of the years
+    /// (1 = I alt (beregnet), 2 = I alt (angivet)); 3 means the stated column
+    /// too (line rows).
+    fn sub_sheet_target(
+        &self,
+        si: usize,
+        row: Option<&u32>,
+        offset: u16,
+    ) -> Option<(String, u32, u16)> {
+        let ny = self.overview.years.len() as u16;
+        let col = if offset == 3 { ny + 2 } else { ny + offset };
+        row.map(|r| (self.sub_sheets[si].clone(), *r, col))
+    }
+
+    fn source_row(
+        &mut self,
+        ws: &mut Worksheet,
+        row: u32,
+        r: SourceRow<'_>,
+    ) -> Result<(), XlsxError> {
+        let st = self.styles.clone();
+        let cell = r.src.map(|s| s.cell.as_str()).unwrap_or("");
+        let origin = || Origin {
+            file: r.file,
+            sheet: (!r.sheet.is_empty()).then_some(r.sheet),
+            cell: (!cell.is_empty()).then_some(cell),
+        };
+        self.text(ws, row, 0, r.dept, &st.wrap, origin())?;
+        self.text(ws, row, 1, r.file, &st.text, origin())?;
+        self.text(ws, row, 2, r.sheet, &st.text, origin())?;
+        ws.write_string_with_format(row, 3, cell, &st.text)?;
+        self.text(ws, row, 4, r.title, &st.wrap, origin())?;
+        ws.write_string_with_format(row, 5, r.year, &st.text)?;
+        ws.write_string_with_format(row, 6, r.kind, &st.text)?;
+        if let Some(s) = r.src {
+            self.text(ws, row, 7, &s.raw, &st.text, origin())?;
+            if let Some(u) = &s.unit {
+                self.text(ws, row, 8, u, &st.text, origin())?;
+            }
+        }
+        let fmt = if r.kroner.normalize().scale() == 0 {
+            &st.kroner_int
+        } else {
+            &st.kroner_dec
+        };
+        ws.write_number_with_format(row, 9, to_f64(r.kroner), fmt)?;
+        ws.write_string_with_format(row, 10, kroner_string(&r.kroner), &st.text_right)?;
+        if let Some((sheet, trow, tcol)) = r.target {
+            let place = format!("{}!{}", quote_sheet(&sheet), a1(trow, tcol));
+            let url = Url::new(format!("internal:{place}"))
+                .set_text(format!("{sheet} {}", a1(trow, tcol)));
+            ws.write_url_with_format(row, 11, url, &st.link)?;
+        }
+        Ok(())
+    }
+
+    // --- Afstemning ----------------------------------------------------------
+
+    fn write_findings(
+        &mut self,
+        ws: &mut Worksheet,
+        findings: &[Finding],
+    ) -> Result<(), XlsxError> {
+        ws.set_name(FINDINGS_SHEET)?;
+        self.start_sheet();
+        let st = self.styles.clone();
+        let mut sorted = findings.to_vec();
+        sort_findings(&mut sorted);
+        let (e, w, i) = count_by_severity(&sorted);
+        ws.write_string_with_format(0, 0, "Afstemning: fund der skal ses på", &st.title)?;
+        ws.write_string_with_format(
+            1,
+            0,
+            format!("{e} fejl, {w} advarsler, {i} info. Fejl står først."),
+            &st.caption,
+        )?;
+        let hr = 3;
+        let headers = ["Kode", "Alvor", "Fil", "Ark", "Celle", "Besked"];
+        let widths = [20.0, 10.0, 24.0, 14.0, 7.0, 90.0];
+        for (c, (h, wd)) in headers.iter().zip(widths).enumerate() {
+            ws.write_string_with_format(hr, c as u16, *h, &st.header)?;
+            self.col_width(ws, c as u16, wd)?;
+        }
+        let mut row = hr + 1;
+        for f in &sorted {
+            let origin = || Origin {
+                file: &f.file,
+                sheet: f.sheet.as_deref(),
+                cell: f.cell.as_deref(),
+            };
+            let sev_fmt = match f.severity {
+                crate::finding::Severity::Error => &st.differs_text,
+                _ => &st.text,
+            };
+            ws.write_string_with_format(row, 0, f.code.as_str(), &st.text)?;
+            ws.write_string_with_format(row, 1, f.severity.danish(), sev_fmt)?;
+            self.text(ws, row, 2, &f.file, &st.text, origin())?;
+            if let Some(s) = &f.sheet {
+                self.text(ws, row, 3, s, &st.text, origin())?;
+            }
+            if let Some(c) = &f.cell {
+                self.text(ws, row, 4, c, &st.text, origin())?;
+            }
+            self.text(ws, row, 5, &f.message, &st.wrap, origin())?;
+            row += 1;
+        }
+        ws.autofilter(hr, 0, row.max(hr + 1) - 1, 5)?;
+        self.finish_sheet(ws)?;
+        page_setup(ws, hr, 0)?;
+        Ok(())
+    }
+}
+
+struct SourceRow<'r> {
+    dept: &'r str,
+    file: &'r str,
+    sheet: &'r str,
+    title: &'r str,
+    year: &'r str,
+    kind: &'r str,
+    src: Option<&'r AmountSource>,
+    kroner: Decimal,
+    target: Option<(String, u32, u16)>,
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+/// The lines a stated total covers: its `covers` range, else the lines of
+/// its group, else every line.
+fn covered_lines(sub: &Submission, t: &StatedTotal) -> Vec<usize> {
+    let n = sub.budget_lines.len();
+    if let Some((a, b)) = t.covers {
+        return (a.min(n)..b.min(n)).collect();
+    }
+    if let Some(g) = &t.group {
+        let in_group = |l: &BudgetLine| {
+            l.group.as_deref() == Some(g.as_str()) || l.format_group.as_deref() == Some(g.as_str())
+        };
+        return (0..n).filter(|i| in_group(&sub.budget_lines[*i])).collect();
+    }
+    (0..n).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sum_formula_collapses_runs() {
+        assert_eq!(sum_rows_formula(1, &[5, 6, 7, 9]), "=SUM(B6:B8,B10)");
+        assert_eq!(sum_rows_formula(27, &[0]), "=SUM(AB1)");
+        assert_eq!(sum_rows_formula(2, &[12, 11]), "=SUM(C12:C13)");
+    }
+
+    #[test]
+    fn column_names() {
+        assert_eq!(col_name(0), "A");
+        assert_eq!(col_name(25), "Z");
+        assert_eq!(col_name(26), "AA");
+        assert_eq!(col_name(701), "ZZ");
+        assert_eq!(col_name(702), "AAA");
+    }
+
+    #[test]
+    fn number_format_keeps_the_decimals_typed() {
+        assert_eq!(amount_num_format(0), "#,##0.0");
+        assert_eq!(amount_num_format(2), "#,##0.0#");
+        assert_eq!(amount_num_format(3), "#,##0.0##");
+    }
+
+    #[test]
+    fn decimal_to_f64_is_the_nearest_double() {
+        use std::str::FromStr;
+        let d = Decimal::from(12_290_000) / Decimal::from(1_000_000);
+        assert_eq!(to_f64(d), 12.29);
+        assert_eq!(to_f64(Decimal::from_str("1.653").unwrap()), 1.653);
+        assert_eq!(to_f64(Decimal::from_str("-0.5").unwrap()), -0.5);
+    }
+
+    #[test]
+    fn sheet_names_are_valid_and_unique() {
+        let mut taken = HashSet::new();
+        taken.insert("kilder".to_string());
+        assert_eq!(unique_sheet_name("Kilder", &mut taken), "Kilder (2)");
+        assert_eq!(unique_sheet_name("a/b:c[d]*?\\", &mut taken), "a-b-c-d----");
+        let long = "Mål- og Rammekontor for Misbrug og Bolig";
+        let n1 = unique_sheet_name(long, &mut taken);
+        let n2 = unique_sheet_name(long, &mut taken);
+        assert_eq!(n1, "Mål- og Rammekontor for Misbrug");
+        assert_eq!(n2, "Mål- og Rammekontor for Mis (2)");
+        assert!(n2.encode_utf16().count() <= 31);
+        assert_eq!(unique_sheet_name("'x'", &mut taken), "x");
+        assert_eq!(unique_sheet_name("  ", &mut taken), "Indberetning");
+        for n in [&n1, &n2] {
+            rust_xlsxwriter::utility::check_sheet_name(n).unwrap();
+        }
+    }
+
+    #[test]
+    fn long_text_is_cut_inside_the_limit() {
+        let s = "€".repeat(40_000);
+        let (cut, n) = cut_to_cell(&s);
+        assert_eq!(n, Some(40_000));
+        assert_eq!(cut.encode_utf16().count(), MAX_CELL_CHARS);
+        assert!(cut.ends_with('…'));
+        // Astral characters are two UTF-16 units and never split.
+        let s = "😀".repeat(20_000);
+        let (cut, _) = cut_to_cell(&s);
+        assert!(cut.encode_utf16().count() <= MAX_CELL_CHARS);
+        let (same, n) = cut_to_cell("kort");
+        assert_eq!((same.as_ref(), n), ("kort", None));
+    }
+}
