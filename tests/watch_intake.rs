@@ -126,9 +126,12 @@ impl Watch {
     /// The --json line of the build whose pack is in OUT (it is printed
     /// just after pack.json is written).
     fn report(&mut self) -> Value {
-        let build = json(&self.out.join("pack.json"))["build"].clone();
         let mut found = None;
         self.wait_until("the --json line of the build in OUT", |w| {
+            let Ok(bytes) = std::fs::read(w.out.join("pack.json")) else {
+                return false;
+            };
+            let build = serde_json::from_slice::<Value>(&bytes).unwrap()["build"].clone();
             found = w.builds().into_iter().find(|b| b["build"] == build);
             found.is_some()
         });
@@ -559,10 +562,9 @@ fn a_broken_replacement_keeps_the_last_good_version_in_the_pack() {
     let findings = json(&out.join("findings.json"));
     w.stop_with("-INT");
     std::fs::remove_file(out.join("model.json")).unwrap();
+    std::fs::remove_file(out.join("pack.json")).unwrap();
     let mut w = Watch::start(inbox, out, &["--poll", "0.1"]);
-    w.wait_until("a pack after restart", |w| {
-        w.out.join("model.json").exists()
-    });
+    w.wait_until("a pack after restart", |w| w.out.join("pack.json").exists());
     assert_eq!(w.report()["older_versions"], 1);
     assert_eq!(json(&out.join("model.json")), good_model);
     assert_eq!(json(&out.join("findings.json")), findings);
