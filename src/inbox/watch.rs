@@ -456,11 +456,18 @@ impl Intake {
         if let Some(o) = &v.outcome {
             return Some(o.clone());
         }
-        let outcome = match self.archive.read(&v.entry.archive) {
-            Ok(bytes) if sha256_hex(&bytes) == sha => {
-                read_version(name, &bytes, &self.opts.format, &self.opts.limits)
-            }
-            _ => Outcome::Rejected(Finding::new(
+        // The archive copy; if someone removed or changed it, the inbox file
+        // when it still holds these bytes.
+        let bytes = [
+            self.archive.dir().join(&v.entry.archive),
+            self.opts.inbox.join(name),
+        ]
+        .iter()
+        .filter_map(|p| std::fs::read(p).ok())
+        .find(|b| sha256_hex(b) == sha);
+        let outcome = match bytes {
+            Some(bytes) => read_version(name, &bytes, &self.opts.format, &self.opts.limits),
+            None => Outcome::Rejected(Finding::new(
                 Code::FileRejected,
                 name,
                 format!(
