@@ -13,12 +13,12 @@
 
 use std::io::{BufReader, Cursor, Read};
 
-use calamine::{Ods, OdsError, Reader, SheetType};
+use calamine::{Ods, OdsError, Reader};
 use quick_xml::events::{BytesStart, Event};
 use zip::ZipArchive;
 
 use super::limits::{self, Budget};
-use super::sheet::SheetBuilder;
+use super::sheet::read_dense_sheets;
 use super::xlsx::parse_count;
 use super::{Limits, ReadError, Sheet};
 
@@ -37,25 +37,7 @@ fn error(e: OdsError) -> ReadError {
 pub(super) fn read(bytes: &[u8], budget: &mut Budget) -> Result<Vec<Sheet>, ReadError> {
     prescan(bytes, budget.limits)?;
     let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(error)?;
-    let sheets: Vec<(String, SheetType)> = wb
-        .sheets_metadata()
-        .iter()
-        .map(|s| (s.name.clone(), s.typ))
-        .collect();
-    let mut out: Vec<Sheet> = Vec::new();
-    for (name, typ) in sheets {
-        if typ != SheetType::WorkSheet || out.iter().any(|s| s.name == name) {
-            continue;
-        }
-        let range = wb.worksheet_range(&name).map_err(error)?;
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        let mut builder = SheetBuilder::new(&name);
-        for (r, c, value) in range.used_cells() {
-            builder.push(budget, r0 + r as u32, c0 + c as u32, value)?;
-        }
-        out.push(builder.finish(budget, Vec::new())?);
-    }
-    Ok(out)
+    read_dense_sheets(&mut wb, budget, error, |_, _, _| Ok(Vec::new()))
 }
 
 /// One table's numbers as calamine would build it.

@@ -1,7 +1,7 @@
 //! Building a [`Sheet`] from cells in any order, and turning calamine's cell
 //! values into [`Value`]s. Shared by every format module.
 
-use calamine::{Data, DataRef, ExcelDateTime};
+use calamine::{Data, DataRef, ExcelDateTime, Reader, SheetType};
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::limits::Budget;
@@ -186,6 +186,43 @@ pub(crate) fn iso_date(s: &str) -> Value {
         return Value::Date(d.and_time(chrono::NaiveTime::MIN));
     }
     Value::Text(s.to_string())
+}
+
+/// Reads every worksheet of a workbook that calamine parses into dense
+/// ranges (.xls, .ods; their pre-scan has checked the limits), in workbook
+/// order, leaving out chart and macro sheets and repeated names. `merged`
+/// gives a sheet's merged regions (.ods has none).
+pub(crate) fn read_dense_sheets<RS, R>(
+    wb: &mut R,
+    budget: &mut Budget,
+    error: impl Fn(R::Error) -> ReadError,
+    mut merged: impl FnMut(&mut R, &str, &mut Budget) -> Result<Vec<MergedRange>, ReadError>,
+) -> Result<Vec<Sheet>, ReadError>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: Reader<RS>,
+{
+    let sheets: Vec<(String, SheetType)> = wb
+        .sheets_metadata()
+        .iter()
+        .map(|s| (s.name.clone(), s.typ))
+        .collect();
+    let mut out: Vec<Sheet> = Vec::new();
+    for (name, typ) in sheets {
+        if typ != SheetType::WorkSheet || out.iter().any(|s| s.name == name) {
+            continue;
+        }
+        let range = wb.worksheet_range(&name).map_err(&error)?;
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let mut builder = SheetBuilder::new(&name);
+        for (r, c, value) in range.used_cells() {
+            builder.push(budget, r0 + r as u32, c0 + c as u32, value)?;
+        }
+        drop(range);
+        let regions = merged(wb, &name, budget)?;
+        out.push(builder.finish(budget, regions)?);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -11,11 +11,11 @@
 
 use std::io::Cursor;
 
-use calamine::{Reader, SheetType, Xls, XlsError};
+use calamine::{Reader, Xls, XlsError};
 
 use super::cfb::Cfb;
 use super::limits::{self, Budget};
-use super::sheet::{merged_range, SheetBuilder};
+use super::sheet::{merged_range, read_dense_sheets};
 use super::{Limits, ReadError, Sheet};
 
 /// Room calamine may reserve for a declared DIMENSIONS area without harm
@@ -48,29 +48,11 @@ pub(super) fn read(bytes: &[u8], budget: &mut Budget) -> Result<Vec<Sheet>, Read
     }
 
     let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(error)?;
-    let sheets: Vec<(String, SheetType)> = wb
-        .sheets_metadata()
-        .iter()
-        .map(|s| (s.name.clone(), s.typ))
-        .collect();
-    let mut out: Vec<Sheet> = Vec::new();
-    for (name, typ) in sheets {
-        if typ != SheetType::WorkSheet || out.iter().any(|s| s.name == name) {
-            continue;
-        }
-        let range = wb.worksheet_range(&name).map_err(error)?;
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        let mut builder = SheetBuilder::new(&name);
-        for (r, c, value) in range.used_cells() {
-            builder.push(budget, r0 + r as u32, c0 + c as u32, value)?;
-        }
-        drop(range);
-        let regions = wb.merge_cells_by_sheet_name(&name).map_err(error)?;
-        limits::check_merged(&name, regions.len(), budget.limits)?;
-        let merged = regions.iter().filter_map(merged_range).collect();
-        out.push(builder.finish(budget, merged)?);
-    }
-    Ok(out)
+    read_dense_sheets(&mut wb, budget, error, |wb, name, budget| {
+        let regions = wb.merge_cells_by_sheet_name(name).map_err(error)?;
+        limits::check_merged(name, regions.len(), budget.limits)?;
+        Ok(regions.iter().filter_map(merged_range).collect())
+    })
 }
 
 /// BIFF records of a stream from an offset: (type, data). Stops at the end or
