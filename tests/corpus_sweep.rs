@@ -3,7 +3,7 @@
 //! abort, no hang. Each file is read in its own thread with a time bound.
 //!
 //! The corpus is test data only and not part of the repository: the test
-//! looks in `$BILAG_CORPUS`, else `/work/shared/corpus/calamine-tests`, and
+//! looks in `$BILAG_CORPUS`, else `../shared/corpus/calamine-tests` beside the checkout, and
 //! passes with a note when neither exists.
 //!
 //! `cargo test --release --test corpus_sweep -- --nocapture` prints a table
@@ -19,12 +19,8 @@ use bilag::read::{read_workbook, Limits, ReadError, Workbook};
 /// reads in about a second in release.
 const PER_FILE: Duration = Duration::from_secs(20);
 
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("BILAG_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/shared/corpus/calamine-tests"));
-    dir.is_dir().then_some(dir)
-}
+mod common;
+use common::corpus_dir;
 
 enum Outcome {
     Read(Workbook),

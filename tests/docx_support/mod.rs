@@ -9,30 +9,16 @@ use quick_xml::Reader;
 use std::io::{Cursor, Read};
 use std::path::PathBuf;
 
-/// The fixtures in the repository (`fixtures/`).
-pub fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
-}
+#[path = "../common/mod.rs"]
+mod common;
 
-pub fn expected_json() -> serde_json::Value {
-    let path = fixtures_dir().join("expected.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).expect("expected.json parses")
-}
+#[allow(unused_imports)]
+pub use common::{expected_json, fixtures_dir};
 
 /// The seed's model, as a correct reading of the seed workbook gives it,
 /// with every budget line consolidated into the group it names.
 pub fn seed_model() -> Model {
-    let json = expected_json();
-    let mut model: Model =
-        serde_json::from_value(json["seed"]["model"].clone()).expect("seed model deserializes");
-    for sub in &mut model.submissions {
-        for line in &mut sub.budget_lines {
-            line.format_group = line.group.clone();
-        }
-    }
-    model
+    common::expected_model("seed")
 }
 
 pub fn seed_format() -> Format {
