@@ -410,10 +410,10 @@ fn diff_explains_a_resubmission_in_a_few_lines() {
         text,
         "Ændringer fra 01-bolig-v1.xlsx til 01-bolig-v2.xlsx:\n\
          - Statusskemaet 'Boligsociale projekter', Økonomi: '11,9 mio. kr./ år' → '12,5 mio. kr./ år'\n\
-         - Budgetlinjen 'Boligsociale projekter', 2009: 12,29 mio. → 12,5 mio. (+210000 kr.)\n\
-         - Budgetlinjen 'Boligsociale projekter', I alt: 49,16 mio. → 49,37 mio. (+210000 kr.)\n\
-         - Totalen 'I alt', 2009: 18,29 mio. → 18,5 mio. (+210000 kr.)\n\
-         - Totalen 'I alt', I alt: 73,16 mio. → 73,37 mio. (+210000 kr.)\n"
+         - Budgetlinjen 'Boligsociale projekter', 2009: 12,29 mio. → 12,5 mio. (+210.000 kr.)\n\
+         - Budgetlinjen 'Boligsociale projekter', I alt: 49,16 mio. → 49,37 mio. (+210.000 kr.)\n\
+         - Totalen 'I alt', 2009: 18,29 mio. → 18,5 mio. (+210.000 kr.)\n\
+         - Totalen 'I alt', I alt: 73,16 mio. → 73,37 mio. (+210.000 kr.)\n"
     );
 
     let o = bilag(&[
