@@ -4,5 +4,6 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    bilag::read::install_panic_hook();
     bilag::cli::run(bilag::cli::Cli::parse())
 }

@@ -339,8 +339,14 @@ fn build_writes_the_budget_workbook_and_template_reads_back_empty() {
         out.path().to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", s(&o));
-    let bytes = std::fs::read(out.path().join("budget.xlsx")).unwrap();
-    assert_eq!(&bytes[..2], b"PK");
+    for name in ["budget.xlsx", "appendix.docx"] {
+        let bytes = std::fs::read(out.path().join(name)).unwrap();
+        assert_eq!(&bytes[..2], b"PK", "{name}");
+    }
+    let problems = bilag::write::docx_post::check_package(
+        &std::fs::read(out.path().join("appendix.docx")).unwrap(),
+    );
+    assert!(problems.is_empty(), "{problems:?}");
 
     let tpl = out.path().join("skabelon.xlsx");
     let o = bilag(&["template", "--out", tpl.to_str().unwrap()]);
@@ -351,4 +357,76 @@ fn build_writes_the_budget_workbook_and_template_reads_back_empty() {
     assert_eq!(v["submission"]["initiatives"].as_array().unwrap().len(), 0);
     assert_eq!(v["submission"]["budget_lines"].as_array().unwrap().len(), 0);
     assert_eq!(v["findings"].as_array().unwrap().len(), 0);
+}
+
+/// Two versions of one department's submission that differ in one amount
+/// and one text: `bilag diff` says exactly that, in a few lines.
+#[test]
+fn diff_explains_a_resubmission_in_a_few_lines() {
+    use bilag::format::Format;
+    use bilag::inbox::{read_one, Outcome};
+    use bilag::read::Limits;
+    use bilag::write::template::filled_template_bytes;
+    use rust_decimal::Decimal;
+
+    let format = Format::default_format();
+    let Outcome::Accepted(sub, _) = read_one(
+        &fixtures("departments/01-bolig.xlsx"),
+        &format,
+        &Limits::default(),
+    ) else {
+        panic!("fixture rejected")
+    };
+    let mut changed = (*sub).clone();
+    let line = changed
+        .budget_lines
+        .iter_mut()
+        .find(|l| l.title == "Boligsociale projekter")
+        .unwrap();
+    line.amounts
+        .insert("2009".into(), Decimal::from(12_500_000));
+    let init = changed
+        .initiatives
+        .iter_mut()
+        .find(|i| i.title == "Boligsociale projekter")
+        .unwrap();
+    init.fields
+        .insert("Økonomi".into(), "12,5 mio. kr./ år".into());
+
+    let tmp = tempfile::tempdir().unwrap();
+    let (old, new) = (
+        tmp.path().join("01-bolig-v1.xlsx"),
+        tmp.path().join("01-bolig-v2.xlsx"),
+    );
+    std::fs::write(&old, filled_template_bytes(&format, &sub).unwrap()).unwrap();
+    std::fs::write(&new, filled_template_bytes(&format, &changed).unwrap()).unwrap();
+
+    let o = bilag(&["diff", old.to_str().unwrap(), new.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", s(&o));
+    let text = String::from_utf8_lossy(&o.stdout).to_string();
+    // The template's I alt cells are formulas, so the line's and the table's
+    // totals change with the amount.
+    assert_eq!(
+        text,
+        "Ændringer fra 01-bolig-v1.xlsx til 01-bolig-v2.xlsx:\n\
+         - Statusskemaet 'Boligsociale projekter', Økonomi: '11,9 mio. kr./ år' → '12,5 mio. kr./ år'\n\
+         - Budgetlinjen 'Boligsociale projekter', 2009: 12,29 mio. → 12,5 mio. (+210.000 kr.)\n\
+         - Budgetlinjen 'Boligsociale projekter', I alt: 49,16 mio. → 49,37 mio. (+210.000 kr.)\n\
+         - Totalen 'I alt', 2009: 18,29 mio. → 18,5 mio. (+210.000 kr.)\n\
+         - Totalen 'I alt', I alt: 73,16 mio. → 73,37 mio. (+210.000 kr.)\n"
+    );
+
+    let o = bilag(&[
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--json",
+    ]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    // 2009 and the line's own I alt column (year null).
+    assert_eq!(v["amounts_changed"].as_array().unwrap().len(), 2);
+    assert_eq!(v["amounts_changed"][0]["year"], "2009");
+    assert_eq!(v["amounts_changed"][0]["old"], "12290000");
+    assert_eq!(v["amounts_changed"][0]["new"], "12500000");
+    assert_eq!(v["initiatives_changed"][0]["fields"][0]["field"], "Økonomi");
 }

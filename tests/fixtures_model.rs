@@ -131,3 +131,36 @@ fn departments_units_come_from_the_caption_and_nothing_is_assumed() {
         Some("mio. kr. (caption)")
     );
 }
+
+/// The seed saved as .ods, .xls and .xlsb (by LibreOffice and SheetJS), with
+/// an upper-case extension, with a lying extension, and in the 1904 date
+/// system: each reads into exactly the model of the .xlsx.
+#[test]
+fn every_format_variant_of_the_seed_reads_the_same_model() {
+    use bilag::inbox::{read_one, Outcome};
+    let format = Format::default_format();
+    let read = |p: &Path| match read_one(p, &format, &Limits::default()) {
+        Outcome::Accepted(s, f) => (*s, f),
+        Outcome::Rejected(f) => panic!("{}: {}", p.display(), f.message),
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let (mut want, want_findings) = read(&root.join("seed/socialudvalget-2008.xlsx"));
+    want.source.clear();
+    want.sha256.clear();
+    for name in [
+        "socialudvalget-2008.ods",
+        "socialudvalget-2008.xls",
+        "socialudvalget-2008.xlsb",
+        "SOCIALUDVALGET-2008.XLSX",
+        "xlsx-named-as.xls",
+        "ods-named-as.xlsx",
+        "socialudvalget-2008-1904.xlsx",
+    ] {
+        let (mut got, findings) = read(&root.join("variants").join(name));
+        assert_eq!(got.source, name);
+        got.source.clear();
+        got.sha256.clear();
+        assert_eq!(got, want, "{name}");
+        assert_eq!(findings.len(), want_findings.len(), "{name}");
+    }
+}

@@ -257,3 +257,21 @@ fn the_default_unit_is_used_and_reported_when_nothing_states_one() {
         Some("mio. kr. (default)")
     );
 }
+
+#[test]
+fn rich_text_line_breaks_and_non_breaking_spaces() {
+    let (s, findings) = read("rich-text.xlsx");
+    assert!(findings.is_empty(), "{findings:#?}");
+    let i = &s.initiatives[0];
+    // Runs of rich text are joined; breaks inside a run are kept.
+    assert_eq!(i.title, "Lektiecafé på Nørrebro");
+    assert_eq!(i.fields["Økonomi"], "2,4 mio. kr. pr. år");
+    assert_eq!(i.fields["Målgruppe"], "Skolebørn\nog deres forældre");
+    // Windows line breaks become one line break.
+    assert_eq!(
+        i.fields["Beskriv aktiviteterne"],
+        "Lektiehjælp\nForældrecafé"
+    );
+    // A label and a value padded with non-breaking spaces.
+    assert_eq!(i.fields["Mål i 2009"], "200 deltagere");
+}

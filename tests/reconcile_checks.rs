@@ -197,8 +197,8 @@ fn economy_mismatch_names_the_lines_it_compared_with() {
     );
     for part in [
         "'7,5 mio. kr. plus 2 mio. kr.'",
-        "9500000 kr.",
-        "8500000 kr.",
+        "9.500.000 kr.",
+        "8.500.000 kr.",
         "budgetlinjerne '§ 18 midler til integrationsformål' og 'Ressourcecenter på ydre Nørrebro",
         "i alt for 2008",
     ] {

@@ -67,7 +67,7 @@ fn one_amount_and_one_text() {
         text,
         "Ændringer fra socialudvalget-2008.xlsx til socialudvalget-2008-v2.xlsx:\n\
          - Statusskemaet 'Boligsociale projekter', Økonomi: '11,9 mio. kr./ år' → '12,29 mio. kr./ år'\n\
-         - Budgetlinjen 'Boligsociale projekter', 2009: 12,29 mio. → 12,5 mio. (+210000 kr.)\n"
+         - Budgetlinjen 'Boligsociale projekter', 2009: 12,29 mio. → 12,5 mio. (+210.000 kr.)\n"
     );
 
     let json = serde_json::to_value(&d).unwrap();
@@ -137,7 +137,7 @@ fn added_removed_and_metadata() {
         "- Nyt statusskema: 'Lektiecafé i Tingbjerg' (sektion 1)\n",
         "- Fjernet statusskema: 'Den korte snor' (sektion 1)\n",
         "- Fjernet budgetlinje: 'Helhedsplaner for 21 almene boligområder' (ingen beløb)\n",
-        "- Totalen 'I ALT', I alt: 73,19 mio. → 81,66 mio. (+8470000 kr.)\n",
+        "- Totalen 'I ALT', I alt: 73,19 mio. → 81,66 mio. (+8.470.000 kr.)\n",
     ] {
         assert!(text.contains(line), "{line}\n{text}");
     }

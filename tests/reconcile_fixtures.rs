@@ -43,7 +43,12 @@ fn seed_workbook() {
         show(&fs)
     );
     let total = &fs[0];
-    for part in ["'73,19 mio.'", "73190000 kr.", "81,66 mio.", "81660000 kr."] {
+    for part in [
+        "'73,19 mio.'",
+        "73.190.000 kr.",
+        "81,66 mio.",
+        "81.660.000 kr.",
+    ] {
         assert!(total.message.contains(part), "{part}: {}", total.message);
     }
 }

@@ -93,11 +93,11 @@ fn total_mismatch_message_quotes_the_cell_and_both_numbers() {
     for part in [
         "'I ALT'",
         "'73,19 mio.'",
-        "73190000 kr.",
+        "73.190.000 kr.",
         "81,66 mio.",
-        "81660000 kr.",
+        "81.660.000 kr.",
         "73,16 mio.",
-        "73160000 kr.",
+        "73.160.000 kr.",
     ] {
         assert!(f.message.contains(part), "{part}: {}", f.message);
     }
@@ -117,8 +117,8 @@ fn economy_messages_quote_the_text_the_amounts_and_the_match() {
     for part in [
         "'Boligsociale projekter'",
         "'11,9 mio. kr./ år'",
-        "11900000 kr.",
-        "12290000 kr.",
+        "11.900.000 kr.",
+        "12.290.000 kr.",
         "pr. år",
         "budgetlinjen 'Boligsociale projekter' (Økonomi!A6)",
         "2008, 2009, 2010 og 2011",
@@ -129,7 +129,7 @@ fn economy_messages_quote_the_text_the_amounts_and_the_match() {
     for part in [
         "'Den korte snor'",
         "'Der er afsat 1,653 mio. kr.'",
-        "1653000 kr.",
+        "1.653.000 kr.",
     ] {
         assert!(m.contains(part), "{part}: {m}");
     }
@@ -137,19 +137,19 @@ fn economy_messages_quote_the_text_the_amounts_and_the_match() {
     for part in [
         "'Ny døgninstitution til unge der begår personfarlig kriminalitet'",
         "'10.1 mio. kr.' og '1,5 mio. kr.'",
-        "11600000 kr.",
+        "11.600.000 kr.",
     ] {
         assert!(m.contains(part), "{part}: {m}");
     }
     let m = get(Code::AmbiguousNumber, "B52");
     assert!(
-        m.contains("'10.1 mio. kr.'") && m.contains("= 10100000 kr."),
+        m.contains("'10.1 mio. kr.'") && m.contains("= 10.100.000 kr."),
         "{m}"
     );
     assert!(m.contains("decimalkomma"), "{m}");
     let m = get(Code::AmbiguousNumber, "B4");
     assert!(
-        m.contains("'7, 5 mio.kr'") && m.contains("= 7500000 kr."),
+        m.contains("'7, 5 mio.kr'") && m.contains("= 7.500.000 kr."),
         "{m}"
     );
     assert!(m.contains("mellemrummet"), "{m}");
@@ -226,8 +226,8 @@ fn a_line_total_message_names_the_line_and_both_numbers() {
     for part in [
         "'Boligsociale projekter'",
         "'49,17 mio.'",
-        "49170000 kr.",
-        "49160000 kr.",
+        "49.170.000 kr.",
+        "49.160.000 kr.",
         "2008–2011",
     ] {
         assert!(f.message.contains(part), "{part}: {}", f.message);

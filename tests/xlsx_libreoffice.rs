@@ -9,7 +9,7 @@ mod xlsx_support;
 use bilag::write::xlsx::write_budget;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use xlsx_support::{findings, format, model, EXPECTED};
+use xlsx_support::{expected_path, findings, format, model};
 
 fn out_dir() -> PathBuf {
     let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("xlsx-check");
@@ -40,7 +40,7 @@ fn run_check(path: &Path, case: &str, extra: &[&str]) {
     let out = Command::new("python3")
         .arg(&script)
         .arg(path)
-        .arg(EXPECTED)
+        .arg(expected_path())
         .args(["--case", case])
         .args(extra)
         .output()
@@ -95,7 +95,7 @@ fn the_checker_catches_a_wrong_total() {
     let out = Command::new("python3")
         .arg(&script)
         .arg(&path)
-        .arg(EXPECTED)
+        .arg(expected_path())
         .args(["--case", "seed"])
         .output()
         .unwrap();

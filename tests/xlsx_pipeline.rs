@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use xlsx_support::format;
 
 fn inbox(case: &str) -> Vec<PathBuf> {
-    let dir = Path::new("/work/shared/fixtures").join(case);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(case);
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())

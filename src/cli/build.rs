@@ -1,10 +1,12 @@
 //! `bilag build INBOX --out OUT`
 
+use super::progress::{print_report, Progress};
 use super::{Exit, Fatal};
 use crate::finding::{count_by_severity, Finding};
 use crate::format::Format;
 use crate::inbox::pack::write_pack;
-use crate::inbox::{list_inbox, load_and_reconcile};
+use crate::inbox::watch::BuildReport;
+use crate::inbox::{list_inbox, load_and_reconcile_with};
 use crate::read::Limits;
 use std::path::PathBuf;
 
@@ -18,6 +20,10 @@ use std::path::PathBuf;
 /// never changed. Every output is written to a temporary file and renamed, so
 /// an interrupted run leaves the previous pack whole.
 ///
+/// On a terminal a progress bar shows while the files are read; every run
+/// ends with a summary on stderr: files read, rejected and skipped, findings
+/// by severity, where the pack is.
+///
 /// Example: bilag build indbakke --out pakke
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -29,9 +35,13 @@ pub struct Args {
     /// Committee format (TOML) instead of the built-in Socialudvalget 2008 format.
     #[arg(long, value_name = "FILE")]
     pub format: Option<PathBuf>,
-    /// Print nothing but errors.
+    /// Print nothing but errors (no progress bar, no summary).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also print the summary as one JSON line on stdout (time, accepted,
+    /// rejected, skipped, errors, warnings, infos, out).
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub fn run(args: Args) -> Result<Exit, Fatal> {
@@ -45,23 +55,30 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
     std::fs::create_dir_all(&args.out)
         .map_err(|e| Fatal::new(format!("kan ikke oprette {}: {e}", args.out.display())))?;
 
-    let loaded = load_and_reconcile(&listing.files, &format, &Limits::default());
+    let progress = Progress::new(args.quiet);
+    progress.start(listing.files.len(), "læser");
+    let loaded = load_and_reconcile_with(&listing.files, &format, &Limits::default(), &|_| {
+        progress.inc()
+    });
+    progress.finish();
     let mut findings = loaded.findings.clone();
     findings.extend(write_pack(&args.out, &loaded, &format).map_err(Fatal::new)?);
 
-    if !args.quiet {
-        let (errors, warnings, infos) = count_by_severity(&findings);
-        eprintln!(
-            "bilag: {} filer læst, {} afvist, {} sprunget over · {} fejl, {} advarsler, {} info · pakken ligger i {}",
-            loaded.accepted.len(),
-            loaded.rejected.len(),
-            listing.skipped.len(),
-            errors,
-            warnings,
-            infos,
-            args.out.display()
-        );
-    }
+    let (errors, warnings, infos) = count_by_severity(&findings);
+    let report = BuildReport {
+        time: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        build: None,
+        accepted: loaded.accepted.len(),
+        rejected: loaded.rejected.len(),
+        older_versions: 0,
+        skipped: listing.skipped.len(),
+        waiting: 0,
+        errors,
+        warnings,
+        infos,
+        out: args.out.display().to_string(),
+    };
+    print_report(&progress, &report, args.json);
     Ok(exit_for(&findings))
 }
 

@@ -43,18 +43,19 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
         Outcome::Accepted(sub, findings) => (Some(*sub), findings, Exit::Clean),
         Outcome::Rejected(f) => (None, vec![f], Exit::Findings),
     };
+    if sub.is_none() {
+        for f in &findings {
+            eprintln!(
+                "bilag: {} kan ikke læses som en indberetning: {}",
+                f.file, f.message
+            );
+        }
+    }
     if args.json {
         let v = serde_json::json!({ "submission": sub, "findings": findings });
         println!("{}", serde_json::to_string_pretty(&v).map_err(Fatal::new)?);
-    } else {
-        match &sub {
-            Some(s) => print!("{}", summary(s, &findings)),
-            None => {
-                for f in &findings {
-                    eprintln!("{}: {}", f.file, f.message);
-                }
-            }
-        }
+    } else if let Some(s) = &sub {
+        print!("{}", summary(s, &findings));
     }
     Ok(exit)
 }

@@ -5,7 +5,9 @@ pub mod build;
 pub mod check;
 pub mod diff;
 pub mod inspect;
+pub mod progress;
 pub mod template;
+pub mod watch;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -35,6 +37,7 @@ pub enum Command {
     Inspect(inspect::Args),
     Diff(diff::Args),
     Template(template::Args),
+    Watch(watch::Args),
 }
 
 /// Exit statuses (contract §3).
@@ -74,6 +77,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Inspect(args) => inspect::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Template(args) => template::run(args),
+        Command::Watch(args) => watch::run(args),
     };
     match result {
         Ok(exit) => exit.into(),

@@ -2,7 +2,10 @@
 //! all (in parallel) into one model. A file that cannot be read becomes a
 //! file-rejected finding; it never stops the other files.
 
+pub mod archive;
+pub mod ledger;
 pub mod pack;
+pub mod watch;
 
 use crate::finding::{sort_findings, Code, Finding};
 use crate::format::Format;
@@ -104,18 +107,29 @@ pub fn read_one(path: &Path, format: &Format, limits: &Limits) -> Outcome {
         Ok(m) => m,
         Err(e) => return reject(format!("Filen kan ikke åbnes: {e}.")),
     };
-    if meta.len() > limits.max_file_bytes {
-        return reject(format!(
-            "Filen fylder {} MB; bilag læser højst {} MB.",
-            meta.len() / (1024 * 1024),
-            limits.max_file_bytes / (1024 * 1024)
-        ));
+    if let Some(f) = too_large(&name, meta.len(), limits) {
+        return Outcome::Rejected(f);
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => return reject(format!("Filen kan ikke læses: {e}.")),
     };
     read_bytes(&name, &bytes, format, limits)
+}
+
+/// The file-rejected finding for a file over the size limit.
+pub fn too_large(name: &str, len: u64, limits: &Limits) -> Option<Finding> {
+    (len > limits.max_file_bytes).then(|| {
+        Finding::new(
+            Code::FileRejected,
+            name,
+            format!(
+                "Filen fylder {} MB; bilag læser højst {} MB.",
+                len / (1024 * 1024),
+                limits.max_file_bytes / (1024 * 1024)
+            ),
+        )
+    })
 }
 
 /// Reads and normalizes one file's bytes (see [`read_one`]).
@@ -159,20 +173,59 @@ pub struct Loaded {
 /// Reads files in parallel into one model and reconciles it: the findings
 /// hold what reading met and what reconciling found, sorted errors first.
 pub fn load_and_reconcile(paths: &[PathBuf], format: &Format, limits: &Limits) -> Loaded {
-    let mut loaded = load_files(paths, format, limits);
+    load_and_reconcile_with(paths, format, limits, &|_| {})
+}
+
+/// [`load_and_reconcile`], calling `done(file name)` as each file has been
+/// read (from several threads; for a progress bar).
+pub fn load_and_reconcile_with(
+    paths: &[PathBuf],
+    format: &Format,
+    limits: &Limits,
+    done: &(dyn Fn(&str) + Sync),
+) -> Loaded {
+    let mut loaded = load_files_with(paths, format, limits, done);
+    reconcile_loaded(&mut loaded, format);
+    loaded
+}
+
+/// Adds the reconcile findings to what reading found and sorts them.
+pub fn reconcile_loaded(loaded: &mut Loaded, format: &Format) {
     loaded
         .findings
         .extend(crate::reconcile::reconcile(&loaded.model, format));
     sort_findings(&mut loaded.findings);
-    loaded
 }
 
 /// Reads files in parallel into one model; submissions in file-name order.
 pub fn load_files(paths: &[PathBuf], format: &Format, limits: &Limits) -> Loaded {
-    let mut outcomes: Vec<(String, Outcome)> = paths
+    load_files_with(paths, format, limits, &|_| {})
+}
+
+/// [`load_files`] with a callback per file read (see
+/// [`load_and_reconcile_with`]).
+pub fn load_files_with(
+    paths: &[PathBuf],
+    format: &Format,
+    limits: &Limits,
+    done: &(dyn Fn(&str) + Sync),
+) -> Loaded {
+    let outcomes: Vec<(String, Outcome)> = paths
         .par_iter()
-        .map(|p| (file_name(p), read_one(p, format, limits)))
+        .map(|p| {
+            let name = file_name(p);
+            let outcome = read_one(p, format, limits);
+            done(&name);
+            (name, outcome)
+        })
         .collect();
+    assemble(format, outcomes)
+}
+
+/// One model from the outcomes of reading files (in any order): accepted
+/// submissions in file-name order, the findings of reading sorted. Not yet
+/// reconciled (see [`reconcile_loaded`]).
+pub fn assemble(format: &Format, mut outcomes: Vec<(String, Outcome)>) -> Loaded {
     outcomes.sort_by(|a, b| a.0.cmp(&b.0));
     let mut loaded = Loaded {
         model: Model {

@@ -10,8 +10,8 @@
 
 use super::{display_unit, quote};
 use crate::format::{Format, MetaKey};
-use crate::model::{kroner_string, BudgetLine, Initiative, StatedTotal, Submission, Year};
-use crate::normalize::danish::{format_amount, Unit};
+use crate::model::{BudgetLine, Initiative, StatedTotal, Submission, Year};
+use crate::normalize::danish::{format_amount, format_danish_decimal, Unit};
 use crate::normalize::labels::normalize_label;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -529,7 +529,7 @@ fn amount_change(c: &AmountChange, unit: &Unit) -> String {
         "{} → {} ({sign}{} kr.)",
         show(c.old),
         show(c.new),
-        kroner_string(&c.difference)
+        format_danish_decimal(c.difference)
     )
 }
 

@@ -23,8 +23,10 @@ use super::matching::{LineMatch, Matching};
 use super::{display_unit, join_danish, located, money, quote};
 use crate::finding::{Code, Finding};
 use crate::format::Format;
-use crate::model::{kroner_string, Initiative, Model, Year};
-use crate::normalize::danish::{find_amounts, format_amount, Assumption, TextAmount, Unit};
+use crate::model::{Initiative, Model, Year};
+use crate::normalize::danish::{
+    find_amounts, format_amount, format_danish_decimal, Assumption, TextAmount, Unit,
+};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -132,7 +134,7 @@ fn ambiguous_message(init: &Initiative, label: &str, a: &TextAmount, unit: &Unit
         a.raw,
         init.title,
         format_amount(a.kroner, unit),
-        kroner_string(&a.kroner),
+        format_danish_decimal(a.kroner),
     )
 }
 

@@ -33,8 +33,8 @@ pub use diff::{diff_submissions, SubmissionDiff};
 
 use crate::finding::{sort_findings, Finding};
 use crate::format::Format;
-use crate::model::{kroner_string, Model, SourceRef};
-use crate::normalize::danish::{format_amount, parse_unit, Unit};
+use crate::model::{Model, SourceRef};
+use crate::normalize::danish::{format_amount, format_danish_decimal, parse_unit, Unit};
 use rust_decimal::Decimal;
 
 /// Runs every reconciliation check over the model. Pure: reads nothing,
@@ -70,13 +70,13 @@ pub(crate) fn display_unit(format: &Format) -> Unit {
     })
 }
 
-/// An amount for a caseworker: "73,19 mio. (73190000 kr.)" — the display
+/// An amount for a caseworker: "73,19 mio. (73.190.000 kr.)" — the display
 /// unit's Danish text and the exact kroner.
 pub(crate) fn money(kroner: Decimal, unit: &Unit) -> String {
     format!(
         "{} ({} kr.)",
         format_amount(kroner, unit),
-        kroner_string(&kroner)
+        format_danish_decimal(kroner)
     )
 }
 

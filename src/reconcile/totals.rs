@@ -15,8 +15,8 @@
 use super::{display_unit, located, money, quote};
 use crate::finding::{Code, Finding};
 use crate::format::Format;
-use crate::model::{kroner_string, AmountSource, BudgetLine, SourceRef, StatedTotal, Submission};
-use crate::normalize::danish::{format_amount, Unit};
+use crate::model::{AmountSource, BudgetLine, SourceRef, StatedTotal, Submission};
+use crate::normalize::danish::{format_amount, format_danish_decimal, Unit};
 use crate::normalize::labels::normalize_label;
 use rust_decimal::Decimal;
 
@@ -150,15 +150,15 @@ fn cell_of(row: &SourceRef, amount: Option<&AmountSource>) -> SourceRef {
 }
 
 /// A stated amount for a message: the cell's text as typed, quoted, then
-/// the amount — "'73,19 mio.' (73190000 kr.)", or "'12.29' = 12,29 mio.
-/// (12290000 kr.)" when the text is not already the display form.
+/// the amount — "'73,19 mio.' (73.190.000 kr.)", or "'12.29' = 12,29 mio.
+/// (12.290.000 kr.)" when the text is not already the display form.
 fn stated_phrase(src: Option<&AmountSource>, kroner: Decimal, unit: &Unit) -> String {
     let shown = format_amount(kroner, unit);
     match src {
         Some(a) if !a.raw.trim().is_empty() && a.raw.trim() != shown => {
             format!("{} = {}", quote(&a.raw, 60), money(kroner, unit))
         }
-        _ => format!("'{shown}' ({} kr.)", kroner_string(&kroner)),
+        _ => format!("'{shown}' ({} kr.)", format_danish_decimal(kroner)),
     }
 }
 

@@ -1,6 +1,8 @@
 //! Writing: model → files (budget.xlsx, appendix.docx, the submission
 //! template, JSON). Writers know nothing of reading.
 
+pub mod docx;
+pub mod docx_post;
 pub mod overview;
 pub mod template;
 pub mod xlsx;

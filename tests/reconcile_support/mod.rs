@@ -5,13 +5,11 @@
 
 use bilag::finding::{Code, Finding, Severity};
 use bilag::model::{AmountSource, Model, SourceRef, Submission};
-use std::path::PathBuf;
 
-pub fn expected_json() -> serde_json::Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/expected.json");
-    let text = std::fs::read_to_string(&path).expect("fixtures/expected.json");
-    serde_json::from_str(&text).expect("expected.json is JSON")
-}
+#[path = "../common/mod.rs"]
+mod common;
+
+pub use common::expected_json;
 
 pub fn model_of(case: &str) -> Model {
     serde_json::from_value(expected_json()[case]["model"].clone()).expect("model deserializes")

@@ -8,24 +8,20 @@ use bilag::format::Format;
 use bilag::model::Model;
 use std::io::Read;
 
-pub const EXPECTED: &str = "/work/shared/fixtures/expected.json";
+#[path = "../common/mod.rs"]
+mod common;
 
-pub fn expected() -> serde_json::Value {
-    let text = std::fs::read_to_string(EXPECTED).expect("expected.json");
-    serde_json::from_str(&text).expect("expected.json is JSON")
+pub use common::expected_json as expected;
+
+/// `fixtures/expected.json`, for the Python checker's command line.
+pub fn expected_path() -> std::path::PathBuf {
+    common::fixtures_dir().join("expected.json")
 }
 
 /// `expected.json[case].model` as a Model, with `format_group = group` (the
 /// fixture has no format_group).
 pub fn model(case: &str) -> Model {
-    let mut m: Model =
-        serde_json::from_value(expected()[case]["model"].clone()).expect("model deserializes");
-    for s in &mut m.submissions {
-        for l in &mut s.budget_lines {
-            l.format_group = l.group.clone();
-        }
-    }
-    m
+    common::expected_model(case)
 }
 
 /// The expected findings of a case, with their "about" text as message.

@@ -1,0 +1,346 @@
+//! .ods (OpenDocument spreadsheet), through calamine.
+//!
+//! calamine has no streaming reader for .ods: `Ods::new` parses content.xml
+//! and builds every sheet's dense `Range` at once. An ODS file describes
+//! repetition instead of storing it — `table:number-rows-repeated` and
+//! `table:number-columns-repeated` on a cell with a value, or `text:s
+//! text:c="…"` for runs of spaces — so a few kilobytes can ask calamine for
+//! billions of cells or gigabytes of spaces. calamine caps sheets at
+//! 1 048 576 × 16 384 and 100 million cells, far beyond what a machine holds.
+//! So before calamine sees the file we stream content.xml ourselves,
+//! mirroring calamine's counting, and check each sheet's stored cells, dense
+//! area, filled cells and expanded text against the limits.
+
+use std::io::{BufReader, Cursor, Read};
+
+use calamine::{Ods, OdsError, Reader};
+use quick_xml::events::{BytesStart, Event};
+use zip::ZipArchive;
+
+use super::limits::{self, Budget};
+use super::sheet::read_dense_sheets;
+use super::xlsx::parse_count;
+use super::{Limits, ReadError, Sheet};
+
+/// calamine's caps (ods.rs: MAX_ROWS, MAX_COLUMNS).
+const MAX_ROWS: u64 = 1_048_576;
+const MAX_COLUMNS: u64 = 16_384;
+
+fn error(e: OdsError) -> ReadError {
+    match e {
+        OdsError::Password => ReadError::Encrypted,
+        e => ReadError::Corrupt(e.to_string()),
+    }
+}
+
+/// Reads every sheet of an .ods. calamine reads no merged regions from .ods.
+pub(super) fn read(bytes: &[u8], budget: &mut Budget) -> Result<Vec<Sheet>, ReadError> {
+    prescan(bytes, budget.limits)?;
+    let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(error)?;
+    read_dense_sheets(&mut wb, budget, error, |_, _, _| Ok(Vec::new()))
+}
+
+/// One table's numbers as calamine would build it.
+#[derive(Default)]
+struct Table {
+    name: String,
+    /// Rows so far after calamine's repeat cap.
+    total_rows: u64,
+    /// Row elements so far.
+    elements: u64,
+    /// Cells calamine stores while reading rows (values and formulas).
+    stored: u64,
+    /// Filled cells after expanding repeats.
+    filled: u64,
+    /// Bytes of text after expanding repeats.
+    text: u64,
+    /// Expanded rows before the first filled row, and through the last one.
+    rows_before_first: Option<u64>,
+    rows_through_last: u64,
+    elements_first: u64,
+    elements_last: u64,
+    col_min: u64,
+    col_max: u64,
+}
+
+/// The row being read.
+#[derive(Default)]
+struct RowScan {
+    repeats: u64,
+    /// Cells calamine has pushed for this row (trailing empties are not).
+    len: u64,
+    pending_empty: u64,
+    filled: u64,
+    first_col: Option<u64>,
+    last_col: u64,
+    text: u64,
+}
+
+/// The cell being read (its content may hold more text).
+struct CellScan {
+    repeats: u64,
+    text: u64,
+}
+
+fn attr(e: &BytesStart, key: &str) -> Option<String> {
+    e.attributes()
+        .with_checks(false)
+        .flatten()
+        .find(|a| a.key.as_ref() == key)
+        .map(|a| a.value.into_owned())
+}
+
+fn repeats(e: &BytesStart, key: &str) -> u64 {
+    attr(e, key).map(|v| parse_count(v.as_bytes())).unwrap_or(1)
+}
+
+/// Streams content.xml and checks every table against the limits.
+fn prescan(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
+    let Ok(mut zip) = ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(()); // calamine reports the broken archive
+    };
+    let Ok(content) = zip.by_name("content.xml") else {
+        return Ok(()); // calamine reports the missing part
+    };
+    scan_content(BufReader::new(content), limits)
+}
+
+fn scan_content<R: Read + std::io::BufRead>(input: R, limits: &Limits) -> Result<(), ReadError> {
+    let mut xml = quick_xml::Reader::from_reader(input);
+    // As lenient as calamine's reader, so that it stops where calamine stops.
+    let config = xml.config_mut();
+    config.check_end_names = false;
+    config.check_comments = false;
+    config.trim_text(false);
+    let mut buf = Vec::new();
+    let mut table: Option<Table> = None;
+    let mut row: Option<RowScan> = None;
+    let mut cell: Option<CellScan> = None;
+    loop {
+        buf.clear();
+        // calamine's parser would stop at the same error; refusing here
+        // keeps it from ever reading past what was checked.
+        let ev = xml
+            .read_event_into(&mut buf)
+            .map_err(|e| ReadError::Corrupt(format!("content.xml kan ikke læses: {e}")))?;
+        match ev {
+            Event::Eof => return Ok(()),
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let empty = matches!(ev, Event::Empty(_));
+                match e.name().as_ref() {
+                    "table:table" if table.is_none() => {
+                        let name = attr(e, "table:name");
+                        table = Some(Table {
+                            name: name.unwrap_or_default(),
+                            ..Table::default()
+                        });
+                        if empty {
+                            table = None;
+                        }
+                    }
+                    "table:table-row" if table.is_some() && cell.is_none() => {
+                        let t = table.as_mut().expect("checked");
+                        let wanted = repeats(e, "table:number-rows-repeated");
+                        let capped = wanted.min(MAX_ROWS.saturating_sub(t.total_rows));
+                        t.total_rows += capped;
+                        row = Some(RowScan {
+                            repeats: capped,
+                            ..RowScan::default()
+                        });
+                        if empty {
+                            end_row(t, row.take().expect("set"));
+                        }
+                    }
+                    "table:table-cell" | "table:covered-table-cell"
+                        if row.is_some() && cell.is_none() =>
+                    {
+                        let r = row.as_mut().expect("checked");
+                        let flush = r.pending_empty.min(MAX_COLUMNS.saturating_sub(r.len));
+                        r.len += flush;
+                        r.pending_empty = 0;
+                        let capped = repeats(e, "table:number-columns-repeated")
+                            .min(MAX_COLUMNS.saturating_sub(r.len));
+                        let mut filled = false;
+                        let mut text: u64 = 0;
+                        for a in e.attributes().with_checks(false).flatten() {
+                            match a.key.as_ref() {
+                                "office:value" | "office:boolean-value" => filled = true,
+                                "office:string-value"
+                                | "office:date-value"
+                                | "office:time-value" => {
+                                    filled = true;
+                                    text += a.value.len() as u64;
+                                }
+                                "office:value-type" if a.value == "string" => filled = true,
+                                "table:formula" if !a.value.is_empty() => {
+                                    filled = true;
+                                    text += a.value.len() as u64;
+                                }
+                                _ => {}
+                            }
+                        }
+                        if filled {
+                            r.first_col.get_or_insert(r.len);
+                            r.len += capped;
+                            r.filled += capped;
+                            if capped > 0 {
+                                r.last_col = r.len - 1;
+                            }
+                        } else {
+                            r.pending_empty = capped;
+                        }
+                        if empty {
+                            r.text = r.text.saturating_add(text.saturating_mul(capped));
+                        } else {
+                            cell = Some(CellScan {
+                                repeats: capped,
+                                text,
+                            });
+                        }
+                    }
+                    "text:s" if cell.is_some() => {
+                        let c = cell.as_mut().expect("checked");
+                        c.text = c.text.saturating_add(repeats(e, "text:c"));
+                    }
+                    _ if cell.is_some() => {
+                        // text:p, text:line-break, ...: a character at most.
+                        let c = cell.as_mut().expect("checked");
+                        c.text = c.text.saturating_add(1);
+                    }
+                    _ => {}
+                }
+            }
+            Event::Text(ref t) => {
+                if let Some(c) = cell.as_mut() {
+                    c.text = c.text.saturating_add(t.len() as u64);
+                }
+            }
+            Event::CData(ref t) => {
+                if let Some(c) = cell.as_mut() {
+                    c.text = c.text.saturating_add(t.len() as u64);
+                }
+            }
+            Event::GeneralRef(_) => {
+                if let Some(c) = cell.as_mut() {
+                    c.text = c.text.saturating_add(4);
+                }
+            }
+            Event::End(ref e) => match e.name().as_ref() {
+                "table:table-cell" | "table:covered-table-cell" if cell.is_some() => {
+                    let c = cell.take().expect("checked");
+                    if let Some(r) = row.as_mut() {
+                        r.text = r.text.saturating_add(c.text.saturating_mul(c.repeats));
+                    }
+                }
+                "table:table-row" if cell.is_none() => {
+                    if let (Some(t), Some(r)) = (table.as_mut(), row.take()) {
+                        end_row(t, r);
+                    }
+                }
+                "table:table" if cell.is_none() => {
+                    if let Some(t) = table.take() {
+                        end_table(&t, limits)?;
+                    }
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+}
+
+fn end_row(t: &mut Table, r: RowScan) {
+    let before = t.total_rows - r.repeats;
+    t.stored += r.len;
+    t.elements += 1;
+    let times = r.repeats.max(1);
+    t.text = t.text.saturating_add(r.text.saturating_mul(times));
+    if let Some(first) = r.first_col {
+        t.filled = t.filled.saturating_add(r.filled.saturating_mul(r.repeats));
+        if t.rows_before_first.is_none() {
+            t.rows_before_first = Some(before);
+            t.elements_first = t.elements - 1;
+            t.col_min = first;
+            t.col_max = r.last_col;
+        }
+        t.col_min = t.col_min.min(first);
+        t.col_max = t.col_max.max(r.last_col);
+        t.rows_through_last = t.total_rows;
+        t.elements_last = t.elements - 1;
+    }
+}
+
+fn check_stored(t: &Table, limits: &Limits) -> Result<(), ReadError> {
+    if t.stored > limits.max_dense_cells_per_sheet {
+        return Err(limits::too_large(format!(
+            "arket »{}« gemmer {} celler (med tomme mellemrum); grænsen er {} celler pr. ark",
+            t.name,
+            limits::tal(t.stored),
+            limits::tal(limits.max_dense_cells_per_sheet)
+        )));
+    }
+    Ok(())
+}
+
+/// The table's totals against the limits, most telling first.
+fn end_table(t: &Table, limits: &Limits) -> Result<(), ReadError> {
+    limits::check_sheet_cells(&t.name, t.filled, limits)?;
+    if let Some(before) = t.rows_before_first {
+        let rows = (t.rows_through_last - before).max(t.elements_last - t.elements_first + 1);
+        let cols = t.col_max - t.col_min + 1;
+        limits::check_dense(&t.name, rows, cols, limits)?;
+    }
+    check_stored(t, limits)?;
+    if t.text > limits.max_text_bytes {
+        return Err(limits::too_large(format!(
+            "arket »{}« rummer {} tekst, når gentagne celler foldes ud; grænsen er {}",
+            t.name,
+            limits::bytes(t.text),
+            limits::bytes(limits.max_text_bytes)
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn content(table_body: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="Ark1">{table_body}</table:table></office:spreadsheet></office:body></office:document-content>"#
+        )
+    }
+
+    fn scan(body: &str) -> Result<(), ReadError> {
+        scan_content(content(body).as_bytes(), &Limits::default())
+    }
+
+    #[test]
+    fn trailing_empty_repeats_are_harmless() {
+        // What LibreOffice writes after the last used row and column.
+        let body = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>Økonomi</text:p></table:table-cell><table:table-cell table:number-columns-repeated="16383"/></table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#;
+        assert!(scan(body).is_ok());
+    }
+
+    #[test]
+    fn repeated_filled_cells_break_the_limits() {
+        let row = r#"<table:table-row table:number-rows-repeated="1048576"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/></table:table-row>"#;
+        let msg = scan(row).unwrap_err().to_string();
+        assert!(msg.contains("»Ark1«"), "{msg}");
+    }
+
+    #[test]
+    fn far_apart_cells_break_the_dense_limit() {
+        let body = r#"<table:table-row><table:table-cell office:value-type="float" office:value="1"/></table:table-row><table:table-row table:number-rows-repeated="1048574"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="16383"/><table:table-cell office:value-type="float" office:value="2"/></table:table-row>"#;
+        let msg = scan(body).unwrap_err().to_string();
+        assert!(msg.contains("1.048.576 rækker × 16.384 kolonner"), "{msg}");
+    }
+
+    #[test]
+    fn a_billion_spaces_are_refused() {
+        let body = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="1000000000"/>b</text:p></table:table-cell></table:table-row>"#;
+        let msg = scan(body).unwrap_err().to_string();
+        assert!(msg.contains("tekst"), "{msg}");
+    }
+}
