@@ -39,6 +39,10 @@ use std::rc::Rc;
 pub const OVERVIEW_SHEET: &str = "Økonomisk oversigt";
 /// Name of the sources sheet.
 pub const SOURCES_SHEET: &str = "Kilder";
+
+/// The last 0-based row the Kilder sheet writes an amount in: Excel's last
+/// row (1,048,576) less two for the note and the closing blank row.
+pub const LAST_SOURCE_ROW: u32 = 1_048_572;
 /// Name of the findings sheet.
 pub const FINDINGS_SHEET: &str = "Afstemning";
 /// Name of the chart sheet.
@@ -451,6 +455,8 @@ struct Builder<'a> {
     /// Shared: methods take a cheap handle while they borrow the builder.
     styles: Rc<Styles>,
     truncated: Vec<Finding>,
+    /// Kilder rows past Excel's last row, not written.
+    sources_omitted: usize,
     /// Hyperlinks written on the Kilder sheet.
     links: usize,
     taken: HashSet<String>,
@@ -508,6 +514,7 @@ impl<'a> Builder<'a> {
             unit_name,
             styles: Rc::new(Styles::new(decimals)),
             truncated: Vec::new(),
+            sources_omitted: 0,
             links: 0,
             taken,
             overview_rows: HashMap::new(),
@@ -1341,7 +1348,24 @@ impl<'a> Builder<'a> {
         // second time (an empty duplicate <row>, which Excel rejects) when
         // that row has a height: a styled blank cell below the table makes
         // the last row one without.
-        ws.write_blank(row, 0, &st.text)?;
+        let row = row.min(LAST_SOURCE_ROW + 1);
+        if self.sources_omitted > 0 {
+            let n = self.sources_omitted;
+            let message = format!(
+                "Kilder viser de første {} beløb; {n} beløb mere er ikke vist, fordi et Excel-ark højst har {} rækker. Alle beløb og deres celler står i model.json.",
+                LAST_SOURCE_ROW - hr,
+                LAST_SOURCE_ROW + 2
+            );
+            ws.write_string_with_format(row, 0, &message, &st.caption)?;
+            self.truncated.push(
+                Finding::new(Code::TextTruncated, "budget.xlsx", message).on_sheet(SOURCES_SHEET),
+            );
+        }
+        ws.write_blank(
+            row.min(LAST_SOURCE_ROW + 1) + u32::from(self.sources_omitted > 0),
+            0,
+            &st.text,
+        )?;
         if row > hr + 1 {
             ws.autofilter(hr, 0, row - 1, (headers.len() - 1) as u16)?;
         }
@@ -1377,6 +1401,11 @@ impl<'a> Builder<'a> {
         row: u32,
         r: SourceRow<'_>,
     ) -> Result<(), XlsxError> {
+        if row > LAST_SOURCE_ROW {
+            // Past Excel's last row: counted and reported, never a failed build.
+            self.sources_omitted += 1;
+            return Ok(());
+        }
         let st = self.styles.clone();
         let cell = r.src.map(|s| s.cell.as_str()).unwrap_or("");
         let origin = || Origin {
