@@ -289,6 +289,30 @@ impl LineIndex {
 type Pair = ((usize, usize), LineMatch);
 
 /// Assigns lines greedily, best score first; a line goes to one initiative.
+/// The candidate lines that match an initiative's title keys, scored.
+fn scored(
+    who: (usize, usize),
+    keys: &[(Words, bool)],
+    candidates: Vec<(usize, usize)>,
+    line_words: &[Vec<Words>],
+) -> Vec<Pair> {
+    candidates
+        .into_iter()
+        .filter_map(|(ls, l)| {
+            best_match(keys, &line_words[ls][l]).map(|score| {
+                (
+                    who,
+                    LineMatch {
+                        submission: ls,
+                        line: l,
+                        score,
+                    },
+                )
+            })
+        })
+        .collect()
+}
+
 fn assign_greedy(matching: &mut Matching, mut pairs: Vec<Pair>) {
     pairs.sort_by(|a, b| {
         b.1.score
@@ -330,18 +354,12 @@ pub fn match_initiatives(model: &Model) -> Matching {
     for (s, inits) in init_keys.iter().enumerate() {
         let mut pairs = Vec::new();
         for (i, keys) in inits.iter().enumerate() {
-            for (ls, l) in index.candidates(keys, Some(s)) {
-                if let Some(score) = best_match(keys, &line_words[ls][l]) {
-                    pairs.push((
-                        (s, i),
-                        LineMatch {
-                            submission: ls,
-                            line: l,
-                            score,
-                        },
-                    ));
-                }
-            }
+            pairs.extend(scored(
+                (s, i),
+                keys,
+                index.candidates(keys, Some(s)),
+                &line_words,
+            ));
         }
         assign_greedy(&mut matching, pairs);
     }
@@ -365,21 +383,9 @@ pub fn match_initiatives(model: &Model) -> Matching {
             if !matching.lines_for(s, i).is_empty() {
                 continue;
             }
-            for (ls, l) in free_index.candidates(keys, None) {
-                if ls == s {
-                    continue;
-                }
-                if let Some(score) = best_match(keys, &line_words[ls][l]) {
-                    pairs.push((
-                        (s, i),
-                        LineMatch {
-                            submission: ls,
-                            line: l,
-                            score,
-                        },
-                    ));
-                }
-            }
+            let mut others = free_index.candidates(keys, None);
+            others.retain(|(ls, _)| *ls != s);
+            pairs.extend(scored((s, i), keys, others, &line_words));
         }
     }
     assign_greedy(&mut matching, pairs);
