@@ -71,7 +71,7 @@ pub fn postprocess(docx: &[u8], props: &CoreProps) -> Result<Vec<u8>, String> {
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(docx.len() / 4)));
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(6));
+        .compression_level(Some(2));
     for (name, bytes) in parts {
         let bytes = if name == "docProps/core.xml" {
             core_xml(props).into_bytes()
@@ -556,16 +556,38 @@ const ORDER: &[(&str, &[&str])] = &[
     ),
 ];
 
-fn order_of(parent: &str) -> Option<&'static [&'static str]> {
-    ORDER
-        .iter()
-        .find(|(p, _)| *p == parent)
-        .map(|(_, seq)| *seq)
+/// [`ORDER`] as lookup tables, built once: per parent, its sequence and the
+/// slot of every child name the sequence holds.
+type SlotTable = std::collections::HashMap<&'static str, usize>;
+
+fn order_table(
+) -> &'static std::collections::HashMap<&'static str, (&'static [&'static str], SlotTable)> {
+    static TABLE: std::sync::OnceLock<
+        std::collections::HashMap<&'static str, (&'static [&'static str], SlotTable)>,
+    > = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        ORDER
+            .iter()
+            .map(|(parent, seq)| {
+                let mut slots = SlotTable::new();
+                for (i, s) in seq.iter().enumerate() {
+                    for n in s.split('|') {
+                        slots.entry(n).or_insert(i);
+                    }
+                }
+                (*parent, (*seq, slots))
+            })
+            .collect()
+    })
 }
 
-/// The slot of `child` in `parent`'s sequence, if the schema names it there.
-fn slot(seq: &[&str], child: &str) -> Option<usize> {
-    seq.iter().position(|s| s.split('|').any(|n| n == child))
+fn order_of(parent: &str) -> Option<&'static [&'static str]> {
+    order_table().get(parent).map(|(seq, _)| *seq)
+}
+
+/// The slot table of `parent`, if the schema orders its children.
+fn slots_of(parent: &str) -> Option<&'static SlotTable> {
+    order_table().get(parent).map(|(_, slots)| slots)
 }
 
 // ---------------------------------------------------------------------------
@@ -850,21 +872,25 @@ fn sort_children(node: &mut Node) {
     let Node::Elem { start, children } = node else {
         return;
     };
-    let Some(seq) = order_of(start.name().into_inner()) else {
+    let Some(slots) = slots_of(start.name().into_inner()) else {
         return;
     };
-    let mut keyed: Vec<(usize, Node)> = Vec::with_capacity(children.len());
+    let mut keys: Vec<usize> = Vec::with_capacity(children.len());
     let mut last = 0;
-    for c in children.drain(..) {
-        let key = match c.name().and_then(|n| slot(seq, n)) {
-            Some(s) => {
+    for c in children.iter() {
+        let key = match c.name().and_then(|n| slots.get(n)) {
+            Some(&s) => {
                 last = s;
                 s
             }
             None => last,
         };
-        keyed.push((key, c));
+        keys.push(key);
     }
+    if keys.is_sorted() {
+        return;
+    }
+    let mut keyed: Vec<(usize, Node)> = keys.into_iter().zip(children.drain(..)).collect();
     keyed.sort_by_key(|(k, _)| *k);
     children.extend(keyed.into_iter().map(|(_, c)| c));
 }
@@ -1018,8 +1044,8 @@ pub fn check_order(xml: &[u8]) -> Vec<String> {
         };
         let name = s.name().into_inner().to_string();
         if let Some((parent, last)) = stack.last_mut() {
-            if let Some(seq) = order_of(parent) {
-                if let Some(k) = slot(seq, &name) {
+            if let (Some(seq), Some(slots)) = (order_of(parent), slots_of(parent)) {
+                if let Some(&k) = slots.get(name.as_str()) {
                     if let Some(l) = *last {
                         if k < l {
                             problems.push(format!(
