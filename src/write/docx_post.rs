@@ -594,16 +594,16 @@ fn slots_of(parent: &str) -> Option<&'static SlotTable> {
 // A small owned tree for the subtrees that get rewritten
 
 #[derive(Debug, Clone)]
-enum Node {
+enum Node<'a> {
     Elem {
-        start: BytesStart<'static>,
-        children: Vec<Node>,
+        start: BytesStart<'a>,
+        children: Vec<Node<'a>>,
     },
-    Other(Event<'static>),
+    Other(Event<'a>),
 }
 
-impl Node {
-    fn elem(name: &str) -> Node {
+impl<'a> Node<'a> {
+    fn elem(name: &str) -> Node<'a> {
         Node::Elem {
             start: BytesStart::new(name.to_string()),
             children: Vec::new(),
@@ -617,14 +617,14 @@ impl Node {
         }
     }
 
-    fn children_mut(&mut self) -> Option<&mut Vec<Node>> {
+    fn children_mut(&mut self) -> Option<&mut Vec<Node<'a>>> {
         match self {
             Node::Elem { children, .. } => Some(children),
             Node::Other(_) => None,
         }
     }
 
-    fn child(&self, name: &str) -> Option<&Node> {
+    fn child(&self, name: &str) -> Option<&Node<'a>> {
         match self {
             Node::Elem { children, .. } => children.iter().find(|c| c.name() == Some(name)),
             Node::Other(_) => None,
@@ -632,7 +632,7 @@ impl Node {
     }
 
     /// The child named `name`, created at the end if missing.
-    fn child_or_insert(&mut self, name: &str) -> &mut Node {
+    fn child_or_insert(&mut self, name: &str) -> &mut Node<'a> {
         let children = self.children_mut().expect("an element");
         let pos = match children.iter().position(|c| c.name() == Some(name)) {
             Some(p) => p,
@@ -656,18 +656,21 @@ impl Node {
     }
 }
 
-fn read_subtree(reader: &mut Reader<&[u8]>, start: BytesStart<'static>) -> Result<Node, String> {
+fn read_subtree<'a>(
+    reader: &mut Reader<&'a [u8]>,
+    start: BytesStart<'a>,
+) -> Result<Node<'a>, String> {
     let mut children = Vec::new();
     loop {
         match reader.read_event().map_err(|e| e.to_string())? {
-            Event::Start(s) => children.push(read_subtree(reader, s.into_owned())?),
+            Event::Start(s) => children.push(read_subtree(reader, s)?),
             Event::Empty(s) => children.push(Node::Elem {
-                start: s.into_owned(),
+                start: s,
                 children: Vec::new(),
             }),
             Event::End(_) => return Ok(Node::Elem { start, children }),
             Event::Eof => return Err("unexpected end of the part".into()),
-            e => children.push(Node::Other(e.into_owned())),
+            e => children.push(Node::Other(e)),
         }
     }
 }
@@ -907,13 +910,13 @@ fn transform_part(xml: &[u8], ctx: &Ctx) -> Result<Vec<u8>, String> {
             .map_err(|e| format!("XML-fejl ved byte {}: {e}", reader.buffer_position()))?;
         match event {
             Event::Start(s) if order_of(s.name().into_inner()).is_some() => {
-                let mut node = read_subtree(&mut reader, s.into_owned())?;
+                let mut node = read_subtree(&mut reader, s)?;
                 fix(&mut node, ctx);
                 write_node(&mut writer, &node)?;
             }
             Event::Empty(s) if order_of(s.name().into_inner()).is_some() => {
                 let mut node = Node::Elem {
-                    start: s.into_owned(),
+                    start: s,
                     children: Vec::new(),
                 };
                 fix(&mut node, ctx);
