@@ -69,17 +69,64 @@ pub fn appendix_bytes(model: &Model, format: &Format) -> Result<Vec<u8>, WriteEr
     let path = Path::new("appendix.docx");
     let texts = Texts::collect(model, format);
     let docx = build(model, format, &texts);
-    let mut raw = std::io::Cursor::new(Vec::new());
-    docx.build()
-        .pack(&mut raw)
-        .map_err(|e| WriteError::build(path, e))?;
+    let xml = docx.build();
     let props = CoreProps {
         title: texts.title.clone(),
         creator: "bilag".into(),
         language: "da-DK".into(),
         created: chrono::Utc::now(),
     };
-    docx_post::postprocess(&raw.into_inner(), &props).map_err(|e| WriteError::build(path, e))
+    let processed = match package_parts(xml) {
+        Ok(parts) => docx_post::postprocess_parts(parts, &props),
+        Err(xml) => {
+            let mut raw = std::io::Cursor::new(Vec::new());
+            xml.pack(&mut raw).map_err(|e| WriteError::build(path, e))?;
+            docx_post::postprocess(&raw.into_inner(), &props)
+        }
+    };
+    processed.map_err(|e| WriteError::build(path, e))
+}
+
+/// The parts docx-rs would zip ([`docx_rs::XMLDocx::pack`]), by name and in
+/// the same order, without zipping and unzipping them again. Hands the
+/// package back when it holds parts this does not name (media, web
+/// extensions, custom XML; the appendix has none), to be packed by docx-rs.
+#[allow(clippy::result_large_err)]
+fn package_parts(xml: docx_rs::XMLDocx) -> Result<Vec<(String, Vec<u8>)>, docx_rs::XMLDocx> {
+    if !xml.media.is_empty() || xml.taskpanes.is_some() || !xml.custom_items.is_empty() {
+        return Err(xml);
+    }
+    let mut parts: Vec<(String, Vec<u8>)> = vec![
+        ("[Content_Types].xml".into(), xml.content_type),
+        ("_rels/.rels".into(), xml.rels),
+        ("docProps/app.xml".into(), xml.doc_props.app),
+        ("docProps/core.xml".into(), xml.doc_props.core),
+        ("docProps/custom.xml".into(), xml.doc_props.custom),
+        ("word/_rels/document.xml.rels".into(), xml.document_rels),
+        ("word/document.xml".into(), xml.document),
+        ("word/styles.xml".into(), xml.styles),
+        ("word/settings.xml".into(), xml.settings),
+        ("word/fontTable.xml".into(), xml.font_table),
+        ("word/comments.xml".into(), xml.comments),
+        ("word/numbering.xml".into(), xml.numberings),
+        ("word/commentsExtended.xml".into(), xml.comments_extended),
+        ("word/footnotes.xml".into(), xml.footnotes),
+    ];
+    let mut header_rels = xml.header_rels.into_iter();
+    for (i, h) in xml.headers.into_iter().enumerate() {
+        parts.push((format!("word/header{}.xml", i + 1), h));
+        if let Some(rels) = header_rels.next() {
+            parts.push((format!("word/_rels/header{}.xml.rels", i + 1), rels));
+        }
+    }
+    let mut footer_rels = xml.footer_rels.into_iter();
+    for (i, f) in xml.footers.into_iter().enumerate() {
+        parts.push((format!("word/footer{}.xml", i + 1), f));
+        if let Some(rels) = footer_rels.next() {
+            parts.push((format!("word/_rels/footer{}.xml.rels", i + 1), rels));
+        }
+    }
+    Ok(parts)
 }
 
 /// Writes the appendix to `path` atomically (see [`write_atomic`]).

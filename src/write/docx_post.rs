@@ -64,11 +64,24 @@ pub fn postprocess(docx: &[u8], props: &CoreProps) -> Result<Vec<u8>, String> {
             .map_err(|e| format!("{name}: {e}"))?;
         parts.push((name, bytes));
     }
+    postprocess_parts(parts, props)
+}
+
+/// As [`postprocess`], for the package's parts (name, bytes) in package
+/// order, as docx-rs hands them over before zipping.
+///
+/// # Errors
+/// As [`postprocess`].
+pub fn postprocess_parts(
+    mut parts: Vec<(String, Vec<u8>)>,
+    props: &CoreProps,
+) -> Result<Vec<u8>, String> {
+    let total: usize = parts.iter().map(|(_, b)| b.len()).sum();
     add_theme(&mut parts)?;
     // [Content_Types].xml first, as Word writes it.
     parts.sort_by_key(|(n, _)| n != "[Content_Types].xml");
 
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(docx.len() / 4)));
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(total / 8)));
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .compression_level(Some(2));
