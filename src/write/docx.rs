@@ -22,9 +22,9 @@ use crate::format::{Format, Section};
 use crate::model::{Initiative, Metadata, Model};
 use crate::normalize::danish;
 use docx_rs::{
-    AlignmentType, BreakType, Docx, Footer, LineSpacing, NumPages, PageMargin, PageNum, Paragraph,
-    Run, RunFonts, Shading, ShdType, Style, StyleType, Tab, TabValueType, Table, TableCell,
-    TableLayoutType, TableRow, WidthType,
+    AlignmentType, BreakType, BuildXML, Docx, Footer, LineSpacing, NumPages, PageMargin, PageNum,
+    Paragraph, Run, RunFonts, Shading, ShdType, Style, StyleType, Tab, TabValueType, Table,
+    TableCell, TableLayoutType, TableRow, WidthType,
 };
 use indexmap::IndexMap;
 use std::collections::HashMap;
@@ -68,8 +68,9 @@ const SHADE_GROUP: &str = "F2F2F2";
 pub fn appendix_bytes(model: &Model, format: &Format) -> Result<Vec<u8>, WriteError> {
     let path = Path::new("appendix.docx");
     let texts = Texts::collect(model, format);
-    let docx = build(model, format, &texts);
-    let xml = docx.build();
+    let (docx, chunks) = build(model, format, &texts);
+    let mut xml = docx.build();
+    xml.document = splice_chunks(&xml.document, chunks).map_err(|e| WriteError::build(path, e))?;
     let props = CoreProps {
         title: texts.title.clone(),
         creator: "bilag".into(),
@@ -334,7 +335,8 @@ fn styles(docx: Docx) -> Docx {
         .add_style(footer)
 }
 
-fn build(model: &Model, format: &Format, texts: &Texts) -> Docx {
+fn build(model: &Model, format: &Format, texts: &Texts) -> (Docx, Vec<Vec<u8>>) {
+    let mut chunks: Vec<Vec<u8>> = Vec::new();
     let footer = Footer::new().add_paragraph(
         Paragraph::new()
             .style("Footer")
@@ -408,9 +410,14 @@ fn build(model: &Model, format: &Format, texts: &Texts) -> Docx {
         if initiatives.is_empty() {
             docx = docx.add_paragraph(para("Normal", "Ingen indsatser er indberettet."));
         }
-        for ini in initiatives {
-            docx = docx.add_table(initiative_table(ini, section, &year_hint));
-            docx = docx.add_paragraph(Paragraph::new().style("Normal"));
+        if !initiatives.is_empty() {
+            let mut chunk = Vec::new();
+            for ini in initiatives {
+                chunk.extend(initiative_table(ini, section, &year_hint).build());
+                chunk.extend(Paragraph::new().style("Normal").build());
+            }
+            docx = docx.add_paragraph(placeholder(chunks.len()));
+            chunks.push(chunk);
         }
     }
 
@@ -421,11 +428,54 @@ fn build(model: &Model, format: &Format, texts: &Texts) -> Docx {
     ));
     let has_lines = model.submissions.iter().any(|s| !s.budget_lines.is_empty());
     if has_lines {
-        docx = docx.add_table(economy_table(model, format));
+        chunks.push(economy_table(model, format).build());
+        docx = docx.add_paragraph(placeholder(chunks.len() - 1));
     } else {
         docx = docx.add_paragraph(para("Normal", "Ingen budgetlinjer er indberettet."));
     }
-    docx
+    (docx, chunks)
+}
+
+/// The text of the paragraph that stands in for chunk `k` of the body. U+FFFF
+/// cannot occur in the document's own text ([`clean_text`] drops it).
+fn placeholder_text(k: usize) -> String {
+    format!("\u{FFFF}bilag-chunk-{k}\u{FFFF}")
+}
+
+fn placeholder(k: usize) -> Paragraph {
+    Paragraph::new().add_run(Run::new().add_text(placeholder_text(k)))
+}
+
+/// Replaces each placeholder paragraph of `document` (document.xml) by its
+/// chunk: the status schemas and the economy table are serialised one by
+/// one as they are made, so the docx-rs object tree of the whole appendix
+/// (about ten times the XML) never exists at once.
+fn splice_chunks(document: &[u8], chunks: Vec<Vec<u8>>) -> Result<Vec<u8>, String> {
+    let total: usize = chunks.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(document.len() + total);
+    let mut rest = document;
+    for (k, chunk) in chunks.into_iter().enumerate() {
+        let marker = placeholder_text(k);
+        let missing = || format!("word/document.xml: pladsholder {k} mangler");
+        let at = find(rest, marker.as_bytes()).ok_or_else(missing)?;
+        let start = rfind(&rest[..at], b"<w:p ")
+            .or_else(|| rfind(&rest[..at], b"<w:p>"))
+            .ok_or_else(missing)?;
+        let end = at + find(&rest[at..], b"</w:p>").ok_or_else(missing)? + b"</w:p>".len();
+        out.extend_from_slice(&rest[..start]);
+        out.extend_from_slice(&chunk);
+        rest = &rest[end..];
+    }
+    out.extend_from_slice(rest);
+    Ok(out)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
 /// Width of the letter head's right-hand column (the sender block).
