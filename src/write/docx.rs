@@ -855,6 +855,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn placeholder_paragraphs_are_replaced_by_their_chunks_in_order() {
+        let doc = |k: usize| String::from_utf8(placeholder(k).build()).unwrap();
+        let document = format!(
+            "<w:body><w:p><w:r><w:t>før</w:t></w:r></w:p>{}<w:p/>{}</w:body>",
+            doc(0),
+            doc(1)
+        );
+        let out = splice_chunks(
+            document.as_bytes(),
+            vec![b"<w:tbl>A</w:tbl>".to_vec(), b"<w:tbl>B</w:tbl>".to_vec()],
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "<w:body><w:p><w:r><w:t>før</w:t></w:r></w:p><w:tbl>A</w:tbl><w:p/><w:tbl>B</w:tbl></w:body>"
+        );
+    }
+
+    #[test]
+    fn a_missing_placeholder_is_an_error_not_a_silent_loss() {
+        let err = splice_chunks(b"<w:body/>", vec![b"<w:tbl/>".to_vec()]).unwrap_err();
+        assert_eq!(err, "word/document.xml: pladsholder 0 mangler");
+    }
+
+    #[test]
     fn control_characters_are_stripped_tabs_and_breaks_kept() {
         assert_eq!(clean_text("a\u{0}b\u{7}c\u{1b}d"), "abcd");
         assert_eq!(clean_text("a\r\nb\rc\td"), "a\nb\nc\td");
