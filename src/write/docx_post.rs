@@ -86,20 +86,21 @@ pub fn postprocess_parts(
         .compression_method(CompressionMethod::Deflated)
         .compression_level(Some(2));
     for (name, bytes) in parts {
-        let bytes = if name == "docProps/core.xml" {
-            core_xml(props).into_bytes()
+        out.start_file(name.as_str(), options)
+            .map_err(|e| format!("{name}: {e}"))?;
+        if name == "docProps/core.xml" {
+            out.write_all(core_xml(props).as_bytes())
+                .map_err(|e| format!("{name}: {e}"))?;
         } else if name.ends_with(".xml") && name.starts_with("word/") {
             let ctx = Ctx {
                 language: &props.language,
                 header_style: HEADER_STYLE,
             };
-            transform_part(&bytes, &ctx).map_err(|e| format!("{name}: {e}"))?
+            // Straight into the deflater: no second copy of the part.
+            transform_part_into(&bytes, &ctx, &mut out).map_err(|e| format!("{name}: {e}"))?;
         } else {
-            bytes
-        };
-        out.start_file(name.as_str(), options)
-            .map_err(|e| format!("{name}: {e}"))?;
-        out.write_all(&bytes).map_err(|e| format!("{name}: {e}"))?;
+            out.write_all(&bytes).map_err(|e| format!("{name}: {e}"))?;
+        }
     }
     let cursor = out.finish().map_err(|e| format!("zip: {e}"))?;
     Ok(cursor.into_inner())
@@ -913,10 +914,18 @@ fn sort_children(node: &mut Node) {
 
 /// Rewrites one XML part: every element the schema orders is read as a
 /// subtree, fixed and written back; everything else streams through.
+#[cfg(test)]
 fn transform_part(xml: &[u8], ctx: &Ctx) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(xml.len() + 4096);
+    transform_part_into(xml, ctx, &mut out)?;
+    Ok(out)
+}
+
+/// As `transform_part`, writing to `out`.
+fn transform_part_into<W: Write>(xml: &[u8], ctx: &Ctx, out: W) -> Result<(), String> {
     let mut reader = Reader::from_reader(xml);
     reader.config_mut().check_end_names = true;
-    let mut writer = Writer::new(Vec::with_capacity(xml.len() + 4096));
+    let mut writer = Writer::new(std::io::BufWriter::with_capacity(64 * 1024, out));
     loop {
         let event = reader
             .read_event()
@@ -939,7 +948,11 @@ fn transform_part(xml: &[u8], ctx: &Ctx) -> Result<Vec<u8>, String> {
             e => writer.write_event(e).map_err(|e| e.to_string())?,
         }
     }
-    Ok(writer.into_inner())
+    writer
+        .into_inner()
+        .into_inner()
+        .map(|_| ())
+        .map_err(|e| e.error().to_string())
 }
 
 // ---------------------------------------------------------------------------
