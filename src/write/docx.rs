@@ -22,9 +22,9 @@ use crate::format::{Format, Section};
 use crate::model::{Initiative, Metadata, Model};
 use crate::normalize::danish;
 use docx_rs::{
-    AlignmentType, BreakType, Docx, Footer, LineSpacing, NumPages, PageMargin, PageNum, Paragraph,
-    Run, RunFonts, Shading, ShdType, Style, StyleType, Tab, TabValueType, Table, TableCell,
-    TableLayoutType, TableRow, WidthType,
+    AlignmentType, BreakType, BuildXML, Docx, Footer, LineSpacing, NumPages, PageMargin, PageNum,
+    Paragraph, Run, RunFonts, Shading, ShdType, Style, StyleType, Tab, TabValueType, Table,
+    TableCell, TableLayoutType, TableRow, WidthType,
 };
 use indexmap::IndexMap;
 use std::collections::HashMap;
@@ -68,18 +68,66 @@ const SHADE_GROUP: &str = "F2F2F2";
 pub fn appendix_bytes(model: &Model, format: &Format) -> Result<Vec<u8>, WriteError> {
     let path = Path::new("appendix.docx");
     let texts = Texts::collect(model, format);
-    let docx = build(model, format, &texts);
-    let mut raw = std::io::Cursor::new(Vec::new());
-    docx.build()
-        .pack(&mut raw)
-        .map_err(|e| WriteError::build(path, e))?;
+    let (docx, chunks) = build(model, format, &texts);
+    let mut xml = docx.build();
+    xml.document = splice_chunks(&xml.document, chunks).map_err(|e| WriteError::build(path, e))?;
     let props = CoreProps {
         title: texts.title.clone(),
         creator: "bilag".into(),
         language: "da-DK".into(),
         created: chrono::Utc::now(),
     };
-    docx_post::postprocess(&raw.into_inner(), &props).map_err(|e| WriteError::build(path, e))
+    let processed = match package_parts(xml) {
+        Ok(parts) => docx_post::postprocess_parts(parts, &props),
+        Err(xml) => {
+            let mut raw = std::io::Cursor::new(Vec::new());
+            xml.pack(&mut raw).map_err(|e| WriteError::build(path, e))?;
+            docx_post::postprocess(&raw.into_inner(), &props)
+        }
+    };
+    processed.map_err(|e| WriteError::build(path, e))
+}
+
+/// The parts docx-rs would zip ([`docx_rs::XMLDocx::pack`]), by name and in
+/// the same order, without zipping and unzipping them again. Hands the
+/// package back when it holds parts this does not name (media, web
+/// extensions, custom XML; the appendix has none), to be packed by docx-rs.
+#[allow(clippy::result_large_err)]
+fn package_parts(xml: docx_rs::XMLDocx) -> Result<Vec<(String, Vec<u8>)>, docx_rs::XMLDocx> {
+    if !xml.media.is_empty() || xml.taskpanes.is_some() || !xml.custom_items.is_empty() {
+        return Err(xml);
+    }
+    let mut parts: Vec<(String, Vec<u8>)> = vec![
+        ("[Content_Types].xml".into(), xml.content_type),
+        ("_rels/.rels".into(), xml.rels),
+        ("docProps/app.xml".into(), xml.doc_props.app),
+        ("docProps/core.xml".into(), xml.doc_props.core),
+        ("docProps/custom.xml".into(), xml.doc_props.custom),
+        ("word/_rels/document.xml.rels".into(), xml.document_rels),
+        ("word/document.xml".into(), xml.document),
+        ("word/styles.xml".into(), xml.styles),
+        ("word/settings.xml".into(), xml.settings),
+        ("word/fontTable.xml".into(), xml.font_table),
+        ("word/comments.xml".into(), xml.comments),
+        ("word/numbering.xml".into(), xml.numberings),
+        ("word/commentsExtended.xml".into(), xml.comments_extended),
+        ("word/footnotes.xml".into(), xml.footnotes),
+    ];
+    let mut header_rels = xml.header_rels.into_iter();
+    for (i, h) in xml.headers.into_iter().enumerate() {
+        parts.push((format!("word/header{}.xml", i + 1), h));
+        if let Some(rels) = header_rels.next() {
+            parts.push((format!("word/_rels/header{}.xml.rels", i + 1), rels));
+        }
+    }
+    let mut footer_rels = xml.footer_rels.into_iter();
+    for (i, f) in xml.footers.into_iter().enumerate() {
+        parts.push((format!("word/footer{}.xml", i + 1), f));
+        if let Some(rels) = footer_rels.next() {
+            parts.push((format!("word/_rels/footer{}.xml.rels", i + 1), rels));
+        }
+    }
+    Ok(parts)
 }
 
 /// Writes the appendix to `path` atomically (see [`write_atomic`]).
@@ -287,7 +335,8 @@ fn styles(docx: Docx) -> Docx {
         .add_style(footer)
 }
 
-fn build(model: &Model, format: &Format, texts: &Texts) -> Docx {
+fn build(model: &Model, format: &Format, texts: &Texts) -> (Docx, Vec<Vec<u8>>) {
+    let mut chunks: Vec<Vec<u8>> = Vec::new();
     let footer = Footer::new().add_paragraph(
         Paragraph::new()
             .style("Footer")
@@ -361,9 +410,14 @@ fn build(model: &Model, format: &Format, texts: &Texts) -> Docx {
         if initiatives.is_empty() {
             docx = docx.add_paragraph(para("Normal", "Ingen indsatser er indberettet."));
         }
-        for ini in initiatives {
-            docx = docx.add_table(initiative_table(ini, section, &year_hint));
-            docx = docx.add_paragraph(Paragraph::new().style("Normal"));
+        if !initiatives.is_empty() {
+            let mut chunk = Vec::new();
+            for ini in initiatives {
+                chunk.extend(initiative_table(ini, section, &year_hint).build());
+                chunk.extend(Paragraph::new().style("Normal").build());
+            }
+            docx = docx.add_paragraph(placeholder(chunks.len()));
+            chunks.push(chunk);
         }
     }
 
@@ -374,11 +428,54 @@ fn build(model: &Model, format: &Format, texts: &Texts) -> Docx {
     ));
     let has_lines = model.submissions.iter().any(|s| !s.budget_lines.is_empty());
     if has_lines {
-        docx = docx.add_table(economy_table(model, format));
+        chunks.push(economy_table(model, format).build());
+        docx = docx.add_paragraph(placeholder(chunks.len() - 1));
     } else {
         docx = docx.add_paragraph(para("Normal", "Ingen budgetlinjer er indberettet."));
     }
-    docx
+    (docx, chunks)
+}
+
+/// The text of the paragraph that stands in for chunk `k` of the body. U+FFFF
+/// cannot occur in the document's own text ([`clean_text`] drops it).
+fn placeholder_text(k: usize) -> String {
+    format!("\u{FFFF}bilag-chunk-{k}\u{FFFF}")
+}
+
+fn placeholder(k: usize) -> Paragraph {
+    Paragraph::new().add_run(Run::new().add_text(placeholder_text(k)))
+}
+
+/// Replaces each placeholder paragraph of `document` (document.xml) by its
+/// chunk: the status schemas and the economy table are serialised one by
+/// one as they are made, so the docx-rs object tree of the whole appendix
+/// (about ten times the XML) never exists at once.
+fn splice_chunks(document: &[u8], chunks: Vec<Vec<u8>>) -> Result<Vec<u8>, String> {
+    let total: usize = chunks.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(document.len() + total);
+    let mut rest = document;
+    for (k, chunk) in chunks.into_iter().enumerate() {
+        let marker = placeholder_text(k);
+        let missing = || format!("word/document.xml: pladsholder {k} mangler");
+        let at = find(rest, marker.as_bytes()).ok_or_else(missing)?;
+        let start = rfind(&rest[..at], b"<w:p ")
+            .or_else(|| rfind(&rest[..at], b"<w:p>"))
+            .ok_or_else(missing)?;
+        let end = at + find(&rest[at..], b"</w:p>").ok_or_else(missing)? + b"</w:p>".len();
+        out.extend_from_slice(&rest[..start]);
+        out.extend_from_slice(&chunk);
+        rest = &rest[end..];
+    }
+    out.extend_from_slice(rest);
+    Ok(out)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
 /// Width of the letter head's right-hand column (the sender block).
@@ -756,6 +853,31 @@ fn economy_table(model: &Model, format: &Format) -> Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholder_paragraphs_are_replaced_by_their_chunks_in_order() {
+        let doc = |k: usize| String::from_utf8(placeholder(k).build()).unwrap();
+        let document = format!(
+            "<w:body><w:p><w:r><w:t>før</w:t></w:r></w:p>{}<w:p/>{}</w:body>",
+            doc(0),
+            doc(1)
+        );
+        let out = splice_chunks(
+            document.as_bytes(),
+            vec![b"<w:tbl>A</w:tbl>".to_vec(), b"<w:tbl>B</w:tbl>".to_vec()],
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "<w:body><w:p><w:r><w:t>før</w:t></w:r></w:p><w:tbl>A</w:tbl><w:p/><w:tbl>B</w:tbl></w:body>"
+        );
+    }
+
+    #[test]
+    fn a_missing_placeholder_is_an_error_not_a_silent_loss() {
+        let err = splice_chunks(b"<w:body/>", vec![b"<w:tbl/>".to_vec()]).unwrap_err();
+        assert_eq!(err, "word/document.xml: pladsholder 0 mangler");
+    }
 
     #[test]
     fn control_characters_are_stripped_tabs_and_breaks_kept() {

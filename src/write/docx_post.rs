@@ -64,29 +64,43 @@ pub fn postprocess(docx: &[u8], props: &CoreProps) -> Result<Vec<u8>, String> {
             .map_err(|e| format!("{name}: {e}"))?;
         parts.push((name, bytes));
     }
+    postprocess_parts(parts, props)
+}
+
+/// As [`postprocess`], for the package's parts (name, bytes) in package
+/// order, as docx-rs hands them over before zipping.
+///
+/// # Errors
+/// As [`postprocess`].
+pub fn postprocess_parts(
+    mut parts: Vec<(String, Vec<u8>)>,
+    props: &CoreProps,
+) -> Result<Vec<u8>, String> {
+    let total: usize = parts.iter().map(|(_, b)| b.len()).sum();
     add_theme(&mut parts)?;
     // [Content_Types].xml first, as Word writes it.
     parts.sort_by_key(|(n, _)| n != "[Content_Types].xml");
 
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(docx.len() / 4)));
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(total / 8)));
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(6));
+        .compression_level(Some(2));
     for (name, bytes) in parts {
-        let bytes = if name == "docProps/core.xml" {
-            core_xml(props).into_bytes()
+        out.start_file(name.as_str(), options)
+            .map_err(|e| format!("{name}: {e}"))?;
+        if name == "docProps/core.xml" {
+            out.write_all(core_xml(props).as_bytes())
+                .map_err(|e| format!("{name}: {e}"))?;
         } else if name.ends_with(".xml") && name.starts_with("word/") {
             let ctx = Ctx {
                 language: &props.language,
                 header_style: HEADER_STYLE,
             };
-            transform_part(&bytes, &ctx).map_err(|e| format!("{name}: {e}"))?
+            // Straight into the deflater: no second copy of the part.
+            transform_part_into(&bytes, &ctx, &mut out).map_err(|e| format!("{name}: {e}"))?;
         } else {
-            bytes
-        };
-        out.start_file(name.as_str(), options)
-            .map_err(|e| format!("{name}: {e}"))?;
-        out.write_all(&bytes).map_err(|e| format!("{name}: {e}"))?;
+            out.write_all(&bytes).map_err(|e| format!("{name}: {e}"))?;
+        }
     }
     let cursor = out.finish().map_err(|e| format!("zip: {e}"))?;
     Ok(cursor.into_inner())
@@ -556,32 +570,54 @@ const ORDER: &[(&str, &[&str])] = &[
     ),
 ];
 
-fn order_of(parent: &str) -> Option<&'static [&'static str]> {
-    ORDER
-        .iter()
-        .find(|(p, _)| *p == parent)
-        .map(|(_, seq)| *seq)
+/// [`ORDER`] as lookup tables, built once: per parent, its sequence and the
+/// slot of every child name the sequence holds.
+type SlotTable = std::collections::HashMap<&'static str, usize>;
+
+fn order_table(
+) -> &'static std::collections::HashMap<&'static str, (&'static [&'static str], SlotTable)> {
+    static TABLE: std::sync::OnceLock<
+        std::collections::HashMap<&'static str, (&'static [&'static str], SlotTable)>,
+    > = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        ORDER
+            .iter()
+            .map(|(parent, seq)| {
+                let mut slots = SlotTable::new();
+                for (i, s) in seq.iter().enumerate() {
+                    for n in s.split('|') {
+                        slots.entry(n).or_insert(i);
+                    }
+                }
+                (*parent, (*seq, slots))
+            })
+            .collect()
+    })
 }
 
-/// The slot of `child` in `parent`'s sequence, if the schema names it there.
-fn slot(seq: &[&str], child: &str) -> Option<usize> {
-    seq.iter().position(|s| s.split('|').any(|n| n == child))
+fn order_of(parent: &str) -> Option<&'static [&'static str]> {
+    order_table().get(parent).map(|(seq, _)| *seq)
+}
+
+/// The slot table of `parent`, if the schema orders its children.
+fn slots_of(parent: &str) -> Option<&'static SlotTable> {
+    order_table().get(parent).map(|(_, slots)| slots)
 }
 
 // ---------------------------------------------------------------------------
 // A small owned tree for the subtrees that get rewritten
 
 #[derive(Debug, Clone)]
-enum Node {
+enum Node<'a> {
     Elem {
-        start: BytesStart<'static>,
-        children: Vec<Node>,
+        start: BytesStart<'a>,
+        children: Vec<Node<'a>>,
     },
-    Other(Event<'static>),
+    Other(Event<'a>),
 }
 
-impl Node {
-    fn elem(name: &str) -> Node {
+impl<'a> Node<'a> {
+    fn elem(name: &str) -> Node<'a> {
         Node::Elem {
             start: BytesStart::new(name.to_string()),
             children: Vec::new(),
@@ -595,14 +631,14 @@ impl Node {
         }
     }
 
-    fn children_mut(&mut self) -> Option<&mut Vec<Node>> {
+    fn children_mut(&mut self) -> Option<&mut Vec<Node<'a>>> {
         match self {
             Node::Elem { children, .. } => Some(children),
             Node::Other(_) => None,
         }
     }
 
-    fn child(&self, name: &str) -> Option<&Node> {
+    fn child(&self, name: &str) -> Option<&Node<'a>> {
         match self {
             Node::Elem { children, .. } => children.iter().find(|c| c.name() == Some(name)),
             Node::Other(_) => None,
@@ -610,7 +646,7 @@ impl Node {
     }
 
     /// The child named `name`, created at the end if missing.
-    fn child_or_insert(&mut self, name: &str) -> &mut Node {
+    fn child_or_insert(&mut self, name: &str) -> &mut Node<'a> {
         let children = self.children_mut().expect("an element");
         let pos = match children.iter().position(|c| c.name() == Some(name)) {
             Some(p) => p,
@@ -634,18 +670,21 @@ impl Node {
     }
 }
 
-fn read_subtree(reader: &mut Reader<&[u8]>, start: BytesStart<'static>) -> Result<Node, String> {
+fn read_subtree<'a>(
+    reader: &mut Reader<&'a [u8]>,
+    start: BytesStart<'a>,
+) -> Result<Node<'a>, String> {
     let mut children = Vec::new();
     loop {
         match reader.read_event().map_err(|e| e.to_string())? {
-            Event::Start(s) => children.push(read_subtree(reader, s.into_owned())?),
+            Event::Start(s) => children.push(read_subtree(reader, s)?),
             Event::Empty(s) => children.push(Node::Elem {
-                start: s.into_owned(),
+                start: s,
                 children: Vec::new(),
             }),
             Event::End(_) => return Ok(Node::Elem { start, children }),
             Event::Eof => return Err("unexpected end of the part".into()),
-            e => children.push(Node::Other(e.into_owned())),
+            e => children.push(Node::Other(e)),
         }
     }
 }
@@ -850,44 +889,56 @@ fn sort_children(node: &mut Node) {
     let Node::Elem { start, children } = node else {
         return;
     };
-    let Some(seq) = order_of(start.name().into_inner()) else {
+    let Some(slots) = slots_of(start.name().into_inner()) else {
         return;
     };
-    let mut keyed: Vec<(usize, Node)> = Vec::with_capacity(children.len());
+    let mut keys: Vec<usize> = Vec::with_capacity(children.len());
     let mut last = 0;
-    for c in children.drain(..) {
-        let key = match c.name().and_then(|n| slot(seq, n)) {
-            Some(s) => {
+    for c in children.iter() {
+        let key = match c.name().and_then(|n| slots.get(n)) {
+            Some(&s) => {
                 last = s;
                 s
             }
             None => last,
         };
-        keyed.push((key, c));
+        keys.push(key);
     }
+    if keys.is_sorted() {
+        return;
+    }
+    let mut keyed: Vec<(usize, Node)> = keys.into_iter().zip(children.drain(..)).collect();
     keyed.sort_by_key(|(k, _)| *k);
     children.extend(keyed.into_iter().map(|(_, c)| c));
 }
 
 /// Rewrites one XML part: every element the schema orders is read as a
 /// subtree, fixed and written back; everything else streams through.
+#[cfg(test)]
 fn transform_part(xml: &[u8], ctx: &Ctx) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(xml.len() + 4096);
+    transform_part_into(xml, ctx, &mut out)?;
+    Ok(out)
+}
+
+/// As `transform_part`, writing to `out`.
+fn transform_part_into<W: Write>(xml: &[u8], ctx: &Ctx, out: W) -> Result<(), String> {
     let mut reader = Reader::from_reader(xml);
     reader.config_mut().check_end_names = true;
-    let mut writer = Writer::new(Vec::with_capacity(xml.len() + 4096));
+    let mut writer = Writer::new(std::io::BufWriter::with_capacity(64 * 1024, out));
     loop {
         let event = reader
             .read_event()
             .map_err(|e| format!("XML-fejl ved byte {}: {e}", reader.buffer_position()))?;
         match event {
             Event::Start(s) if order_of(s.name().into_inner()).is_some() => {
-                let mut node = read_subtree(&mut reader, s.into_owned())?;
+                let mut node = read_subtree(&mut reader, s)?;
                 fix(&mut node, ctx);
                 write_node(&mut writer, &node)?;
             }
             Event::Empty(s) if order_of(s.name().into_inner()).is_some() => {
                 let mut node = Node::Elem {
-                    start: s.into_owned(),
+                    start: s,
                     children: Vec::new(),
                 };
                 fix(&mut node, ctx);
@@ -897,7 +948,11 @@ fn transform_part(xml: &[u8], ctx: &Ctx) -> Result<Vec<u8>, String> {
             e => writer.write_event(e).map_err(|e| e.to_string())?,
         }
     }
-    Ok(writer.into_inner())
+    writer
+        .into_inner()
+        .into_inner()
+        .map(|_| ())
+        .map_err(|e| e.error().to_string())
 }
 
 // ---------------------------------------------------------------------------
@@ -1018,8 +1073,8 @@ pub fn check_order(xml: &[u8]) -> Vec<String> {
         };
         let name = s.name().into_inner().to_string();
         if let Some((parent, last)) = stack.last_mut() {
-            if let Some(seq) = order_of(parent) {
-                if let Some(k) = slot(seq, &name) {
+            if let (Some(seq), Some(slots)) = (order_of(parent), slots_of(parent)) {
+                if let Some(&k) = slots.get(name.as_str()) {
                     if let Some(l) = *last {
                         if k < l {
                             problems.push(format!(
