@@ -330,6 +330,41 @@ impl BodyRow {
     fn title_text(&self) -> &str {
         self.title.as_ref().map_or("", |(_, t)| t.as_str())
     }
+
+    /// The title cell, or the first year column when the row has no title.
+    fn title_source(&self, sheet: &Sheet, table: &Table) -> crate::model::SourceRef {
+        let col = self
+            .title
+            .as_ref()
+            .map_or(table.first_year_col, |(c, _)| *c);
+        source(sheet, self.index, col)
+    }
+
+    /// The row's amounts and "I alt" cell as the model holds them: kroner per
+    /// year, their sources, the stated total and its source.
+    #[allow(clippy::type_complexity)]
+    fn values(
+        &self,
+    ) -> (
+        BTreeMap<Year, Decimal>,
+        BTreeMap<Year, AmountSource>,
+        Option<Decimal>,
+        Option<AmountSource>,
+    ) {
+        let amounts = self
+            .amounts
+            .iter()
+            .map(|(y, (d, _))| (y.clone(), *d))
+            .collect();
+        let sources = self
+            .amounts
+            .iter()
+            .map(|(y, (_, s))| (y.clone(), s.clone()))
+            .collect();
+        let total = self.total.as_ref().map(|t| t.0);
+        let total_source = self.total.as_ref().map(|t| t.1.clone());
+        (amounts, sources, total, total_source)
+    }
 }
 
 /// Words that start a note under a table, not a line.
@@ -460,7 +495,7 @@ pub(crate) fn read_table(sheet: &Sheet, table: &Table, sub: &mut Submission, ctx
             } else {
                 (since_total, sub.budget_lines.len())
             };
-            let col = b.title.as_ref().map_or(table.first_year_col, |(c, _)| *c);
+            let (amounts, amount_sources, total, total_source) = b.values();
             sub.stated_totals.push(StatedTotal {
                 title,
                 group: if is_group_total {
@@ -468,19 +503,11 @@ pub(crate) fn read_table(sheet: &Sheet, table: &Table, sub: &mut Submission, ctx
                 } else {
                     None
                 },
-                amounts: b
-                    .amounts
-                    .iter()
-                    .map(|(y, (d, _))| (y.clone(), *d))
-                    .collect(),
-                total: b.total.as_ref().map(|t| t.0),
-                source: source(sheet, b.index, col),
-                amount_sources: b
-                    .amounts
-                    .iter()
-                    .map(|(y, (_, s))| (y.clone(), s.clone()))
-                    .collect(),
-                total_source: b.total.as_ref().map(|t| t.1.clone()),
+                amounts,
+                total,
+                source: b.title_source(sheet, table),
+                amount_sources,
+                total_source,
                 covers: Some(covers),
             });
             since_total = sub.budget_lines.len();
@@ -513,24 +540,16 @@ pub(crate) fn read_table(sheet: &Sheet, table: &Table, sub: &mut Submission, ctx
                 }
             }
         }
-        let col = b.title.as_ref().map_or(table.first_year_col, |(c, _)| *c);
+        let (amounts, amount_sources, stated_total, total_source) = b.values();
         sub.budget_lines.push(BudgetLine {
             group: group.as_ref().map(|g| g.0.clone()),
             format_group: group.as_ref().and_then(|g| g.1.clone()),
             title,
-            amounts: b
-                .amounts
-                .iter()
-                .map(|(y, (d, _))| (y.clone(), *d))
-                .collect(),
-            stated_total: b.total.as_ref().map(|t| t.0),
-            source: source(sheet, b.index, col),
-            amount_sources: b
-                .amounts
-                .iter()
-                .map(|(y, (_, s))| (y.clone(), s.clone()))
-                .collect(),
-            total_source: b.total.as_ref().map(|t| t.1.clone()),
+            amounts,
+            stated_total,
+            source: b.title_source(sheet, table),
+            amount_sources,
+            total_source,
         });
     }
     if assumed_unit {
