@@ -23,7 +23,9 @@
 
 use crate::format::{Format, MetaKey};
 use crate::model::{Initiative, Metadata, Submission};
-use crate::write::xlsx::{a1, cut_to_cell, in_unit, to_f64, unit_factor, wrapped_lines};
+use crate::write::xlsx::{
+    a1, cut_to_cell, in_unit, to_f64, unit_factor, wrapped_lines, FILL_GROUP, FILL_HEADER,
+};
 use crate::write::{write_atomic, WriteError};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
@@ -120,8 +122,6 @@ struct Styles {
 
 const FILL_LABEL: u32 = 0xF2F2F2;
 const FILL_TITLE: u32 = 0xFFF2CC;
-const FILL_HEADER: u32 = 0xD9E1F2;
-const FILL_GROUP: u32 = 0xEDF1F9;
 const BORDER: u32 = 0xBFBFBF;
 
 impl Styles {

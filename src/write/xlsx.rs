@@ -286,8 +286,10 @@ struct Styles {
     link: XFormat,
 }
 
-const FILL_HEADER: u32 = 0xD9E1F2;
-const FILL_GROUP: u32 = 0xEDF1F9;
+/// Header and group-heading fills, shared with the submission template so
+/// the workbook a department fills in and the pack look alike.
+pub(crate) const FILL_HEADER: u32 = 0xD9E1F2;
+pub(crate) const FILL_GROUP: u32 = 0xEDF1F9;
 const FILL_GRAND: u32 = 0xD9E1F2;
 const FILL_BAD: u32 = 0xFFC7CE;
 const FONT_BAD: u32 = 0x9C0006;
