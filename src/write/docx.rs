@@ -22,12 +22,13 @@ use crate::format::{Format, Section};
 use crate::model::{Initiative, Metadata, Model};
 use crate::normalize::danish;
 use docx_rs::{
-    AlignmentType, BreakType, BuildXML, Docx, Footer, LineSpacing, NumPages, PageMargin, PageNum,
-    Paragraph, Run, RunFonts, Shading, ShdType, Style, StyleType, Tab, TabValueType, Table,
-    TableCell, TableLayoutType, TableRow, WidthType,
+    AlignmentType, BreakType, Docx, Footer, LineSpacing, NumPages, PageMargin, PageNum, Paragraph,
+    Run, RunFonts, Style, StyleType, Tab, TabValueType, Table, TableCell, TableLayoutType,
+    TableRow, WidthType,
 };
 use indexmap::IndexMap;
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::Path;
 
 /// Page geometry in twentieths of a point (twips): A4, 2,5 cm top and
@@ -69,33 +70,43 @@ pub fn appendix_bytes(model: &Model, format: &Format) -> Result<Vec<u8>, WriteEr
     let path = Path::new("appendix.docx");
     let texts = Texts::collect(model, format);
     let (docx, chunks) = build(model, format, &texts);
-    let mut xml = docx.build();
-    xml.document = splice_chunks(&xml.document, chunks).map_err(|e| WriteError::build(path, e))?;
+    let parts = package_parts(docx.build()).map_err(|e| WriteError::build(path, e))?;
     let props = CoreProps {
         title: texts.title.clone(),
         creator: "bilag".into(),
         language: "da-DK".into(),
         created: chrono::Utc::now(),
     };
-    let processed = match package_parts(xml) {
-        Ok(parts) => docx_post::postprocess_parts(parts, &props),
-        Err(xml) => {
-            let mut raw = std::io::Cursor::new(Vec::new());
-            xml.pack(&mut raw).map_err(|e| WriteError::build(path, e))?;
-            docx_post::postprocess(&raw.into_inner(), &props)
-        }
+    let year_hint = common_goal_year(model, format);
+    let mut write_document = |document: &[u8], out: &mut dyn Write| {
+        splice_chunks(document, chunks.len(), out, |k, out| match &chunks[k] {
+            Chunk::Schemas(section, initiatives) => {
+                let mut body = Body::new(out);
+                for ini in initiatives {
+                    initiative_table(&mut body, ini, *section, &year_hint);
+                    body.para("Normal", Para::default(), "");
+                    body.flush_if_full()?;
+                }
+                body.finish()
+            }
+            Chunk::Economy => {
+                let mut body = Body::new(out);
+                economy_table(&mut body, model, format)?;
+                body.finish()
+            }
+        })
     };
-    processed.map_err(|e| WriteError::build(path, e))
+    docx_post::postprocess_parts_with(parts, &props, Some(&mut write_document))
+        .map_err(|e| WriteError::build(path, e))
 }
 
 /// The parts docx-rs would zip ([`docx_rs::XMLDocx::pack`]), by name and in
-/// the same order, without zipping and unzipping them again. Hands the
-/// package back when it holds parts this does not name (media, web
-/// extensions, custom XML; the appendix has none), to be packed by docx-rs.
-#[allow(clippy::result_large_err)]
-fn package_parts(xml: docx_rs::XMLDocx) -> Result<Vec<(String, Vec<u8>)>, docx_rs::XMLDocx> {
+/// the same order, without zipping and unzipping them again. The appendix
+/// has no media, web extensions or custom XML; a package with any is an
+/// error (a bug in the builder), never a part silently left out.
+fn package_parts(xml: docx_rs::XMLDocx) -> Result<Vec<(String, Vec<u8>)>, String> {
     if !xml.media.is_empty() || xml.taskpanes.is_some() || !xml.custom_items.is_empty() {
-        return Err(xml);
+        return Err("uventet del i dokumentpakken (billeder eller tilføjelser)".into());
     }
     let mut parts: Vec<(String, Vec<u8>)> = vec![
         ("[Content_Types].xml".into(), xml.content_type),
@@ -335,8 +346,18 @@ fn styles(docx: Docx) -> Docx {
         .add_style(footer)
 }
 
-fn build(model: &Model, format: &Format, texts: &Texts) -> (Docx, Vec<Vec<u8>>) {
-    let mut chunks: Vec<Vec<u8>> = Vec::new();
+/// What stands in for a placeholder paragraph of the body: written straight
+/// as WordprocessingML when the package is zipped (see [`Body`]).
+enum Chunk<'a> {
+    /// One table per initiative of a section, each followed by an empty
+    /// paragraph.
+    Schemas(Option<&'a Section>, Vec<&'a Initiative>),
+    /// The economic overview.
+    Economy,
+}
+
+fn build<'a>(model: &'a Model, format: &'a Format, texts: &Texts) -> (Docx, Vec<Chunk<'a>>) {
+    let mut chunks: Vec<Chunk> = Vec::new();
     let footer = Footer::new().add_paragraph(
         Paragraph::new()
             .style("Footer")
@@ -384,7 +405,6 @@ fn build(model: &Model, format: &Format, texts: &Texts) -> (Docx, Vec<Vec<u8>>) 
     }
 
     // The status schemas, by section, then submission, then workbook order.
-    let year_hint = common_goal_year(model, format);
     let mut sections: Vec<(u8, Option<&Section>)> = format
         .sections
         .iter()
@@ -411,13 +431,8 @@ fn build(model: &Model, format: &Format, texts: &Texts) -> (Docx, Vec<Vec<u8>>) 
             docx = docx.add_paragraph(para("Normal", "Ingen indsatser er indberettet."));
         }
         if !initiatives.is_empty() {
-            let mut chunk = Vec::new();
-            for ini in initiatives {
-                chunk.extend(initiative_table(ini, section, &year_hint).build());
-                chunk.extend(Paragraph::new().style("Normal").build());
-            }
             docx = docx.add_paragraph(placeholder(chunks.len()));
-            chunks.push(chunk);
+            chunks.push(Chunk::Schemas(section, initiatives));
         }
     }
 
@@ -428,8 +443,8 @@ fn build(model: &Model, format: &Format, texts: &Texts) -> (Docx, Vec<Vec<u8>>) 
     ));
     let has_lines = model.submissions.iter().any(|s| !s.budget_lines.is_empty());
     if has_lines {
-        chunks.push(economy_table(model, format).build());
-        docx = docx.add_paragraph(placeholder(chunks.len() - 1));
+        docx = docx.add_paragraph(placeholder(chunks.len()));
+        chunks.push(Chunk::Economy);
     } else {
         docx = docx.add_paragraph(para("Normal", "Ingen budgetlinjer er indberettet."));
     }
@@ -446,15 +461,20 @@ fn placeholder(k: usize) -> Paragraph {
     Paragraph::new().add_run(Run::new().add_text(placeholder_text(k)))
 }
 
-/// Replaces each placeholder paragraph of `document` (document.xml) by its
-/// chunk: the status schemas and the economy table are serialised one by
-/// one as they are made, so the docx-rs object tree of the whole appendix
-/// (about ten times the XML) never exists at once.
-fn splice_chunks(document: &[u8], chunks: Vec<Vec<u8>>) -> Result<Vec<u8>, String> {
-    let total: usize = chunks.iter().map(Vec::len).sum();
-    let mut out = Vec::with_capacity(document.len() + total);
+/// Writes `document` (document.xml) to `out` with each of its `n`
+/// placeholder paragraphs replaced by what `chunk(k, out)` writes: the
+/// status schemas and the economy table are written as XML straight into
+/// the deflater, so neither a docx-rs object tree nor the XML text of the
+/// whole appendix ever exists at once.
+fn splice_chunks(
+    document: &[u8],
+    n: usize,
+    out: &mut dyn Write,
+    mut chunk: impl FnMut(usize, &mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
+    let io = |e: std::io::Error| e.to_string();
     let mut rest = document;
-    for (k, chunk) in chunks.into_iter().enumerate() {
+    for k in 0..n {
         let marker = placeholder_text(k);
         let missing = || format!("word/document.xml: pladsholder {k} mangler");
         let at = find(rest, marker.as_bytes()).ok_or_else(missing)?;
@@ -462,12 +482,11 @@ fn splice_chunks(document: &[u8], chunks: Vec<Vec<u8>>) -> Result<Vec<u8>, Strin
             .or_else(|| rfind(&rest[..at], b"<w:p>"))
             .ok_or_else(missing)?;
         let end = at + find(&rest[at..], b"</w:p>").ok_or_else(missing)? + b"</w:p>".len();
-        out.extend_from_slice(&rest[..start]);
-        out.extend_from_slice(&chunk);
+        out.write_all(&rest[..start]).map_err(io)?;
+        chunk(k, out).map_err(io)?;
         rest = &rest[end..];
     }
-    out.extend_from_slice(rest);
-    Ok(out)
+    out.write_all(rest).map_err(io)
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -673,57 +692,243 @@ fn estimated_lines(text: &str) -> usize {
         .sum()
 }
 
-fn cell(width: usize) -> TableCell {
-    TableCell::new().width(width, WidthType::Dxa)
+/// Paragraph properties the table writer knows.
+#[derive(Debug, Clone, Copy, Default)]
+struct Para {
+    keep_next: bool,
+    right: bool,
+}
+
+/// Cell properties the table writer knows.
+#[derive(Debug, Clone, Copy)]
+struct CellProps<'s> {
+    width: usize,
+    span: usize,
+    shade: Option<&'s str>,
+}
+
+fn cell(width: usize) -> CellProps<'static> {
+    CellProps {
+        width,
+        span: 1,
+        shade: None,
+    }
+}
+
+/// The bulk of the body — status schema tables and the economy table —
+/// written directly as WordprocessingML, in the form the post-processing
+/// step would give it (schema order, header rows marked w:tblHeader), into
+/// a buffer that goes to the deflater in pieces. docx-rs builds one object
+/// per run, paragraph, cell and property and serialises them through an
+/// XML event writer; for 3,700 schemas or 200,000 budget lines that was
+/// most of the time and memory of the whole pack.
+struct Body<'w> {
+    buf: Vec<u8>,
+    out: &'w mut dyn Write,
+}
+
+const BODY_FLUSH: usize = 256 * 1024;
+
+impl<'w> Body<'w> {
+    fn new(out: &'w mut dyn Write) -> Body<'w> {
+        Body {
+            buf: Vec::with_capacity(BODY_FLUSH + 64 * 1024),
+            out,
+        }
+    }
+
+    fn raw(&mut self, s: &str) {
+        self.buf.extend_from_slice(s.as_bytes());
+    }
+
+    fn num(&mut self, n: usize) {
+        let _ = write!(self.buf, "{n}");
+    }
+
+    fn flush_if_full(&mut self) -> std::io::Result<()> {
+        if self.buf.len() >= BODY_FLUSH {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> std::io::Result<()> {
+        self.out.write_all(&self.buf)
+    }
+
+    /// Escaped text content (the line is already free of control
+    /// characters and line breaks, see [`clean_text`]).
+    fn text(&mut self, line: &str) {
+        let mut last = 0;
+        for (i, b) in line.bytes().enumerate() {
+            let rep = match b {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                _ => continue,
+            };
+            self.buf.extend_from_slice(&line.as_bytes()[last..i]);
+            self.raw(rep);
+            last = i + 1;
+        }
+        self.buf.extend_from_slice(&line.as_bytes()[last..]);
+    }
+
+    /// One paragraph of one line: tabs become w:tab.
+    fn para(&mut self, style: &str, p: Para, line: &str) {
+        self.raw("<w:p><w:pPr><w:pStyle w:val=\"");
+        self.raw(style);
+        self.raw("\"/>");
+        if p.keep_next {
+            self.raw("<w:keepNext/>");
+        }
+        if p.right {
+            self.raw("<w:jc w:val=\"right\"/>");
+        }
+        self.raw("</w:pPr>");
+        if !line.is_empty() {
+            self.raw("<w:r>");
+            for (j, piece) in line.split('\t').enumerate() {
+                if j > 0 {
+                    self.raw("<w:tab/>");
+                }
+                if !piece.is_empty() {
+                    self.raw("<w:t xml:space=\"preserve\">");
+                    self.text(piece);
+                    self.raw("</w:t>");
+                }
+            }
+            self.raw("</w:r>");
+        }
+        self.raw("</w:p>");
+    }
+
+    /// A table cell holding `text`, one paragraph per line (the seed's
+    /// layout: each line of a cell is its own paragraph).
+    fn cell(&mut self, c: CellProps, style: &str, p: Para, text: &str) {
+        self.raw("<w:tc><w:tcPr><w:tcW w:w=\"");
+        self.num(c.width);
+        self.raw("\" w:type=\"dxa\"/>");
+        if c.span > 1 {
+            self.raw("<w:gridSpan w:val=\"");
+            self.num(c.span);
+            self.raw("\"/>");
+        }
+        if let Some(fill) = c.shade {
+            self.raw("<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"");
+            self.raw(fill);
+            self.raw("\"/>");
+        }
+        self.raw("</w:tcPr>");
+        if text.contains(['\r', '\n']) || text.chars().any(needs_cleaning) {
+            for line in clean_text(text).split('\n') {
+                self.para(style, p, line);
+            }
+        } else {
+            self.para(style, p, text);
+        }
+        self.raw("</w:tc>");
+    }
+
+    /// Opens a table: fixed layout over `grid`, full text width, thin
+    /// borders all round (as docx-rs's default table).
+    fn table(&mut self, grid: &[usize]) {
+        self.raw("<w:tbl><w:tblPr><w:tblW w:w=\"");
+        self.num(TEXT_W);
+        self.raw("\" w:type=\"dxa\"/><w:jc w:val=\"left\"/><w:tblBorders>");
+        for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
+            self.raw("<w:");
+            self.raw(side);
+            self.raw(" w:val=\"single\" w:sz=\"2\" w:space=\"0\" w:color=\"000000\"/>");
+        }
+        self.raw("</w:tblBorders><w:tblLayout w:type=\"fixed\"/></w:tblPr><w:tblGrid>");
+        for w in grid {
+            self.raw("<w:gridCol w:w=\"");
+            self.num(*w);
+            self.raw("\"/>");
+        }
+        self.raw("</w:tblGrid>");
+    }
+
+    /// Opens a row. A row that may not split moves to the next page whole;
+    /// a header row is repeated at the top of every page the table spans.
+    fn row(&mut self, cant_split: bool, header: bool) {
+        self.raw("<w:tr>");
+        if cant_split || header {
+            self.raw("<w:trPr>");
+            if cant_split {
+                self.raw("<w:cantSplit/>");
+            }
+            if header {
+                self.raw("<w:tblHeader/>");
+            }
+            self.raw("</w:trPr>");
+        }
+    }
+
+    fn end_row(&mut self) {
+        self.raw("</w:tr>");
+    }
+
+    fn end_table(&mut self) {
+        self.raw("</w:tbl>");
+    }
+}
+
+/// A character [`clean_text`] removes or changes.
+fn needs_cleaning(c: char) -> bool {
+    ((c as u32) < 0x20 && c != '\t') || c == '\u{FFFE}' || c == '\u{FFFF}'
 }
 
 fn initiative_table(
+    body: &mut Body,
     ini: &Initiative,
     section: Option<&Section>,
     year_hint: &HashMap<String, String>,
-) -> Table {
+) {
     let title = if ini.title.trim().is_empty() {
         "(uden titel)"
     } else {
         ini.title.as_str()
     };
-    let mut title_cell = cell(TEXT_W)
-        .grid_span(2)
-        .shading(Shading::new().shd_type(ShdType::Clear).fill(SHADE_TITLE));
-    for p in paragraphs(STYLE_TABLE_HEADER, title) {
-        title_cell = title_cell.add_paragraph(p.keep_next(true));
-    }
-    let mut rows = vec![TableRow::new(vec![title_cell]).cant_split()];
+    body.table(&[LABEL_W, TEXT_W - LABEL_W]);
+    body.row(true, true);
+    body.cell(
+        CellProps {
+            width: TEXT_W,
+            span: 2,
+            shade: Some(SHADE_TITLE),
+        },
+        STYLE_TABLE_HEADER,
+        Para {
+            keep_next: true,
+            right: false,
+        },
+        title,
+    );
+    body.end_row();
     let fields = field_rows(ini, section, year_hint);
     let n = fields.len();
     for (i, (label, value)) in fields.into_iter().enumerate() {
-        let keep = i == 0 && n > 1;
-        let mut l = cell(LABEL_W);
-        for p in paragraphs(STYLE_TABLE_TEXT, &label) {
-            l = l.add_paragraph(p.keep_next(keep));
-        }
-        let mut v = cell(TEXT_W - LABEL_W);
-        for p in paragraphs(STYLE_TABLE_TEXT, value) {
-            v = v.add_paragraph(p.keep_next(keep));
-        }
-        let row = TableRow::new(vec![l, v]);
+        let p = Para {
+            keep_next: i == 0 && n > 1,
+            right: false,
+        };
         // A short row moves to the next page whole; a long one may break
         // (a row taller than a page must).
-        rows.push(
-            if estimated_lines(value) <= 12 && estimated_lines(&label) <= 12 {
-                row.cant_split()
-            } else {
-                row
-            },
+        body.row(
+            estimated_lines(value) <= 12 && estimated_lines(&label) <= 12,
+            false,
         );
+        body.cell(cell(LABEL_W), STYLE_TABLE_TEXT, p, &label);
+        body.cell(cell(TEXT_W - LABEL_W), STYLE_TABLE_TEXT, p, value);
+        body.end_row();
     }
-    Table::new(rows)
-        .set_grid(vec![LABEL_W, TEXT_W - LABEL_W])
-        .layout(TableLayoutType::Fixed)
-        .width(TEXT_W, WidthType::Dxa)
+    body.end_table();
 }
 
-fn economy_table(model: &Model, format: &Format) -> Table {
+fn economy_table(body: &mut Body, model: &Model, format: &Format) -> std::io::Result<()> {
     let ov = Overview::build(model, format);
     let unit = danish::parse_unit(&format.document.display_unit)
         .or_else(|| danish::parse_unit(&format.default_unit))
@@ -750,65 +955,74 @@ fn economy_table(model: &Model, format: &Format) -> Table {
                 .unwrap_or_default()
         })
     };
-    let text_cell = |w: usize, style: &str, t: &str| {
-        let mut c = cell(w);
-        for p in paragraphs(style, t) {
-            c = c.add_paragraph(p);
-        }
-        c
+    let plain = Para::default();
+    let right = Para {
+        keep_next: false,
+        right: true,
     };
-    let num_cell = |style: &str, t: &str| {
-        cell(amount_w).add_paragraph(para(style, t).align(AlignmentType::Right))
+    let shaded = |c: CellProps<'static>| CellProps {
+        shade: Some(SHADE_GROUP),
+        ..c
     };
-    let shaded =
-        |c: TableCell| c.shading(Shading::new().shd_type(ShdType::Clear).fill(SHADE_GROUP));
+    let title_cell = cell(title_w);
+    let num_cell = cell(amount_w);
 
+    body.table(&grid);
     // Header row: first group's name | years | I alt; repeated on each page.
     let first_name = groups
         .first()
         .map(|g| heading_of(&g.name))
         .unwrap_or_default();
-    let mut header = vec![shaded(text_cell(title_w, STYLE_TABLE_HEADER, &first_name))];
+    body.row(true, true);
+    body.cell(shaded(title_cell), STYLE_TABLE_HEADER, plain, &first_name);
     for y in &ov.years {
-        header.push(shaded(num_cell(STYLE_TABLE_HEADER, y)));
+        body.cell(shaded(num_cell), STYLE_TABLE_HEADER, right, y);
     }
-    header.push(shaded(num_cell(
+    body.cell(
+        shaded(num_cell),
         STYLE_TABLE_HEADER,
+        right,
         &format.document.total_column_label,
-    )));
-    let mut rows = vec![TableRow::new(header).cant_split()];
+    );
+    body.end_row();
 
     for (gi, g) in groups.iter().enumerate() {
         if gi > 0 {
-            let mut r = vec![shaded(text_cell(
-                title_w,
+            body.row(true, false);
+            body.cell(
+                shaded(title_cell),
                 STYLE_TABLE_BOLD,
+                plain,
                 &heading_of(&g.name),
-            ))];
+            );
             for _ in 0..ncols {
-                r.push(shaded(num_cell(STYLE_TABLE_BOLD, "")));
+                body.cell(shaded(num_cell), STYLE_TABLE_BOLD, right, "");
             }
-            rows.push(TableRow::new(r).cant_split());
+            body.end_row();
         }
         for line in &g.lines {
-            let mut r = vec![text_cell(title_w, STYLE_TABLE_TEXT, &line.title)];
+            body.row(true, false);
+            body.cell(title_cell, STYLE_TABLE_TEXT, plain, &line.title);
             for y in &ov.years {
                 let t = line.amounts.get(y).map(amount).unwrap_or_default();
-                r.push(num_cell(STYLE_TABLE_TEXT, &t));
+                body.cell(num_cell, STYLE_TABLE_TEXT, right, &t);
             }
             let total = if line.amounts.is_empty() {
                 String::new()
             } else {
                 amount(&line.total)
             };
-            r.push(num_cell(STYLE_TABLE_TEXT, &total));
-            rows.push(TableRow::new(r).cant_split());
+            body.cell(num_cell, STYLE_TABLE_TEXT, right, &total);
+            body.end_row();
+            body.flush_if_full()?;
         }
-        let mut r = vec![text_cell(
-            title_w,
+        body.row(true, false);
+        body.cell(
+            title_cell,
             STYLE_TABLE_BOLD,
+            plain,
             &format.document.total_column_label,
-        )];
+        );
         for y in &ov.years {
             // A year none of the group's lines has stays empty, as in the lines.
             let any = g.lines.iter().any(|l| l.amounts.contains_key(y));
@@ -817,66 +1031,134 @@ fn economy_table(model: &Model, format: &Format) -> Table {
             } else {
                 String::new()
             };
-            r.push(num_cell(STYLE_TABLE_BOLD, &t));
+            body.cell(num_cell, STYLE_TABLE_BOLD, right, &t);
         }
-        r.push(num_cell(STYLE_TABLE_BOLD, &amount(&g.total)));
-        rows.push(TableRow::new(r).cant_split());
+        body.cell(num_cell, STYLE_TABLE_BOLD, right, &amount(&g.total));
+        body.end_row();
     }
 
     // Caption row, then the grand total.
-    let mut r = vec![text_cell(
-        title_w,
+    body.row(true, false);
+    body.cell(
+        title_cell,
         STYLE_TABLE_BOLD,
+        plain,
         &format.document.total_caption,
-    )];
+    );
     for _ in 0..ncols {
-        r.push(num_cell(STYLE_TABLE_TEXT, ""));
+        body.cell(num_cell, STYLE_TABLE_TEXT, right, "");
     }
-    rows.push(TableRow::new(r).cant_split());
-    let mut r = vec![shaded(text_cell(
-        title_w,
+    body.end_row();
+    body.row(true, false);
+    body.cell(
+        shaded(title_cell),
         STYLE_TABLE_BOLD,
+        plain,
         &format.document.grand_total_label,
-    ))];
+    );
     for y in &ov.years {
-        r.push(shaded(num_cell(STYLE_TABLE_BOLD, &amount(&ov.totals[y]))));
+        body.cell(
+            shaded(num_cell),
+            STYLE_TABLE_BOLD,
+            right,
+            &amount(&ov.totals[y]),
+        );
     }
-    r.push(shaded(num_cell(STYLE_TABLE_BOLD, &amount(&ov.grand_total))));
-    rows.push(TableRow::new(r).cant_split());
-
-    Table::new(rows)
-        .set_grid(grid)
-        .layout(TableLayoutType::Fixed)
-        .width(TEXT_W, WidthType::Dxa)
+    body.cell(
+        shaded(num_cell),
+        STYLE_TABLE_BOLD,
+        right,
+        &amount(&ov.grand_total),
+    );
+    body.end_row();
+    body.end_table();
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::docx_post::{check_order, check_well_formed};
     use super::*;
+
+    fn spliced(document: &str, chunks: &[&str]) -> Result<String, String> {
+        let mut out = Vec::new();
+        splice_chunks(document.as_bytes(), chunks.len(), &mut out, |k, out| {
+            out.write_all(chunks[k].as_bytes())
+        })?;
+        Ok(String::from_utf8(out).unwrap())
+    }
 
     #[test]
     fn placeholder_paragraphs_are_replaced_by_their_chunks_in_order() {
-        let doc = |k: usize| String::from_utf8(placeholder(k).build()).unwrap();
+        let doc = |k: usize| String::from_utf8(docx_rs::BuildXML::build(&placeholder(k))).unwrap();
         let document = format!(
             "<w:body><w:p><w:r><w:t>før</w:t></w:r></w:p>{}<w:p/>{}</w:body>",
             doc(0),
             doc(1)
         );
-        let out = splice_chunks(
-            document.as_bytes(),
-            vec![b"<w:tbl>A</w:tbl>".to_vec(), b"<w:tbl>B</w:tbl>".to_vec()],
-        )
-        .unwrap();
         assert_eq!(
-            String::from_utf8(out).unwrap(),
+            spliced(&document, &["<w:tbl>A</w:tbl>", "<w:tbl>B</w:tbl>"]).unwrap(),
             "<w:body><w:p><w:r><w:t>før</w:t></w:r></w:p><w:tbl>A</w:tbl><w:p/><w:tbl>B</w:tbl></w:body>"
         );
     }
 
     #[test]
     fn a_missing_placeholder_is_an_error_not_a_silent_loss() {
-        let err = splice_chunks(b"<w:body/>", vec![b"<w:tbl/>".to_vec()]).unwrap_err();
+        let err = spliced("<w:body/>", &["<w:tbl/>"]).unwrap_err();
         assert_eq!(err, "word/document.xml: pladsholder 0 mangler");
+    }
+
+    fn body_xml(f: impl FnOnce(&mut Body)) -> String {
+        let mut out = Vec::new();
+        let mut body = Body::new(&mut out);
+        f(&mut body);
+        body.finish().unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn table_cells_escape_text_and_split_lines_into_paragraphs() {
+        let xml = body_xml(|b| {
+            b.cell(
+                cell(LABEL_W),
+                STYLE_TABLE_TEXT,
+                Para::default(),
+                "=A1 & <b>\tx\u{7}\r\nanden",
+            )
+        });
+        assert_eq!(
+            xml,
+            "<w:tc><w:tcPr><w:tcW w:w=\"2835\" w:type=\"dxa\"/></w:tcPr>\
+             <w:p><w:pPr><w:pStyle w:val=\"Tabeltekst\"/></w:pPr><w:r>\
+             <w:t xml:space=\"preserve\">=A1 &amp; &lt;b&gt;</w:t><w:tab/>\
+             <w:t xml:space=\"preserve\">x</w:t></w:r></w:p>\
+             <w:p><w:pPr><w:pStyle w:val=\"Tabeltekst\"/></w:pPr><w:r>\
+             <w:t xml:space=\"preserve\">anden</w:t></w:r></w:p></w:tc>"
+        );
+        check_well_formed(format!("<w:x xmlns:w=\"w\">{xml}</w:x>").as_bytes()).unwrap();
+    }
+
+    #[test]
+    fn a_schema_table_has_a_repeated_shaded_title_row_and_one_row_per_field() {
+        let ini = Initiative {
+            title: "Den korte snor".into(),
+            section: 1,
+            fields: [("Økonomi".to_string(), "1,653 mio.".to_string())]
+                .into_iter()
+                .collect(),
+            ..Default::default()
+        };
+        let xml = body_xml(|b| initiative_table(b, &ini, None, &HashMap::new()));
+        let doc = format!("<w:document xmlns:w=\"w\"><w:body>{xml}</w:body></w:document>");
+        check_well_formed(doc.as_bytes()).unwrap();
+        assert_eq!(check_order(doc.as_bytes()), Vec::<String>::new());
+        assert_eq!(xml.matches("<w:tr>").count(), 2);
+        assert_eq!(xml.matches("<w:tblHeader/>").count(), 1);
+        assert!(xml.contains(
+            "<w:gridSpan w:val=\"2\"/><w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"D9D9D9\"/>"
+        ));
+        assert!(xml.contains(">Den korte snor<"));
+        assert!(xml.contains(">Økonomi<") && xml.contains(">1,653 mio.<"));
     }
 
     #[test]

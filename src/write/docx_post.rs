@@ -73,8 +73,27 @@ pub fn postprocess(docx: &[u8], props: &CoreProps) -> Result<Vec<u8>, String> {
 /// # Errors
 /// As [`postprocess`].
 pub fn postprocess_parts(
+    parts: Vec<(String, Vec<u8>)>,
+    props: &CoreProps,
+) -> Result<Vec<u8>, String> {
+    postprocess_parts_with(parts, props, None)
+}
+
+/// Writes the main document (`word/document.xml`, already fixed) into the
+/// package: it gets the fixed part and the deflating writer, and may splice
+/// in XML that is already in its final form (see [`super::docx`]'s table
+/// writer), so the bulk of a large appendix is neither parsed nor reordered.
+pub type DocumentWriter<'a> = &'a mut dyn FnMut(&[u8], &mut dyn Write) -> Result<(), String>;
+
+/// As [`postprocess_parts`], with `document` writing `word/document.xml`
+/// into the package (see [`DocumentWriter`]); `None` writes it as it is.
+///
+/// # Errors
+/// As [`postprocess`], and what `document` returns.
+pub fn postprocess_parts_with(
     mut parts: Vec<(String, Vec<u8>)>,
     props: &CoreProps,
+    mut document: Option<DocumentWriter>,
 ) -> Result<Vec<u8>, String> {
     let total: usize = parts.iter().map(|(_, b)| b.len()).sum();
     add_theme(&mut parts)?;
@@ -96,6 +115,13 @@ pub fn postprocess_parts(
                 language: &props.language,
                 header_style: HEADER_STYLE,
             };
+            if name == "word/document.xml" {
+                if let Some(write_document) = document.as_mut() {
+                    let fixed = transform_part(&bytes, &ctx).map_err(|e| format!("{name}: {e}"))?;
+                    write_document(&fixed, &mut out).map_err(|e| format!("{name}: {e}"))?;
+                    continue;
+                }
+            }
             // Straight into the deflater: no second copy of the part.
             transform_part_into(&bytes, &ctx, &mut out).map_err(|e| format!("{name}: {e}"))?;
         } else {
@@ -914,7 +940,6 @@ fn sort_children(node: &mut Node) {
 
 /// Rewrites one XML part: every element the schema orders is read as a
 /// subtree, fixed and written back; everything else streams through.
-#[cfg(test)]
 fn transform_part(xml: &[u8], ctx: &Ctx) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(xml.len() + 4096);
     transform_part_into(xml, ctx, &mut out)?;
