@@ -4,7 +4,7 @@
 use super::Loaded;
 use crate::finding::{sort_findings, Finding};
 use crate::format::Format;
-use crate::write::{docx, write_atomic, xlsx, WriteError};
+use crate::write::{docx, write_atomic, write_atomic_with, xlsx, WriteError};
 use std::path::Path;
 
 /// File names of the pack, in the order they are written.
@@ -25,12 +25,38 @@ pub fn write_pack(
     loaded: &Loaded,
     format: &Format,
 ) -> Result<Vec<Finding>, WriteError> {
-    write_json(&out.join(MODEL_JSON), &loaded.model)?;
+    // The three big files are independent: each is made on its own thread
+    // (the workbook is the longest; the appendix and model.json share the
+    // other core).
+    let (budget, (appendix, model)) = rayon::join(
+        || write_budget(out, loaded, format),
+        || {
+            rayon::join(
+                || {
+                    let bytes = docx::appendix_bytes(&loaded.model, format)?;
+                    write_atomic(&out.join(APPENDIX_DOCX), &bytes)
+                },
+                || write_json(&out.join(MODEL_JSON), &loaded.model),
+            )
+        },
+    );
+    model?;
+    let (all, write_findings) = budget?;
+    appendix?;
+    write_json(&out.join(FINDINGS_JSON), &all)?;
+    Ok(write_findings)
+}
 
+/// Writes budget.xlsx; returns every finding of the build (with the ones
+/// writing the workbook produced) and the ones writing produced.
+fn write_budget(
+    out: &Path,
+    loaded: &Loaded,
+    format: &Format,
+) -> Result<(Vec<Finding>, Vec<Finding>), WriteError> {
     // The workbook's reconciliation sheet lists every finding, including the
     // ones writing it produced (text cut to fit a cell): when there are any,
     // the workbook is built a second time with them.
-    let budget_path = out.join(BUDGET_XLSX);
     let (mut bytes, write_findings) =
         xlsx::budget_workbook_bytes(&loaded.model, &loaded.findings, format)?;
     let mut all = loaded.findings.clone();
@@ -39,15 +65,8 @@ pub fn write_pack(
         sort_findings(&mut all);
         bytes = xlsx::budget_workbook_bytes(&loaded.model, &all, format)?.0;
     }
-    write_atomic(&budget_path, &bytes)?;
-
-    write_atomic(
-        &out.join(APPENDIX_DOCX),
-        &docx::appendix_bytes(&loaded.model, format)?,
-    )?;
-
-    write_json(&out.join(FINDINGS_JSON), &all)?;
-    Ok(write_findings)
+    write_atomic(&out.join(BUDGET_XLSX), &bytes)?;
+    Ok((all, write_findings))
 }
 
 /// Pretty JSON with a final newline, written atomically.
@@ -55,9 +74,10 @@ pub fn write_pack(
 /// # Errors
 /// [`WriteError`] naming the path.
 pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), WriteError> {
-    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| WriteError::build(path, e))?;
-    bytes.push(b'\n');
-    write_atomic(path, &bytes)
+    write_atomic_with(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, value).map_err(std::io::Error::other)?;
+        w.write_all(b"\n")
+    })
 }
 
 /// File name of the manifest that [`publish_pack`] writes last.
