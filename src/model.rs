@@ -82,20 +82,20 @@ impl DocumentTexts {
 /// Where a value was read: sheet name and A1 cell reference.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SourceRef {
-    pub sheet: String,
-    pub cell: String,
+    pub sheet: Text,
+    pub cell: Text,
 }
 
 /// The cell an amount was read from and the text as the department typed it
 /// (for a number cell: the number as stored, e.g. "12.29").
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AmountSource {
-    pub cell: String,
-    pub raw: String,
+    pub cell: Text,
+    pub raw: Text,
     /// The unit the amount was multiplied by ("mio.", "t.kr.", "kr.") and where
     /// it came from ("cell", "header", "caption", "default").
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
+    pub unit: Option<Text>,
 }
 
 /// One status schema (contract §1.2).
@@ -116,7 +116,13 @@ pub struct Initiative {
 }
 
 /// A year column key: "2008".
-pub type Year = String;
+pub type Year = Text;
+
+/// Text that is usually short (a year, a cell address, a sheet name, an
+/// amount as typed): kept inline up to 24 bytes, so the model of a workbook
+/// with 200,000 budget lines is not millions of tiny allocations. Reads as a
+/// `&str`; serializes as a string.
+pub type Text = compact_str::CompactString;
 
 /// One line of a budget table (contract §1.3).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -129,7 +135,7 @@ pub struct BudgetLine {
     pub format_group: Option<String>,
     pub title: String,
     #[serde(with = "kroner_map")]
-    pub amounts: BTreeMap<Year, Decimal>,
+    pub amounts: YearMap<Decimal>,
     /// The line's own "I alt" cell, if the table has one and it is filled.
     #[serde(with = "kroner_opt")]
     pub stated_total: Option<Decimal>,
@@ -137,7 +143,7 @@ pub struct BudgetLine {
     #[serde(default)]
     pub source: SourceRef,
     #[serde(default)]
-    pub amount_sources: BTreeMap<Year, AmountSource>,
+    pub amount_sources: YearMap<AmountSource>,
     /// The "I alt" cell of this line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_source: Option<AmountSource>,
@@ -152,13 +158,13 @@ pub struct StatedTotal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     #[serde(with = "kroner_map")]
-    pub amounts: BTreeMap<Year, Decimal>,
+    pub amounts: YearMap<Decimal>,
     #[serde(with = "kroner_opt")]
     pub total: Option<Decimal>,
     #[serde(default)]
     pub source: SourceRef,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub amount_sources: BTreeMap<Year, AmountSource>,
+    #[serde(default, skip_serializing_if = "YearMap::is_empty")]
+    pub amount_sources: YearMap<AmountSource>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_source: Option<AmountSource>,
     /// Index into the submission's `budget_lines` of the first and one past
@@ -177,11 +183,175 @@ fn parse_kroner<E: serde::de::Error>(s: &str) -> Result<Decimal, E> {
         .map_err(|e| E::custom(format!("not a kroner amount {s:?}: {e}")))
 }
 
+/// A small map from year to value, ordered by year: what a budget line
+/// holds per year. A sorted vector, not a `BTreeMap` (whose every node holds
+/// room for eleven entries): a budget line has four or five years, and a
+/// workbook can have 200,000 lines. Serialized as a JSON object, as a map.
+///
+/// ```
+/// use bilag::model::YearMap;
+/// let mut m: YearMap<u32> = YearMap::new();
+/// m.insert("2009".into(), 2);
+/// m.insert("2008".into(), 1);
+/// assert_eq!(m.keys().collect::<Vec<_>>(), ["2008", "2009"]);
+/// assert_eq!(m["2009"], 2);
+/// assert_eq!(m.insert("2008".into(), 3), Some(1));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearMap<V> {
+    entries: Vec<(Year, V)>,
+}
+
+impl<V> Default for YearMap<V> {
+    fn default() -> Self {
+        YearMap {
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl<V> YearMap<V> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn find(&self, year: &str) -> Result<usize, usize> {
+        self.entries.binary_search_by(|(k, _)| k.as_str().cmp(year))
+    }
+
+    /// Sets the value of `year`; returns the value it replaces.
+    pub fn insert(&mut self, year: Year, value: V) -> Option<V> {
+        match self.find(&year) {
+            Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
+            Err(i) => {
+                self.entries.insert(i, (year, value));
+                None
+            }
+        }
+    }
+
+    pub fn get(&self, year: &str) -> Option<&V> {
+        self.find(year).ok().map(|i| &self.entries[i].1)
+    }
+
+    pub fn get_mut(&mut self, year: &str) -> Option<&mut V> {
+        self.find(year).ok().map(|i| &mut self.entries[i].1)
+    }
+
+    pub fn contains_key(&self, year: &str) -> bool {
+        self.find(year).is_ok()
+    }
+
+    pub fn remove(&mut self, year: &str) -> Option<V> {
+        self.find(year).ok().map(|i| self.entries.remove(i).1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// (year, value) in year order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Year, &V)> + ExactSizeIterator {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = (&Year, &mut V)> {
+        self.entries.iter_mut().map(|(k, v)| (&*k, v))
+    }
+
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Year> + ExactSizeIterator {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator {
+        self.entries.iter().map(|(_, v)| v)
+    }
+
+    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> {
+        self.entries.iter_mut().map(|(_, v)| v)
+    }
+
+    /// Frees room the map does not use (after it is filled).
+    pub fn shrink_to_fit(&mut self) {
+        self.entries.shrink_to_fit();
+    }
+}
+
+impl<V> std::ops::Index<&str> for YearMap<V> {
+    type Output = V;
+    fn index(&self, year: &str) -> &V {
+        self.get(year)
+            .unwrap_or_else(|| panic!("no value for the year {year:?}"))
+    }
+}
+
+impl<V> std::ops::Index<&String> for YearMap<V> {
+    type Output = V;
+    fn index(&self, year: &String) -> &V {
+        &self[year.as_str()]
+    }
+}
+
+impl<K: Into<Year>, V> FromIterator<(K, V)> for YearMap<V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        let mut m = YearMap::new();
+        m.extend(iter);
+        m
+    }
+}
+
+impl<K: Into<Year>, V> Extend<(K, V)> for YearMap<V> {
+    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
+        for (k, v) in iter {
+            self.insert(k.into(), v);
+        }
+    }
+}
+
+impl<K: Into<Year>, V, const N: usize> From<[(K, V); N]> for YearMap<V> {
+    fn from(entries: [(K, V); N]) -> Self {
+        entries.into_iter().collect()
+    }
+}
+
+impl<'a, V> IntoIterator for &'a YearMap<V> {
+    type Item = (&'a Year, &'a V);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (Year, V)>, fn(&(Year, V)) -> (&Year, &V)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl<V> IntoIterator for YearMap<V> {
+    type Item = (Year, V);
+    type IntoIter = std::vec::IntoIter<(Year, V)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter()
+    }
+}
+
+impl<V: Serialize> Serialize for YearMap<V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for YearMap<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw: BTreeMap<Year, V> = BTreeMap::deserialize(d)?;
+        Ok(raw.into_iter().collect())
+    }
+}
+
 mod kroner_map {
     use super::*;
     use serde::{Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(m: &BTreeMap<Year, Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(m: &YearMap<Decimal>, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = s.serialize_map(Some(m.len()))?;
         for (k, v) in m {
@@ -190,9 +360,7 @@ mod kroner_map {
         map.end()
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<BTreeMap<Year, Decimal>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<YearMap<Decimal>, D::Error> {
         let raw: BTreeMap<Year, String> = BTreeMap::deserialize(d)?;
         raw.into_iter()
             .map(|(k, v)| Ok((k, parse_kroner(&v)?)))

@@ -31,7 +31,7 @@
 //! inbox of 10 is the first 10 files of an inbox of 100.
 
 use crate::format::Format;
-use crate::model::{BudgetLine, Initiative, Metadata, Submission};
+use crate::model::{BudgetLine, Initiative, Metadata, Submission, YearMap};
 use crate::normalize::danish::format_danish_decimal;
 use indexmap::IndexMap;
 use rayon::prelude::*;
@@ -39,7 +39,6 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format as XFormat, Workbook, Worksheet, XlsxError,
 };
-use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::Path;
 
@@ -386,7 +385,7 @@ fn content(seed: u64, index: usize, format: &Format) -> Content {
         };
         // Its budget line, if any, and the economy text naming it.
         let economy = if lines.len() < m && rng.chance(85) {
-            let mut amounts = BTreeMap::new();
+            let mut amounts = YearMap::new();
             let first = rng.below(2);
             let last = years.len() - 1 - rng.below(2).min(years.len() - 1 - first);
             let without_amounts = rng.chance(5);
@@ -395,7 +394,7 @@ fn content(seed: u64, index: usize, format: &Format) -> Content {
             if !without_amounts {
                 for y in &years[first..=last] {
                     let a = if constant { per_year } else { amount(&mut rng) };
-                    amounts.insert(y.clone(), a);
+                    amounts.insert(y.into(), a);
                 }
             }
             let group = if section == 2 { g2.clone() } else { g1.clone() };
@@ -463,10 +462,10 @@ fn content(seed: u64, index: usize, format: &Format) -> Content {
         } else {
             g2.clone()
         };
-        let mut amounts = BTreeMap::new();
+        let mut amounts = YearMap::new();
         for y in &years {
             if rng.chance(85) || amounts.is_empty() {
-                amounts.insert(y.clone(), amount(&mut rng));
+                amounts.insert(y.into(), amount(&mut rng));
             }
         }
         lines.push(BudgetLine {
@@ -615,12 +614,12 @@ fn f64_of(d: Decimal) -> f64 {
 }
 
 /// The stated totals of a set of lines: per year and overall.
-fn sums(lines: &[&BudgetLine], years: &[String]) -> (BTreeMap<String, Decimal>, Decimal) {
-    let mut per = BTreeMap::new();
+fn sums(lines: &[&BudgetLine], years: &[String]) -> (YearMap<Decimal>, Decimal) {
+    let mut per = YearMap::new();
     for y in years {
         let s: Decimal = lines.iter().filter_map(|l| l.amounts.get(y)).sum();
         if lines.iter().any(|l| l.amounts.contains_key(y)) {
-            per.insert(y.clone(), s);
+            per.insert(y.into(), s);
         }
     }
     let all = per.values().copied().sum();
@@ -736,7 +735,7 @@ fn number_row(
     row: u32,
     first_col: u16,
     years: &[String],
-    amounts: &BTreeMap<String, Decimal>,
+    amounts: &YearMap<Decimal>,
     total: Option<Decimal>,
     unit: Decimal,
 ) -> Result<(), XlsxError> {
@@ -1153,7 +1152,7 @@ pub fn generate_huge(seed: u64, lines: usize, format: &Format) -> Result<Generat
             group: g1.clone(),
             format_group: g1.clone(),
             title,
-            amounts: years.iter().map(|y| (y.clone(), per_year)).collect(),
+            amounts: years.iter().map(|y| (y.as_str(), per_year)).collect(),
             ..Default::default()
         });
     }
@@ -1171,10 +1170,10 @@ pub fn generate_huge(seed: u64, lines: usize, format: &Format) -> Result<Generat
         } else {
             g2.clone()
         };
-        let mut amounts = BTreeMap::new();
+        let mut amounts = YearMap::new();
         for y in &years {
             if rng.chance(90) || amounts.is_empty() {
-                amounts.insert(y.clone(), amount(&mut rng));
+                amounts.insert(y.into(), amount(&mut rng));
             }
         }
         sub.budget_lines.push(BudgetLine {

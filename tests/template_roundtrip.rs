@@ -129,7 +129,7 @@ fn assert_reads_back(typed: &Submission) {
                 *want.entry(y.clone()).or_insert(Decimal::ZERO) += *a;
             }
         }
-        assert_eq!(total.amounts, want);
+        assert_eq!(total.amounts, want.clone().into_iter().collect());
         assert_eq!(total.total, Some(want.values().copied().sum()));
     }
 }

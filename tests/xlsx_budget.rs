@@ -268,7 +268,7 @@ fn kilder_has_one_row_per_amount_with_its_cell_and_raw_text() {
     // Give every amount a source, as the normalizer does.
     for l in &mut m.submissions[0].budget_lines {
         l.source.sheet = "Økonomi".into();
-        let years: Vec<String> = l.amounts.keys().cloned().collect();
+        let years: Vec<String> = l.amounts.keys().map(|y| y.to_string()).collect();
         for (i, y) in years.iter().enumerate() {
             let raw = format!(
                 "{} mio.",
@@ -276,10 +276,10 @@ fn kilder_has_one_row_per_amount_with_its_cell_and_raw_text() {
                     .replace('.', ",")
             );
             l.amount_sources.insert(
-                y.clone(),
+                y.clone().into(),
                 AmountSource {
-                    cell: format!("{}2", ["B", "C", "D", "E"][i]),
-                    raw,
+                    cell: format!("{}2", ["B", "C", "D", "E"][i]).into(),
+                    raw: raw.into(),
                     unit: Some("mio. kr. (cell)".into()),
                 },
             );

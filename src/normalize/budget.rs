@@ -22,7 +22,7 @@ use super::danish::{self, Assumption, Unit};
 use super::{cell_text, labels, row_texts, source, Ctx};
 use crate::finding::Code;
 use crate::format::Format;
-use crate::model::{AmountSource, BudgetLine, StatedTotal, Submission, Year};
+use crate::model::{AmountSource, BudgetLine, StatedTotal, Submission, Year, YearMap};
 use crate::read::{a1, Row, Sheet, Value};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -90,9 +90,9 @@ impl Table {
 pub fn year_of(v: &Value) -> Option<(Year, Option<Unit>)> {
     let in_range = |y: i64| (2000..=2099).contains(&y);
     match v {
-        Value::Int(i) if in_range(*i) => Some((i.to_string(), None)),
+        Value::Int(i) if in_range(*i) => Some((i.to_string().into(), None)),
         Value::Number(f) if f.fract() == 0.0 && in_range(*f as i64) => {
-            Some(((*f as i64).to_string(), None))
+            Some(((*f as i64).to_string().into(), None))
         }
         Value::Text(_) => {
             let t = v.text()?;
@@ -142,7 +142,7 @@ pub fn year_of(v: &Value) -> Option<(Year, Option<Unit>)> {
                     return None;
                 }
             }
-            Some((t[s..e].to_string(), unit))
+            Some((t[s..e].into(), unit))
         }
         _ => None,
     }
@@ -346,8 +346,8 @@ impl BodyRow {
     fn values(
         &self,
     ) -> (
-        BTreeMap<Year, Decimal>,
-        BTreeMap<Year, AmountSource>,
+        YearMap<Decimal>,
+        YearMap<AmountSource>,
         Option<Decimal>,
         Option<AmountSource>,
     ) {
@@ -691,9 +691,9 @@ fn parse_cell(
     Some((
         kroner,
         AmountSource {
-            cell: a1(row, col),
-            raw,
-            unit: Some(format!("{} ({})", unit.name, from.as_str())),
+            cell: a1(row, col).into(),
+            raw: raw.into(),
+            unit: Some(format!("{} ({})", unit.name, from.as_str()).into()),
         },
     ))
 }
@@ -716,7 +716,7 @@ mod tests {
     #[case(Value::Text("Mål i 2009".into()), None)]
     #[case(Value::Text("I alt".into()), None)]
     fn years_in_header_cells(#[case] v: Value, #[case] want: Option<&str>) {
-        assert_eq!(year_of(&v).map(|y| y.0), want.map(String::from));
+        assert_eq!(year_of(&v).map(|y| y.0), want.map(crate::model::Text::from));
     }
 
     #[rstest]

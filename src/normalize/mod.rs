@@ -136,7 +136,7 @@ pub(crate) fn row_texts(row: &Row) -> Vec<(u32, String)> {
 
 pub(crate) fn source(sheet: &Sheet, row: u32, col: u32) -> SourceRef {
     SourceRef {
-        sheet: sheet.name.clone(),
-        cell: a1(row, col),
+        sheet: sheet.name.as_str().into(),
+        cell: a1(row, col).into(),
     }
 }

@@ -10,12 +10,12 @@
 
 use super::{display_unit, quote};
 use crate::format::{Format, MetaKey};
-use crate::model::{BudgetLine, Initiative, StatedTotal, Submission, Year};
+use crate::model::{BudgetLine, Initiative, StatedTotal, Submission, Year, YearMap};
 use crate::normalize::danish::{format_amount, format_danish_decimal, Unit};
 use crate::normalize::labels::normalize_label;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 /// The differences between two versions of a submission.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -65,7 +65,7 @@ pub struct InitiativeChange {
 pub struct LineSummary {
     pub title: String,
     pub group: Option<String>,
-    pub amounts: BTreeMap<Year, Decimal>,
+    pub amounts: YearMap<Decimal>,
     /// Sum of the amounts.
     pub total: Decimal,
 }
@@ -280,8 +280,8 @@ fn pair_by_title<T>(
 fn amount_changes(
     out: &mut Vec<AmountChange>,
     title: &str,
-    old: &BTreeMap<Year, Decimal>,
-    new: &BTreeMap<Year, Decimal>,
+    old: &YearMap<Decimal>,
+    new: &YearMap<Decimal>,
     old_total: Option<Decimal>,
     new_total: Option<Decimal>,
 ) {
@@ -504,7 +504,7 @@ fn differing_parts(old: &str, new: &str, max: usize) -> (String, String) {
     (cut(&oc), cut(&nc))
 }
 
-fn amounts_text(amounts: &BTreeMap<Year, Decimal>, unit: &Unit) -> String {
+fn amounts_text(amounts: &YearMap<Decimal>, unit: &Unit) -> String {
     if amounts.is_empty() {
         return "ingen beløb".into();
     }

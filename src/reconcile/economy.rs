@@ -206,7 +206,7 @@ fn per_year_mismatch(
     let parts: Vec<String> = by_amount
         .iter()
         .map(|(sum, years)| {
-            let ys: Vec<String> = years.iter().cloned().collect();
+            let ys: Vec<String> = years.iter().map(|y| y.to_string()).collect();
             format!("{} i {}", money(*sum, unit), join_danish(&ys))
         })
         .collect();

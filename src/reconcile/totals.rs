@@ -34,7 +34,7 @@ pub fn check_totals(sub: &Submission, format: &Format) -> Vec<Finding> {
             continue;
         }
         let src = cell_of(&line.source, line.total_source.as_ref());
-        let years = year_span(line.amounts.keys().map(String::as_str));
+        let years = year_span(line.amounts.keys().map(|y| y.as_str()));
         let computed = if years.is_empty() {
             "linjen har ingen årsbeløb (0 kr.)".to_string()
         } else {

@@ -23,7 +23,7 @@
 //! ```
 
 use crate::format::Format;
-use crate::model::{Model, Year};
+use crate::model::{Model, Year, YearMap};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -60,7 +60,7 @@ pub struct OverviewLine {
     /// Index of the line in that submission's `budget_lines`.
     pub line: usize,
     /// The line's amounts (only years it has).
-    pub amounts: BTreeMap<Year, Decimal>,
+    pub amounts: YearMap<Decimal>,
     /// Sum of the line's amounts.
     pub total: Decimal,
 }

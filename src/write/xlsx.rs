@@ -900,14 +900,19 @@ impl<'a> Builder<'a> {
     }
 
     /// "Indsats | 2008 | 2009 | …" (years as numbers).
-    fn header_row(&self, ws: &mut Worksheet, hr: u32, years: &[String]) -> Result<(), XlsxError> {
+    fn header_row(
+        &self,
+        ws: &mut Worksheet,
+        hr: u32,
+        years: &[crate::model::Year],
+    ) -> Result<(), XlsxError> {
         let st = &self.styles;
         ws.write_string_with_format(hr, 0, "Indsats", &st.header)?;
         for (i, y) in years.iter().enumerate() {
             let col = 1 + i as u16;
             match y.parse::<f64>() {
                 Ok(n) => ws.write_number_with_format(hr, col, n, &st.header_num)?,
-                Err(_) => ws.write_string_with_format(hr, col, y, &st.header_num)?,
+                Err(_) => ws.write_string_with_format(hr, col, y.as_str(), &st.header_num)?,
             };
         }
         Ok(())
@@ -1153,7 +1158,7 @@ impl<'a> Builder<'a> {
                         let fmt = if *a == c {
                             &st.amount
                         } else {
-                            differs.push(y.clone());
+                            differs.push(y.to_string());
                             &st.differs_amount
                         };
                         self.amount(ws, row, 1 + i as u16, *a, fmt)?;
@@ -1162,7 +1167,7 @@ impl<'a> Builder<'a> {
                 // Years the stated row has that no line has.
                 for y in t.amounts.keys() {
                     if !years.contains(y) {
-                        differs.push(y.clone());
+                        differs.push(y.to_string());
                     }
                 }
                 if let Some(total) = t.total {

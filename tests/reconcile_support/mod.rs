@@ -62,16 +62,16 @@ pub fn set_budget_sources(
                 (
                     y.clone(),
                     AmountSource {
-                        cell: format!("{}{row}", col(y)),
-                        raw: raw(a),
+                        cell: format!("{}{row}", col(y)).into(),
+                        raw: raw(a).into(),
                         unit: None,
                     },
                 )
             })
             .collect();
         line.total_source = line.stated_total.map(|t| AmountSource {
-            cell: format!("F{row}"),
-            raw: raw(&t),
+            cell: format!("F{row}").into(),
+            raw: raw(&t).into(),
             unit: None,
         });
     }
@@ -87,16 +87,16 @@ pub fn set_budget_sources(
                 (
                     y.clone(),
                     AmountSource {
-                        cell: format!("{}{row}", col(y)),
-                        raw: raw(a),
+                        cell: format!("{}{row}", col(y)).into(),
+                        raw: raw(a).into(),
                         unit: None,
                     },
                 )
             })
             .collect();
         total.total_source = total.total.map(|t| AmountSource {
-            cell: format!("F{row}"),
-            raw: raw(&t),
+            cell: format!("F{row}").into(),
+            raw: raw(&t).into(),
             unit: None,
         });
     }
