@@ -151,6 +151,10 @@ pub fn year_of(v: &Value) -> Option<(Year, Option<Unit>)> {
 /// Recognizes a header row: two or more year columns, or one with an "I alt"
 /// column or a title/caption cell before it.
 fn header_of(row: &Row, format: &Format) -> Option<Table> {
+    // Most rows hold no year at all: say so before making their texts.
+    if !row.filled().any(|c| year_of(&c.value).is_some()) {
+        return None;
+    }
     let texts = row_texts(row);
     let first_col = texts.first()?.0;
     let years: Vec<YearCol> = row
@@ -265,11 +269,15 @@ pub(crate) fn find_tables(sheet: &Sheet, ctx: &Ctx) -> Vec<Table> {
         let mut j = i + 1;
         while j < rows.len() {
             let row = &rows[j];
-            let texts = row_texts(row);
-            if texts.is_empty() {
+            // The row's first filled cell as text, and how many are filled:
+            // all the table's end needs to know (no text for every amount).
+            let mut filled = row.filled();
+            let Some(first) = filled.next() else {
                 j += 1;
                 continue;
-            }
+            };
+            let n_filled = 1 + filled.count();
+            let first_text = cell_text(&first.value).unwrap_or_default();
             // A gap of more than three empty rows ends the table, unless the
             // row after it has amounts in the table's columns.
             let in_amount_cols = table
@@ -287,12 +295,12 @@ pub(crate) fn find_tables(sheet: &Sheet, ctx: &Ctx) -> Vec<Table> {
                 .filled()
                 .next()
                 .is_some_and(|c| matches!(c.value, Value::Text(_)));
-            if texts.len() == 1 && is_text && format.section_named_by(&texts[0].1).is_some() {
+            if n_filled == 1 && is_text && format.section_named_by(&first_text).is_some() {
                 break;
             }
-            if texts[0].0 < table.first_year_col
-                && super::schemas::field_label(&texts[0].1, None, format).is_some()
-                && texts.len() >= 2
+            if first.col < table.first_year_col
+                && n_filled >= 2
+                && super::schemas::field_label(&first_text, None, format).is_some()
             {
                 // A status schema starts here; a title row just above it is its title.
                 if let Some(&prev) = table.body.last() {

@@ -765,9 +765,9 @@ pub fn find_amounts(text: &str) -> Vec<TextAmount> {
 
 /// A number cell's f64 → the Decimal a person typed, at 15 significant digits
 /// with trailing zeros removed: 12.290000000000001 → 12.29, 6.0 → 6,
-/// 0.30000000000000004 → 0.3. Goes through the decimal text of the float, so
-/// no float arithmetic touches the value. NaN, infinities and numbers beyond
-/// Decimal's range → `None`; magnitudes below 10⁻²⁸ round to 0.
+/// 0.30000000000000004 → 0.3. The result is the float's exact decimal value
+/// rounded half-even to 15 significant digits. NaN, infinities and numbers
+/// beyond Decimal's range → `None`; magnitudes below 10⁻²⁸ round to 0.
 ///
 /// ```
 /// use bilag::normalize::danish::float_to_decimal;
@@ -777,6 +777,55 @@ pub fn float_to_decimal(f: f64) -> Option<Decimal> {
     if !f.is_finite() {
         return None;
     }
+    if let Some(d) = float_to_decimal_fast(f) {
+        return Some(d);
+    }
+    float_to_decimal_by_text(f)
+}
+
+/// Powers of ten that are exact as f64.
+const EXACT_POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// [`float_to_decimal`] without going through text, for the numbers a
+/// budget holds (10⁻⁶ ≤ |f| < 10¹⁵); `None` where it cannot be sure of
+/// giving the same result, and the caller goes the slow way.
+///
+/// An integer below 10¹⁵ is exact as it is. Otherwise f·10ˢ (s chosen so the
+/// product has 15 digits before the point; 10ˢ is exact) is off from the
+/// exact product by at most 0,12 — so when its fraction is not within 0,25 of
+/// one half, rounding it to an integer gives the digits the exact value
+/// rounds to. The digit count of the result checks the choice of s.
+fn float_to_decimal_fast(f: f64) -> Option<Decimal> {
+    let a = f.abs();
+    if a < 1e15 && f.fract() == 0.0 {
+        return Some(Decimal::from(f as i64));
+    }
+    if !(1e-6..1e15).contains(&a) {
+        return None;
+    }
+    let e = a.log10().floor() as i32;
+    let s = 14 - e;
+    if !(0..=22).contains(&s) {
+        return None;
+    }
+    let p = f * EXACT_POW10[s as usize];
+    let n = p.round();
+    if ((p - p.trunc()).abs() - 0.5).abs() < 0.25 {
+        return None;
+    }
+    let digits = n.abs();
+    if !(1e14..1e15).contains(&digits) {
+        return None;
+    }
+    Some(Decimal::from_i128_with_scale(n as i128, s as u32).normalize())
+}
+
+/// [`float_to_decimal`] through the float's decimal text: exact for every
+/// finite float, and slow (a formatted string per number).
+fn float_to_decimal_by_text(f: f64) -> Option<Decimal> {
     let text = format!("{:.*e}", 14, f);
     let (_, exp) = text.split_once('e')?;
     let exp: i32 = exp.parse().ok()?;
@@ -1277,6 +1326,47 @@ mod tests {
     fn float_to_decimal_at_typed_precision(#[case] f: f64, #[case] want: &str) {
         let got = float_to_decimal(f).unwrap_or_else(|| panic!("{f}"));
         assert_eq!(got.to_string(), want, "{f}");
+    }
+
+    /// The fast way gives what the exact way gives, across magnitudes, for
+    /// amounts typed with a few decimals and for arbitrary bit patterns.
+    #[test]
+    fn float_to_decimal_fast_path_agrees_with_the_text_path() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut checked = 0;
+        for i in 0..300_000u64 {
+            let r = next();
+            let f = match i % 3 {
+                // Typed amounts: an integer of up to 12 digits with 0-6 decimals.
+                0 => {
+                    let digits = (r % 1_000_000_000_000) as f64;
+                    let sign = if r & (1 << 63) != 0 { -1.0 } else { 1.0 };
+                    sign * digits / EXACT_POW10[((r >> 40) % 7) as usize]
+                }
+                // Any finite float.
+                1 => f64::from_bits(r),
+                // Sums of typed amounts carry float noise.
+                _ => (r % 100_000) as f64 / 100.0 + ((r >> 20) % 1000) as f64 / 1000.0,
+            };
+            if !f.is_finite() {
+                continue;
+            }
+            if let Some(fast) = float_to_decimal_fast(f) {
+                assert_eq!(
+                    Some(fast.to_string()),
+                    float_to_decimal_by_text(f).map(|d| d.to_string()),
+                    "{f:e}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 150_000, "fast path taken only {checked} times");
     }
 
     #[rstest]
