@@ -25,7 +25,6 @@ use crate::format::Format;
 use crate::model::{AmountSource, BudgetLine, StatedTotal, Submission, Year, YearMap};
 use crate::read::{a1, Row, Sheet, Value};
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
 
 /// Where a unit came from, in order of precedence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -327,7 +326,7 @@ struct BodyRow {
     title: Option<(u32, String)>,
     /// Some amount cell is filled, readable or not.
     amount_cells: bool,
-    amounts: BTreeMap<Year, (Decimal, AmountSource)>,
+    amounts: YearMap<(Decimal, AmountSource)>,
     total: Option<(Decimal, AmountSource)>,
 }
 
@@ -349,28 +348,24 @@ impl BodyRow {
     }
 
     /// The row's amounts and "I alt" cell as the model holds them: kroner per
-    /// year, their sources, the stated total and its source.
+    /// year, their sources, the stated total and its source. Moves them out
+    /// of the row (each row becomes one line or total).
     #[allow(clippy::type_complexity)]
-    fn values(
-        &self,
+    fn take_values(
+        &mut self,
     ) -> (
         YearMap<Decimal>,
         YearMap<AmountSource>,
         Option<Decimal>,
         Option<AmountSource>,
     ) {
-        let amounts = self
-            .amounts
-            .iter()
-            .map(|(y, (d, _))| (y.clone(), *d))
-            .collect();
-        let sources = self
-            .amounts
-            .iter()
-            .map(|(y, (_, s))| (y.clone(), s.clone()))
-            .collect();
-        let total = self.total.as_ref().map(|t| t.0);
-        let total_source = self.total.as_ref().map(|t| t.1.clone());
+        let mut amounts = YearMap::new();
+        let mut sources = YearMap::new();
+        for (y, (d, src)) in std::mem::take(&mut self.amounts) {
+            amounts.insert(y.clone(), d);
+            sources.insert(y, src);
+        }
+        let (total, total_source) = self.total.take().unzip();
         (amounts, sources, total, total_source)
     }
 }
@@ -450,19 +445,26 @@ pub(crate) fn read_table(sheet: &Sheet, table: &Table, sub: &mut Submission, ctx
     let default_unit =
         danish::parse_unit(&format.default_unit).expect("validated when the format was loaded");
     let mut assumed_unit = false;
-    let body: Vec<BodyRow> = table
+    let mut body: Vec<BodyRow> = table
         .body
         .iter()
         .filter_map(|&r| sheet.row(r))
         .map(|row| parse_row(sheet, row, table, default_unit, &mut assumed_unit, ctx))
         .collect();
 
-    let is_total = |b: &BodyRow| match &b.title {
-        Some((_, t)) => format.is_total_label(t),
-        None => b.has_amounts(),
-    };
-    let last_total = body.iter().rposition(is_total);
-    let last_amount = body.iter().rposition(|b| b.has_amounts() && !is_total(b));
+    // Which rows are totals, decided once per row.
+    let totals: Vec<bool> = body
+        .iter()
+        .map(|b| match &b.title {
+            Some((_, t)) => format.is_total_label(t),
+            None => b.has_amounts(),
+        })
+        .collect();
+    let last_total = totals.iter().rposition(|&t| t);
+    let last_amount = body
+        .iter()
+        .zip(&totals)
+        .rposition(|(b, &t)| b.has_amounts() && !t);
     // Rows after the last total (or, without totals, after the last line
     // with amounts and a gap) that carry no amounts are notes.
     let notes_from = match (last_total, last_amount) {
@@ -484,12 +486,13 @@ pub(crate) fn read_table(sheet: &Sheet, table: &Table, sub: &mut Submission, ctx
         .map(|(_, t)| (t.clone(), match_format_group(t, format)));
     let mut group_start = start;
     let mut since_total = start;
-    for (k, b) in body.iter().enumerate() {
+    for k in 0..body.len() {
+        let b = &body[k];
         let title = b.title_text().to_string();
-        if is_total(b) && !b.has_amounts() {
+        if totals[k] && !b.has_amounts() {
             continue; // a total row with nothing stated (a blank template's "I alt")
         }
-        if is_total(b) {
+        if totals[k] {
             let bare = format
                 .budget
                 .total_labels
@@ -503,7 +506,8 @@ pub(crate) fn read_table(sheet: &Sheet, table: &Table, sub: &mut Submission, ctx
             } else {
                 (since_total, sub.budget_lines.len())
             };
-            let (amounts, amount_sources, total, total_source) = b.values();
+            let source = b.title_source(sheet, table);
+            let (amounts, amount_sources, total, total_source) = body[k].take_values();
             sub.stated_totals.push(StatedTotal {
                 title,
                 group: if is_group_total {
@@ -513,7 +517,7 @@ pub(crate) fn read_table(sheet: &Sheet, table: &Table, sub: &mut Submission, ctx
                 },
                 amounts,
                 total,
-                source: b.title_source(sheet, table),
+                source,
                 amount_sources,
                 total_source,
                 covers: Some(covers),
@@ -534,12 +538,11 @@ pub(crate) fn read_table(sheet: &Sheet, table: &Table, sub: &mut Submission, ctx
                 continue;
             }
             if !names_initiative(&title, sub) {
-                let next = body[k + 1..]
-                    .iter()
-                    .find(|n| !n.title_text().is_empty() || n.has_amounts());
-                match next {
-                    Some(n) if is_total(n) => continue, // a caption over a total
-                    Some(n) if n.has_amounts() => {
+                let next = (k + 1..body.len())
+                    .find(|&n| !body[n].title_text().is_empty() || body[n].has_amounts());
+                match next.map(|n| (&body[n], totals[n])) {
+                    Some((_, true)) => continue, // a caption over a total
+                    Some((n, _)) if n.has_amounts() => {
                         group = Some((title, None));
                         group_start = sub.budget_lines.len();
                         continue;
@@ -548,14 +551,15 @@ pub(crate) fn read_table(sheet: &Sheet, table: &Table, sub: &mut Submission, ctx
                 }
             }
         }
-        let (amounts, amount_sources, stated_total, total_source) = b.values();
+        let source = b.title_source(sheet, table);
+        let (amounts, amount_sources, stated_total, total_source) = body[k].take_values();
         sub.budget_lines.push(BudgetLine {
             group: group.as_ref().map(|g| g.0.clone()),
             format_group: group.as_ref().and_then(|g| g.1.clone()),
             title,
             amounts,
             stated_total,
-            source: b.title_source(sheet, table),
+            source,
             amount_sources,
             total_source,
         });
@@ -600,7 +604,7 @@ fn parse_row(
     let amount_cells = amount_cols
         .into_iter()
         .any(|c| row.get(c).is_some_and(|v| !v.is_blank()));
-    let mut amounts = BTreeMap::new();
+    let mut amounts = YearMap::new();
     for y in &table.years {
         if let Some(v) = row.get(y.col) {
             if let Some(a) = parse_cell(
