@@ -29,6 +29,11 @@ use bilag::reconcile::reconcile;
 use bilag::synth;
 use bilag::write::{docx, write_atomic, xlsx};
 use clap::{Parser, Subcommand};
+
+/// The allocator the `bilag` binary uses (see src/main.rs), so the stage
+/// figures are the ones a build sees.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

@@ -4,9 +4,9 @@ use super::progress::{print_report, Progress};
 use super::{Exit, Fatal};
 use crate::finding::{count_by_severity, Finding};
 use crate::format::Format;
-use crate::inbox::pack::write_pack;
+use crate::inbox::pack::reconcile_and_write_pack;
 use crate::inbox::watch::BuildReport;
-use crate::inbox::{list_inbox, load_and_reconcile_with};
+use crate::inbox::{list_inbox, load_files_with};
 use crate::read::Limits;
 use std::path::PathBuf;
 
@@ -57,12 +57,13 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
 
     let progress = Progress::new(args.quiet);
     progress.start(listing.files.len(), "læser");
-    let loaded = load_and_reconcile_with(&listing.files, &format, &Limits::default(), &|_| {
+    let mut loaded = load_files_with(&listing.files, &format, &Limits::default(), &|_| {
         progress.inc()
     });
     progress.finish();
+    let written = reconcile_and_write_pack(&args.out, &mut loaded, &format).map_err(Fatal::new)?;
     let mut findings = loaded.findings.clone();
-    findings.extend(write_pack(&args.out, &loaded, &format).map_err(Fatal::new)?);
+    findings.extend(written);
 
     let (errors, warnings, infos) = count_by_severity(&findings);
     let report = BuildReport {

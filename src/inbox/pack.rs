@@ -4,6 +4,7 @@
 use super::Loaded;
 use crate::finding::{sort_findings, Finding};
 use crate::format::Format;
+use crate::model::Model;
 use crate::write::{docx, write_atomic, write_atomic_with, xlsx, WriteError};
 use std::path::Path;
 
@@ -25,45 +26,82 @@ pub fn write_pack(
     loaded: &Loaded,
     format: &Format,
 ) -> Result<Vec<Finding>, WriteError> {
-    // The three big files are independent: each is made on its own thread
-    // (the workbook is the longest; the appendix and model.json share the
-    // other core).
-    let (budget, (appendix, model)) = rayon::join(
-        || write_budget(out, loaded, format),
+    let (_, write_findings) = write_files(out, &loaded.model, format, || loaded.findings.clone())?;
+    Ok(write_findings)
+}
+
+/// Reconciles what [`super::load_files`] read and writes the pack, as
+/// [`write_pack`]: the appendix and model.json do not depend on the
+/// findings, so they are written while the model is reconciled. Leaves the
+/// findings of reading and reconciling, sorted, in `loaded.findings` and
+/// returns the findings of writing.
+///
+/// # Errors
+/// [`WriteError`] naming the file that could not be written.
+pub fn reconcile_and_write_pack(
+    out: &Path,
+    loaded: &mut Loaded,
+    format: &Format,
+) -> Result<Vec<Finding>, WriteError> {
+    let model = &loaded.model;
+    let mut found = std::mem::take(&mut loaded.findings);
+    let mut reconciled = Vec::new();
+    let result = write_files(out, model, format, || {
+        found.extend(crate::reconcile::reconcile(model, format));
+        sort_findings(&mut found);
+        reconciled = found.clone();
+        found
+    });
+    loaded.findings = reconciled;
+    Ok(result?.1)
+}
+
+/// The pack's files: budget.xlsx on one thread (after `findings` gives the
+/// build's findings, which its reconciliation sheet lists), appendix.docx
+/// and model.json on the other; findings.json last. Returns all findings
+/// (with those of writing) and those of writing.
+fn write_files(
+    out: &Path,
+    model: &Model,
+    format: &Format,
+    findings: impl FnOnce() -> Vec<Finding> + Send,
+) -> Result<(Vec<Finding>, Vec<Finding>), WriteError> {
+    let (budget, (appendix, model_json)) = rayon::join(
+        || write_budget(out, model, findings(), format),
         || {
             rayon::join(
                 || {
-                    let bytes = docx::appendix_bytes(&loaded.model, format)?;
+                    let bytes = docx::appendix_bytes(model, format)?;
                     write_atomic(&out.join(APPENDIX_DOCX), &bytes)
                 },
-                || write_json(&out.join(MODEL_JSON), &loaded.model),
+                || write_json(&out.join(MODEL_JSON), model),
             )
         },
     );
-    model?;
+    model_json?;
     let (all, write_findings) = budget?;
     appendix?;
     write_json(&out.join(FINDINGS_JSON), &all)?;
-    Ok(write_findings)
+    Ok((all, write_findings))
 }
 
 /// Writes budget.xlsx; returns every finding of the build (with the ones
 /// writing the workbook produced) and the ones writing produced.
 fn write_budget(
     out: &Path,
-    loaded: &Loaded,
+    model: &Model,
+    findings: Vec<Finding>,
     format: &Format,
 ) -> Result<(Vec<Finding>, Vec<Finding>), WriteError> {
     // The workbook's reconciliation sheet lists every finding, including the
     // ones writing it produced (text cut to fit a cell): when there are any,
     // the workbook is built a second time with them.
-    let (mut bytes, write_findings) =
-        xlsx::budget_workbook_bytes(&loaded.model, &loaded.findings, format)?;
-    let mut all = loaded.findings.clone();
+    let (mut bytes, write_findings) = xlsx::budget_workbook_bytes(model, &findings, format)?;
+    let mut all = findings;
     if !write_findings.is_empty() {
         all.extend(write_findings.iter().cloned());
         sort_findings(&mut all);
-        bytes = xlsx::budget_workbook_bytes(&loaded.model, &all, format)?.0;
+        bytes = xlsx::budget_workbook_bytes(model, &all, format)?.0;
     }
     write_atomic(&out.join(BUDGET_XLSX), &bytes)?;
     Ok((all, write_findings))
