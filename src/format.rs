@@ -9,7 +9,7 @@
 //! assert_eq!(format.title(), "Bilag 1: Socialudvalgets redegørelse for integrationsindsatsen");
 //! ```
 
-use crate::normalize::labels::{label_matches_normalized, normalize_label};
+use crate::normalize::labels::{label_matches_normalized, normalize_label, with_normalized};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -313,11 +313,11 @@ impl Format {
             .iter()
             .find(|s| {
                 s.markers.iter().any(|m| {
-                    let m = normalize_label(m);
-                    norm == m
-                        || norm.starts_with(&format!("{m} "))
-                        || norm.starts_with(&format!("{m}:"))
-                        || norm.starts_with(&format!("{m},"))
+                    with_normalized(m, |m, _| {
+                        norm.strip_prefix(m).is_some_and(|rest| {
+                            rest.is_empty() || rest.starts_with([' ', ':', ','])
+                        })
+                    })
                 })
             })
             .map(|s| s.number)
@@ -349,8 +349,7 @@ impl Format {
             .budget
             .total_labels
             .iter()
-            .map(|l| normalize_label(l))
-            .filter(|l| l.ends_with(last))
+            .filter_map(|l| with_normalized(l, |l, _| l.ends_with(last).then(|| l.to_string())))
             .collect();
         if labels.is_empty() {
             return false;
@@ -368,8 +367,8 @@ impl Format {
         self.budget
             .total_labels
             .iter()
-            .any(|l| normalize_label(l) == norm)
-            || normalize_label(&self.document.total_column_label) == norm
+            .any(|l| with_normalized(l, |l, _| l == norm))
+            || with_normalized(&self.document.total_column_label, |l, _| l == norm)
     }
 }
 

@@ -31,6 +31,33 @@ pub fn normalize_label(s: &str) -> String {
     out
 }
 
+thread_local! {
+    /// Normalized committee-format labels (patterns, markers, total
+    /// labels), by their text as written: the format has a few hundred,
+    /// and a large inbox compares them with millions of cells.
+    static NORMALIZED: std::cell::RefCell<std::collections::HashMap<String, (String, String)>> =
+        Default::default();
+}
+
+/// Calls `f` with [`normalize_label`] of a format label and the same with a
+/// trailing space kept (see `normalize_label_keep_end`), computed once per
+/// thread and label. Only for the format's own labels (a bounded set); a
+/// cell's text is normalized by the caller.
+pub fn with_normalized<R>(label: &str, f: impl FnOnce(&str, &str) -> R) -> R {
+    NORMALIZED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if !cache.contains_key(label) {
+            if cache.len() > 10_000 {
+                cache.clear();
+            }
+            let pair = (normalize_label(label), normalize_label_keep_end(label));
+            cache.insert(label.to_string(), pair);
+        }
+        let (n, keep_end) = &cache[label];
+        f(n, keep_end)
+    })
+}
+
 /// Matches a label pattern against a cell text, both normalized. A pattern
 /// may hold one placeholder, `{year}` (four digits) or `{n}` (a number).
 /// Returns `None` when the text does not match, `Some(None)` for a match
@@ -54,8 +81,8 @@ pub fn label_matches_normalized(pattern: &str, text: &str) -> Option<Option<Stri
     }
     for ph in ["{year}", "{n}"] {
         if let Some(pos) = pattern.find(ph) {
-            let prefix = normalize_label_keep_end(&pattern[..pos]);
-            let suffix = normalize_label(&pattern[pos + ph.len()..]);
+            let prefix = with_normalized(&pattern[..pos], |_, keep_end| keep_end.to_string());
+            let suffix = with_normalized(&pattern[pos + ph.len()..], |n, _| n.to_string());
             let rest = text.strip_prefix(prefix.as_str())?;
             let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
             let after = rest[digits.len()..].trim();
@@ -70,7 +97,7 @@ pub fn label_matches_normalized(pattern: &str, text: &str) -> Option<Option<Stri
             return None;
         }
     }
-    (normalize_label(pattern) == text).then_some(None)
+    with_normalized(pattern, |n, _| n == text).then_some(None)
 }
 
 /// Like [`normalize_label`] but keeps a trailing space (for pattern prefixes
