@@ -215,6 +215,13 @@ impl<V> YearMap<V> {
         Self::default()
     }
 
+    /// An empty map with room for `n` years.
+    pub fn with_capacity(n: usize) -> Self {
+        YearMap {
+            entries: Vec::with_capacity(n),
+        }
+    }
+
     fn find(&self, year: &str) -> Result<usize, usize> {
         self.entries.binary_search_by(|(k, _)| k.as_str().cmp(year))
     }

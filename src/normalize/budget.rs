@@ -359,8 +359,9 @@ impl BodyRow {
         Option<Decimal>,
         Option<AmountSource>,
     ) {
-        let mut amounts = YearMap::new();
-        let mut sources = YearMap::new();
+        let n = self.amounts.len();
+        let mut amounts = YearMap::with_capacity(n);
+        let mut sources = YearMap::with_capacity(n);
         for (y, (d, src)) in std::mem::take(&mut self.amounts) {
             amounts.insert(y.clone(), d);
             sources.insert(y, src);
@@ -479,6 +480,7 @@ pub(crate) fn read_table(sheet: &Sheet, table: &Table, sub: &mut Submission, ctx
         (None, None) => body.len(),
     };
 
+    sub.budget_lines.reserve(body.len());
     let start = sub.budget_lines.len();
     let mut group: Option<(String, Option<String>)> = table
         .header_group
@@ -604,7 +606,7 @@ fn parse_row(
     let amount_cells = amount_cols
         .into_iter()
         .any(|c| row.get(c).is_some_and(|v| !v.is_blank()));
-    let mut amounts = YearMap::new();
+    let mut amounts = YearMap::with_capacity(table.years.len());
     for y in &table.years {
         if let Some(v) = row.get(y.col) {
             if let Some(a) = parse_cell(
