@@ -38,6 +38,15 @@ pub(crate) fn read_sheet(
         .filter(|(_, t)| !t.is_empty())
         .collect();
 
+    // Each row's first text, normalized once: it is tried as a field label
+    // several times below.
+    let norms: Vec<String> = rows
+        .iter()
+        .map(|(_, t)| labels::normalize_label(&t[0].1))
+        .collect();
+    let label_of =
+        |i: usize, section: Option<u8>| field_label_normalized(&norms[i], section, format);
+
     let mut section = format.section_named_by(&sheet.name);
     let mut in_meta_zone = true;
     let mut block: Option<Block> = None;
@@ -55,7 +64,7 @@ pub(crate) fn read_sheet(
             continue;
         }
 
-        if texts.len() == 1 && field_label(first_text, None, format).is_none() {
+        if texts.len() == 1 && label_of(i, None).is_none() {
             if let Some(n) = format.section_named_by(first_text) {
                 finish(block.take(), section, sub, format);
                 section = Some(n);
@@ -73,7 +82,7 @@ pub(crate) fn read_sheet(
                 continue;
             }
             if first_col == b.label_col {
-                if let Some(label) = field_label(first_text, b.section.or(section), format) {
+                if let Some(label) = label_of(i, b.section.or(section)) {
                     b.add_field(label, texts, sheet, row.index);
                     i += 1;
                     continue;
@@ -89,10 +98,8 @@ pub(crate) fn read_sheet(
             }
         }
 
-        let next_is_field = rows
-            .get(i + 1)
-            .is_some_and(|(_, t)| field_label(&t[0].1, section, format).is_some());
-        if texts.len() == 1 && next_is_field && field_label(first_text, section, format).is_none() {
+        let next_is_field = i + 1 < rows.len() && label_of(i + 1, section).is_some();
+        if texts.len() == 1 && next_is_field && label_of(i, section).is_none() {
             finish(block.take(), section, sub, format);
             block = Some(Block::new(
                 first_text.to_string(),
@@ -106,7 +113,7 @@ pub(crate) fn read_sheet(
             continue;
         }
 
-        if let Some(label) = field_label(first_text, section, format) {
+        if let Some(label) = label_of(i, section) {
             // A block that starts without a title row.
             finish(block.take(), section, sub, format);
             let mut b = Block::new(
@@ -145,13 +152,18 @@ pub(crate) fn read_sheet(
 /// The canonical label of a field label cell, looking in `section` first and
 /// then in every section of the format.
 pub fn field_label(text: &str, section: Option<u8>, format: &Format) -> Option<String> {
+    field_label_normalized(&labels::normalize_label(text), section, format)
+}
+
+/// [`field_label`] for a text already passed through
+/// [`labels::normalize_label`].
+fn field_label_normalized(text: &str, section: Option<u8>, format: &Format) -> Option<String> {
     let preferred = section.and_then(|n| format.section(n));
-    let text = labels::normalize_label(text);
     preferred
         .into_iter()
         .chain(format.sections.iter())
         .flat_map(|s| s.fields.iter())
-        .find_map(|f| f.matches_normalized(&text))
+        .find_map(|f| f.matches_normalized(text))
 }
 
 /// The section whose field set best explains these labels: the one with the
