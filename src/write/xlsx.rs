@@ -21,19 +21,22 @@
 
 use crate::finding::{count_by_severity, sort_findings, Code, Finding};
 use crate::format::Format;
-use crate::model::{kroner_string, AmountSource, BudgetLine, Model, StatedTotal, Submission};
+use crate::model::{kroner_string, BudgetLine, Model, StatedTotal, Submission};
 use crate::normalize::danish::parse_unit;
 use crate::write::overview::Overview;
 use crate::write::{write_atomic, WriteError};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     Chart, ChartDataLabel, ChartLegendPosition, Color, DocProperties, Format as XFormat,
-    FormatAlign, FormatBorder, Formula, Url, Workbook, Worksheet, XlsxError,
+    FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::rc::Rc;
+
+#[path = "xlsx_sources.rs"]
+mod sources;
 
 /// Name of the overview sheet.
 pub const OVERVIEW_SHEET: &str = "Økonomisk oversigt";
@@ -84,7 +87,13 @@ pub fn budget_workbook_bytes(
     // for a file a few per cent larger.
     wb.set_zip_compression_level(3);
     b.build(&mut wb, findings).map_err(err)?;
-    let bytes = wb.save_to_buffer().map_err(err)?;
+    let mut bytes = wb.save_to_buffer().map_err(err)?;
+    drop(wb);
+    if let Some(plan) = b.sources_plan.take() {
+        if plan.needs_splice() {
+            bytes = sources::splice_package(&bytes, &plan, &b).map_err(err)?;
+        }
+    }
     Ok((bytes, b.truncated))
 }
 
@@ -251,6 +260,35 @@ pub(crate) fn unique_sheet_name(wanted: &str, taken: &mut HashSet<String>) -> St
 /// A sheet name quoted for a formula or link: 'Økonomisk oversigt'.
 pub(crate) fn quote_sheet(name: &str) -> String {
     format!("'{}'", name.replace('\'', "''"))
+}
+
+/// The text-truncated finding for a text of `n` characters from `file`
+/// (at `sheet`/`cell` there), cut in budget.xlsx's `ws_name` at (row, col).
+fn truncated_finding(
+    file: &str,
+    sheet: Option<&str>,
+    cell: Option<&str>,
+    n: usize,
+    ws_name: &str,
+    row: u32,
+    col: u16,
+) -> Finding {
+    let place = match (sheet, cell) {
+        (Some(s), Some(c)) => format!(" i {s} {c}"),
+        (Some(s), None) => format!(" på arket {s}"),
+        _ => String::new(),
+    };
+    let mut f = Finding::new(
+        Code::TextTruncated,
+        file,
+        format!(
+            "Teksten{place} er {n} tegn lang; en Excel-celle kan højst rumme 32.767 tegn, så den er afkortet i budget.xlsx (arket {ws_name}, celle {}).",
+            a1(row, col)
+        ),
+    );
+    f.sheet = sheet.map(String::from);
+    f.cell = cell.map(String::from);
+    f
 }
 
 /// Where a written text came from, for a text-truncated finding.
@@ -459,8 +497,8 @@ struct Builder<'a> {
     truncated: Vec<Finding>,
     /// Kilder rows past Excel's last row, not written.
     sources_omitted: usize,
-    /// Hyperlinks written on the Kilder sheet.
-    links: usize,
+    /// Kilder's data rows, planned while building, written when packaging.
+    sources_plan: Option<sources::SourcesPlan>,
     taken: HashSet<String>,
     /// (submission, line) → overview row.
     overview_rows: HashMap<(usize, usize), u32>,
@@ -517,7 +555,7 @@ impl<'a> Builder<'a> {
             styles: Rc::new(Styles::new(decimals)),
             truncated: Vec::new(),
             sources_omitted: 0,
-            links: 0,
+            sources_plan: None,
             taken,
             overview_rows: HashMap::new(),
             sub_sheets: Vec::new(),
@@ -546,22 +584,15 @@ impl<'a> Builder<'a> {
     ) -> Result<(), XlsxError> {
         let (cut, original) = cut_to_cell(text);
         if let Some(n) = original {
-            let place = match (origin.sheet, origin.cell) {
-                (Some(s), Some(c)) => format!(" i {s} {c}"),
-                (Some(s), None) => format!(" på arket {s}"),
-                _ => String::new(),
-            };
-            let mut f = Finding::new(
-                Code::TextTruncated,
+            let f = truncated_finding(
                 origin.file,
-                format!(
-                    "Teksten{place} er {n} tegn lang; en Excel-celle kan højst rumme 32.767 tegn, så den er afkortet i budget.xlsx (arket {}, celle {}).",
-                    ws.name(),
-                    a1(row, col)
-                ),
+                origin.sheet,
+                origin.cell,
+                n,
+                ws.name().as_str(),
+                row,
+                col,
             );
-            f.sheet = origin.sheet.map(String::from);
-            f.cell = origin.cell.map(String::from);
             self.truncated.push(f);
         }
         ws.write_string_with_format(row, col, cut.as_ref(), fmt)?;
@@ -1211,17 +1242,18 @@ impl<'a> Builder<'a> {
 
     // --- Kilder --------------------------------------------------------------
 
+    /// The Kilder sheet. rust_xlsxwriter writes everything but the data rows
+    /// (title, header, closing rows, autofilter, print setup); the data rows
+    /// are planned here and written into the package by
+    /// [`sources::splice_package`] (see that module for why and how).
     fn write_sources(&mut self, ws: &mut Worksheet) -> Result<(), XlsxError> {
         ws.set_name(SOURCES_SHEET)?;
         self.start_sheet();
         let st = self.styles.clone();
-        ws.write_string_with_format(0, 0, "Kilder: hvor hvert beløb er læst", &st.title)?;
-        ws.write_string_with_format(
-            1,
-            0,
-            "Én række pr. beløb: afdeling, fil, ark og celle i indberetningen, teksten som den stod der, og beløbet i kroner som bilag har læst det.",
-            &st.caption,
-        )?;
+        let title = "Kilder: hvor hvert beløb er læst";
+        let caption = "Én række pr. beløb: afdeling, fil, ark og celle i indberetningen, teksten som den stod der, og beløbet i kroner som bilag har læst det.";
+        ws.write_string_with_format(0, 0, title, &st.title)?;
+        ws.write_string_with_format(1, 0, caption, &st.caption)?;
         let hr = 3;
         let headers = [
             "Afdeling",
@@ -1237,115 +1269,50 @@ impl<'a> Builder<'a> {
             "Kroner (eksakt)",
             "Vist i",
         ];
-        let widths = [
-            24.0, 22.0, 12.0, 7.0, 36.0, 7.0, 14.0, 16.0, 12.0, 13.0, 13.0, 24.0,
-        ];
-        for (c, (h, w)) in headers.iter().zip(widths).enumerate() {
+        for (c, (h, w)) in headers.iter().zip(sources::WIDTHS).enumerate() {
             ws.write_string_with_format(hr, c as u16, *h, &st.header)?;
             self.col_width(ws, c as u16, w)?;
         }
         ws.set_row_height(hr, 30)?;
-        let mut row = hr + 1;
-        let model = self.model;
-        for (si, sub) in model.submissions.iter().enumerate() {
-            let dept = sub
-                .department
-                .clone()
-                .or_else(|| sub.metadata.department.clone())
-                .unwrap_or_default();
-            for (li, line) in sub.budget_lines.iter().enumerate() {
-                let sheet = line.source.sheet.as_str();
-                for (y, a) in &line.amounts {
-                    let target = self.overview_target(si, li, y);
-                    self.source_row(
-                        ws,
-                        row,
-                        SourceRow {
-                            dept: &dept,
-                            file: &sub.source,
-                            sheet,
-                            title: &line.title,
-                            year: y,
-                            kind: "Beløb",
-                            src: line.amount_sources.get(y),
-                            kroner: *a,
-                            target,
-                        },
-                    )?;
-                    row += 1;
-                }
-                if let Some(t) = line.stated_total {
-                    let target = self.sub_sheet_target(si, self.sub_line_rows.get(&(si, li)), 3);
-                    self.source_row(
-                        ws,
-                        row,
-                        SourceRow {
-                            dept: &dept,
-                            file: &sub.source,
-                            sheet,
-                            title: &line.title,
-                            year: &self.format.document.total_column_label,
-                            kind: "Angivet i alt",
-                            src: line.total_source.as_ref(),
-                            kroner: t,
-                            target,
-                        },
-                    )?;
-                    row += 1;
-                }
+
+        // Kilder is the only sheet that numbers its strings and formats in
+        // the workbook's tables as it is written, so it comes first in both.
+        let mut strings = sources::Strings::new();
+        for s in [title, caption].into_iter().chain(headers) {
+            strings.seen(s);
+        }
+        let default = XFormat::default();
+        let fixed = [&default, &st.title, &st.caption, &st.header];
+        // Worksheets are numbered without the chart sheet: the overview,
+        // the submissions, then Kilder.
+        let part = format!(
+            "xl/worksheets/sheet{}.xml",
+            self.model.submissions.len() + 2
+        );
+        let first = hr + 1;
+        let (plan, first_use) = self.plan_sources(first, part, &mut strings, &fixed)?;
+        if plan.has_rows() {
+            // The registration row (cut out of the sheet again when the
+            // rows are spliced in): each data format in order of first use,
+            // then each new string in order.
+            for (c, s) in first_use.iter().enumerate() {
+                let f = match s {
+                    sources::Sty::Wrap => &st.wrap,
+                    sources::Sty::Text => &st.text,
+                    sources::Sty::KronerInt => &st.kroner_int,
+                    sources::Sty::KronerDec => &st.kroner_dec,
+                    sources::Sty::TextRight => &st.text_right,
+                    sources::Sty::Link => &st.link,
+                };
+                ws.write_blank(first, c as u16, f)?;
             }
-            for (ti, t) in sub.stated_totals.iter().enumerate() {
-                let sheet = t.source.sheet.as_str();
-                let stated_row = self.sub_stated_rows.get(&(si, ti)).copied();
-                for (y, a) in &t.amounts {
-                    let col = self
-                        .overview
-                        .years
-                        .iter()
-                        .position(|x| x == y)
-                        .map(|i| 1 + i as u16);
-                    let target = match (stated_row, col) {
-                        (Some(r), Some(c)) => Some((self.sub_sheets[si].clone(), r, c)),
-                        _ => None,
-                    };
-                    self.source_row(
-                        ws,
-                        row,
-                        SourceRow {
-                            dept: &dept,
-                            file: &sub.source,
-                            sheet,
-                            title: &t.title,
-                            year: y,
-                            kind: "Angivet total",
-                            src: t.amount_sources.get(y),
-                            kroner: *a,
-                            target,
-                        },
-                    )?;
-                    row += 1;
-                }
-                if let Some(total) = t.total {
-                    let target = self.sub_sheet_target(si, stated_row.as_ref(), 2);
-                    self.source_row(
-                        ws,
-                        row,
-                        SourceRow {
-                            dept: &dept,
-                            file: &sub.source,
-                            sheet,
-                            title: &t.title,
-                            year: &self.format.document.total_column_label,
-                            kind: "Angivet total",
-                            src: t.total_source.as_ref(),
-                            kroner: total,
-                            target,
-                        },
-                    )?;
-                    row += 1;
-                }
+            for s in strings.new_strings() {
+                ws.write_string(first, 11, s)?;
             }
         }
+        let row = first + plan.rows();
+        self.sources_plan = Some(plan);
+
         // rust_xlsxwriter 0.102 in low-memory mode writes the last row a
         // second time (an empty duplicate <row>, which Excel rejects) when
         // that row has a height: a styled blank cell below the table makes
@@ -1373,86 +1340,6 @@ impl<'a> Builder<'a> {
         }
         self.finish_sheet(ws)?;
         page_setup(ws, hr, 0)?;
-        Ok(())
-    }
-
-    /// The overview cell showing a line's amount for a year.
-    fn overview_target(&self, si: usize, li: usize, year: &str) -> Option<(String, u32, u16)> {
-        let row = *self.overview_rows.get(&(si, li))?;
-        let col = 1 + self.overview.years.iter().position(|y| y == year)? as u16;
-        Some((OVERVIEW_SHEET.to_string(), row, col))
-    }
-
-    /// A cell on the submission's sheet: `offset` columns right of the years
-    /// (1 = I alt (beregnet), 2 = I alt (angivet)); 3 means the stated column
-    /// too (line rows).
-    fn sub_sheet_target(
-        &self,
-        si: usize,
-        row: Option<&u32>,
-        offset: u16,
-    ) -> Option<(String, u32, u16)> {
-        let ny = self.overview.years.len() as u16;
-        let col = if offset == 3 { ny + 2 } else { ny + offset };
-        row.map(|r| (self.sub_sheets[si].clone(), *r, col))
-    }
-
-    fn source_row(
-        &mut self,
-        ws: &mut Worksheet,
-        row: u32,
-        r: SourceRow<'_>,
-    ) -> Result<(), XlsxError> {
-        if row > LAST_SOURCE_ROW {
-            // Past Excel's last row: counted and reported, never a failed build.
-            self.sources_omitted += 1;
-            return Ok(());
-        }
-        let st = self.styles.clone();
-        let cell = r.src.map(|s| s.cell.as_str()).unwrap_or("");
-        let origin = || Origin {
-            file: r.file,
-            sheet: (!r.sheet.is_empty()).then_some(r.sheet),
-            cell: (!cell.is_empty()).then_some(cell),
-        };
-        self.text(ws, row, 0, r.dept, &st.wrap, origin())?;
-        self.text(ws, row, 1, r.file, &st.text, origin())?;
-        self.text(ws, row, 2, r.sheet, &st.text, origin())?;
-        ws.write_string_with_format(row, 3, cell, &st.text)?;
-        self.text(ws, row, 4, r.title, &st.wrap, origin())?;
-        ws.write_string_with_format(row, 5, r.year, &st.text)?;
-        ws.write_string_with_format(row, 6, r.kind, &st.text)?;
-        if let Some(s) = r.src {
-            self.text(ws, row, 7, &s.raw, &st.text, origin())?;
-            if let Some(u) = &s.unit {
-                self.text(ws, row, 8, u, &st.text, origin())?;
-            }
-        }
-        let fmt = if r.kroner.normalize().scale() == 0 {
-            &st.kroner_int
-        } else {
-            &st.kroner_dec
-        };
-        ws.write_number_with_format(row, 9, to_f64(r.kroner), fmt)?;
-        ws.write_string_with_format(row, 10, kroner_string(&r.kroner), &st.text_right)?;
-        if let Some((sheet, trow, tcol)) = r.target {
-            let text = format!("{sheet} {}", a1(trow, tcol));
-            if self.links < MAX_LINKS_PER_SHEET {
-                let place = format!("{}!{}", quote_sheet(&sheet), a1(trow, tcol));
-                let url = Url::new(format!("internal:{place}")).set_text(text);
-                ws.write_url_with_format(row, 11, url, &st.link)?;
-                self.links += 1;
-            } else {
-                ws.write_string_with_format(row, 11, text, &st.text)?;
-            }
-        }
-        // The sheet is written row by row (low memory): a row's height must
-        // be set before the next row starts.
-        if let Some(h) = self.heights.remove(&row) {
-            if h > 16.0 {
-                ws.set_row_height(row, h)?;
-            }
-        }
         Ok(())
     }
 
@@ -1511,18 +1398,6 @@ impl<'a> Builder<'a> {
         page_setup(ws, hr, 0)?;
         Ok(())
     }
-}
-
-struct SourceRow<'r> {
-    dept: &'r str,
-    file: &'r str,
-    sheet: &'r str,
-    title: &'r str,
-    year: &'r str,
-    kind: &'r str,
-    src: Option<&'r AmountSource>,
-    kroner: Decimal,
-    target: Option<(String, u32, u16)>,
 }
 
 fn non_empty(s: &str) -> Option<String> {

@@ -1,0 +1,764 @@
+//! The data rows of the "Kilder" sheet, written as worksheet XML straight
+//! into the package instead of cell by cell through rust_xlsxwriter.
+//!
+//! Kilder has a row per amount, 12 cells each: most of the workbook's cells
+//! (940,000 rows for a 200,000-line submission). Through rust_xlsxwriter
+//! every cell costs a `Format` hash, a shared-string hash, an `Arc<str>`
+//! and a `BTreeMap` entry before its XML is written; here a row costs a few
+//! hash look-ups of its texts and is written once, as the bytes
+//! rust_xlsxwriter writes for a low-memory sheet.
+//!
+//! What rust_xlsxwriter still does, so that the package stays the same:
+//! - the sheet itself: title, caption, header row, the closing rows, column
+//!   widths, autofilter, print setup (everything around the data rows);
+//! - the shared-string table: each text of the data rows is registered in
+//!   the order Excel's table would list it (first use, row by row), so
+//!   every string keeps the index it had, and the other sheets' texts
+//!   follow as before;
+//! - the styles: each cell format of the data rows is registered in the
+//!   order of its first use, so the `xf` indices are those rust_xlsxwriter
+//!   would give them.
+//!
+//! Both registrations go into one throw-away row (the first data row) that
+//! is cut out of the sheet's XML when the real rows are spliced in
+//! ([`splice_package`]).
+//!
+//! Pass 1 ([`plan`]) walks the rows once to register texts and formats, to
+//! find the texts that must be cut, and to remember each string cell's index;
+//! pass 2 ([`SourcesPlan::write_rows`]) walks them again, at packaging time,
+//! and streams the XML into the deflater.
+
+use super::{
+    a1, cut_to_cell, kroner_string, quote_sheet, to_f64, wrapped_lines, Builder, Finding, Styles,
+    LAST_SOURCE_ROW, MAX_CELL_CHARS, MAX_LINKS_PER_SHEET, OVERVIEW_SHEET, SOURCES_SHEET,
+};
+use crate::model::AmountSource;
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Format as XFormat, XlsxError};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::{Cursor, Read, Write};
+
+/// Widths (characters) of Kilder's columns.
+pub(super) const WIDTHS: [f64; 12] = [
+    24.0, 22.0, 12.0, 7.0, 36.0, 7.0, 14.0, 16.0, 12.0, 13.0, 13.0, 24.0,
+];
+
+/// The cell formats of Kilder's data rows.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Sty {
+    Wrap,
+    Text,
+    KronerInt,
+    KronerDec,
+    TextRight,
+    Link,
+}
+
+impl Sty {
+    fn format(self, st: &Styles) -> &XFormat {
+        match self {
+            Sty::Wrap => &st.wrap,
+            Sty::Text => &st.text,
+            Sty::KronerInt => &st.kroner_int,
+            Sty::KronerDec => &st.kroner_dec,
+            Sty::TextRight => &st.text_right,
+            Sty::Link => &st.link,
+        }
+    }
+}
+
+/// One Kilder row, borrowed from the model.
+pub(super) struct SrcRow<'m, 't> {
+    pub dept: &'m str,
+    pub file: &'m str,
+    pub sheet: &'m str,
+    pub title: &'m str,
+    pub year: &'m str,
+    pub kind: &'static str,
+    pub src: Option<&'m AmountSource>,
+    pub kroner: Decimal,
+    /// The cell the row links to: sheet, row, column.
+    pub target: Option<(&'t str, u32, u16)>,
+}
+
+/// A cell's value.
+enum Val<'m> {
+    /// Text; `cut` says it goes through [`cut_to_cell`] (texts from the
+    /// submission), else it is written as it is.
+    Text {
+        text: &'m str,
+        cut: bool,
+    },
+    Number(f64),
+    /// Text bilag made (the exact kroner).
+    Owned(String),
+    /// An internal link: the text shown and the place.
+    Link {
+        text: String,
+        place: String,
+    },
+}
+
+struct Cell<'m> {
+    col: u16,
+    sty: Sty,
+    val: Val<'m>,
+}
+
+/// The cells of one row, in column order (as today's writer wrote them).
+fn row_cells<'m>(r: &SrcRow<'m, '_>, links: &mut usize, out: &mut Vec<Cell<'m>>) {
+    out.clear();
+    let text = |col, sty, text: &'m str, cut| Cell {
+        col,
+        sty,
+        val: Val::Text { text, cut },
+    };
+    out.push(text(0, Sty::Wrap, r.dept, true));
+    out.push(text(1, Sty::Text, r.file, true));
+    out.push(text(2, Sty::Text, r.sheet, true));
+    let cell = r.src.map(|s| s.cell.as_str()).unwrap_or("");
+    out.push(text(3, Sty::Text, cell, false));
+    out.push(text(4, Sty::Wrap, r.title, true));
+    out.push(text(5, Sty::Text, r.year, false));
+    out.push(text(6, Sty::Text, r.kind, false));
+    if let Some(s) = r.src {
+        out.push(text(7, Sty::Text, &s.raw, true));
+        if let Some(u) = &s.unit {
+            out.push(text(8, Sty::Text, u, true));
+        }
+    }
+    let sty = if r.kroner.normalize().scale() == 0 {
+        Sty::KronerInt
+    } else {
+        Sty::KronerDec
+    };
+    out.push(Cell {
+        col: 9,
+        sty,
+        val: Val::Number(to_f64(r.kroner)),
+    });
+    out.push(Cell {
+        col: 10,
+        sty: Sty::TextRight,
+        val: Val::Owned(kroner_string(&r.kroner)),
+    });
+    if let Some((sheet, trow, tcol)) = r.target {
+        let at = a1(trow, tcol);
+        let text = format!("{sheet} {at}");
+        if *links < MAX_LINKS_PER_SHEET {
+            *links += 1;
+            let place = format!("{}!{at}", quote_sheet(sheet));
+            out.push(Cell {
+                col: 11,
+                sty: Sty::Link,
+                val: Val::Link { text, place },
+            });
+        } else {
+            out.push(Cell {
+                col: 11,
+                sty: Sty::Text,
+                val: Val::Owned(text),
+            });
+        }
+    }
+}
+
+/// The text a cell shows, cut to Excel's limit where the writer cuts it.
+fn shown<'v>(v: &'v Val<'_>) -> Option<(Cow<'v, str>, Option<usize>)> {
+    match v {
+        Val::Text { text, cut: true } => Some(cut_to_cell(text)),
+        Val::Text { text, cut: false } => Some((Cow::Borrowed(*text), None)),
+        Val::Owned(s) | Val::Link { text: s, .. } => Some((Cow::Borrowed(s.as_str()), None)),
+        Val::Number(_) => None,
+    }
+}
+
+/// What pass 1 learned, for pass 2.
+pub(super) struct SourcesPlan {
+    /// The zip part of the Kilder sheet ("xl/worksheets/sheet3.xml").
+    pub part: String,
+    /// First data row (0-based) and the number of rows written.
+    first_row: u32,
+    rows: u32,
+    /// The shared-string index of each non-empty string cell, in order.
+    ids: Vec<u32>,
+    /// Global xf index of each data-row format.
+    xf: [u32; 6],
+    /// String cells written less the strings registered (their difference
+    /// is added to the table's `count`).
+    extra_count: u64,
+    /// An estimate of the XML's size, for the zip's large-file flag.
+    estimate: u64,
+}
+
+/// A tiny FxHash: string keys hashed fast (no DoS concern: the texts come
+/// from the committee's own submissions, and the map lives for one write).
+#[derive(Default)]
+pub(super) struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            h = (h.rotate_left(5) ^ v).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+        self.0 = h;
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// The shared-string table as rust_xlsxwriter numbers it: first use, no
+/// duplicates.
+pub(super) struct Strings<'m> {
+    ids: FxMap<Cow<'m, str>, u32>,
+    /// Strings not seen before, in order: to register.
+    pub new: Vec<u32>,
+    order: Vec<Option<Cow<'m, str>>>,
+}
+
+impl<'m> Strings<'m> {
+    pub fn new() -> Self {
+        Strings {
+            ids: FxMap::default(),
+            new: Vec::new(),
+            order: Vec::new(),
+        }
+    }
+
+    /// A string already in rust_xlsxwriter's table (written by it).
+    pub fn seen(&mut self, s: &str) {
+        if !self.ids.contains_key(s) {
+            let id = self.order.len() as u32;
+            self.ids.insert(Cow::Owned(s.to_string()), id);
+            self.order.push(None);
+        }
+    }
+
+    fn id(&mut self, s: Cow<'_, str>, borrowed: Option<&'m str>) -> u32 {
+        if let Some(id) = self.ids.get(s.as_ref()) {
+            return *id;
+        }
+        let id = self.order.len() as u32;
+        let key: Cow<'m, str> = match borrowed {
+            Some(b) => Cow::Borrowed(b),
+            None => Cow::Owned(s.into_owned()),
+        };
+        self.ids.insert(key.clone(), id);
+        self.order.push(Some(key));
+        self.new.push(id);
+        id
+    }
+
+    /// The strings to register, in order.
+    pub fn new_strings(&self) -> impl Iterator<Item = &str> {
+        self.new
+            .iter()
+            .filter_map(|id| self.order[*id as usize].as_deref())
+    }
+}
+
+/// A string too long for Excel's cell, as rust_xlsxwriter reports it.
+fn check_len(s: &str) -> Result<(), XlsxError> {
+    if s.len() > MAX_CELL_CHARS && s.encode_utf16().count() > MAX_CELL_CHARS {
+        return Err(XlsxError::MaxStringLengthExceeded);
+    }
+    Ok(())
+}
+
+impl<'a> Builder<'a> {
+    /// Calls `f` for each Kilder row in order, borrowed from the model.
+    pub(super) fn for_each_source<'s>(&'s self, mut f: impl FnMut(&SrcRow<'a, 's>)) {
+        let model = self.model;
+        let total_label = self.format.document.total_column_label.as_str();
+        for (si, sub) in model.submissions.iter().enumerate() {
+            let dept = sub
+                .department
+                .as_deref()
+                .or(sub.metadata.department.as_deref())
+                .unwrap_or("");
+            let sub_sheet = self.sub_sheets[si].as_str();
+            let ny = self.overview.years.len() as u16;
+            for (li, line) in sub.budget_lines.iter().enumerate() {
+                let sheet = line.source.sheet.as_str();
+                let ov_row = self.overview_rows.get(&(si, li)).copied();
+                for (y, a) in &line.amounts {
+                    let target = ov_row.and_then(|r| {
+                        let col = 1 + self.overview.years.iter().position(|x| x == y)? as u16;
+                        Some((OVERVIEW_SHEET, r, col))
+                    });
+                    f(&SrcRow {
+                        dept,
+                        file: &sub.source,
+                        sheet,
+                        title: &line.title,
+                        year: y,
+                        kind: "Beløb",
+                        src: line.amount_sources.get(y),
+                        kroner: *a,
+                        target,
+                    });
+                }
+                if let Some(t) = line.stated_total {
+                    // The stated column of the line's row on its sheet.
+                    let target = self
+                        .sub_line_rows
+                        .get(&(si, li))
+                        .map(|r| (sub_sheet, *r, ny + 2));
+                    f(&SrcRow {
+                        dept,
+                        file: &sub.source,
+                        sheet,
+                        title: &line.title,
+                        year: total_label,
+                        kind: "Angivet i alt",
+                        src: line.total_source.as_ref(),
+                        kroner: t,
+                        target,
+                    });
+                }
+            }
+            for (ti, t) in sub.stated_totals.iter().enumerate() {
+                let sheet = t.source.sheet.as_str();
+                let stated_row = self.sub_stated_rows.get(&(si, ti)).copied();
+                for (y, a) in &t.amounts {
+                    let col = self
+                        .overview
+                        .years
+                        .iter()
+                        .position(|x| x == y)
+                        .map(|i| 1 + i as u16);
+                    let target = match (stated_row, col) {
+                        (Some(r), Some(c)) => Some((sub_sheet, r, c)),
+                        _ => None,
+                    };
+                    f(&SrcRow {
+                        dept,
+                        file: &sub.source,
+                        sheet,
+                        title: &t.title,
+                        year: y,
+                        kind: "Angivet total",
+                        src: t.amount_sources.get(y),
+                        kroner: *a,
+                        target,
+                    });
+                }
+                if let Some(total) = t.total {
+                    // "I alt (angivet)" on the stated total's row.
+                    let target = stated_row.map(|r| (sub_sheet, r, ny + 2));
+                    f(&SrcRow {
+                        dept,
+                        file: &sub.source,
+                        sheet,
+                        title: &t.title,
+                        year: total_label,
+                        kind: "Angivet total",
+                        src: t.total_source.as_ref(),
+                        kroner: total,
+                        target,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Pass 1: walks the data rows from `first_row` on. Returns the plan,
+    /// the strings to register (in `strings.new`) and the formats in order
+    /// of first use; counts omitted rows and pushes text-truncated findings.
+    pub(super) fn plan_sources(
+        &mut self,
+        first_row: u32,
+        part: String,
+        strings: &mut Strings<'a>,
+        fixed_xfs: &[&XFormat],
+    ) -> Result<(SourcesPlan, Vec<Sty>), XlsxError> {
+        let mut ids: Vec<u32> = Vec::new();
+        let mut first_use: Vec<Sty> = Vec::new();
+        let mut links = 0usize;
+        let mut row = first_row;
+        let mut omitted = 0usize;
+        let mut cells: Vec<Cell<'a>> = Vec::with_capacity(12);
+        let mut findings: Vec<Finding> = Vec::new();
+        let mut string_cells = 0u64;
+        let mut estimate = 0u64;
+        let mut err: Option<XlsxError> = None;
+        self.for_each_source(|r| {
+            if err.is_some() {
+                return;
+            }
+            if row > LAST_SOURCE_ROW {
+                // Past Excel's last row: counted and reported, never a failed build.
+                omitted += 1;
+                return;
+            }
+            row_cells(r, &mut links, &mut cells);
+            estimate += 300;
+            let cell = r.src.map(|s| s.cell.as_str()).unwrap_or("");
+            for c in cells.drain(..) {
+                if !first_use.contains(&c.sty) {
+                    first_use.push(c.sty);
+                }
+                let Some((text, original)) = shown(&c.val) else {
+                    continue;
+                };
+                if let Some(n) = original {
+                    findings.push(super::truncated_finding(
+                        r.file,
+                        (!r.sheet.is_empty()).then_some(r.sheet),
+                        (!cell.is_empty()).then_some(cell),
+                        n,
+                        SOURCES_SHEET,
+                        row,
+                        c.col,
+                    ));
+                }
+                if text.is_empty() {
+                    continue;
+                }
+                if let Err(e) = check_len(&text) {
+                    err = Some(e);
+                    return;
+                }
+                estimate += text.len() as u64;
+                string_cells += 1;
+                let borrowed = match &c.val {
+                    Val::Text { text: t, .. } if t.len() == text.len() => Some(*t),
+                    _ => None,
+                };
+                ids.push(strings.id(text, borrowed));
+            }
+            row += 1;
+        });
+        if let Some(e) = err {
+            return Err(e);
+        }
+        self.sources_omitted = omitted;
+        self.truncated.extend(findings);
+        // Global xf indices: the fixed formats written before (default,
+        // title, caption, header), then the data formats in first use,
+        // equal formats sharing an index as rust_xlsxwriter shares them.
+        let st = self.styles.clone();
+        let mut xfs: Vec<&XFormat> = fixed_xfs.to_vec();
+        let mut xf = [0u32; 6];
+        for s in &first_use {
+            let f = s.format(&st);
+            let i = match xfs.iter().position(|x| *x == f) {
+                Some(i) => i,
+                None => {
+                    xfs.push(f);
+                    xfs.len() - 1
+                }
+            };
+            xf[*s as usize] = i as u32;
+        }
+        let registered = strings.new.len() as u64;
+        Ok((
+            SourcesPlan {
+                part,
+                first_row,
+                rows: row - first_row,
+                ids,
+                xf,
+                extra_count: string_cells - registered,
+                estimate,
+            },
+            first_use,
+        ))
+    }
+}
+
+impl SourcesPlan {
+    /// Whether any data row is written (and so a registration row too).
+    pub fn has_rows(&self) -> bool {
+        self.rows > 0
+    }
+
+    /// Data rows written.
+    pub fn rows(&self) -> u32 {
+        self.rows
+    }
+
+    /// Whether the saved package needs the data rows spliced in.
+    pub fn needs_splice(&self) -> bool {
+        self.rows > 0 || self.extra_count > 0
+    }
+
+    /// Pass 2: the `<row>` elements of the data rows into `out`, and the
+    /// `<hyperlink>` elements into `links`.
+    fn write_rows(
+        &self,
+        b: &Builder<'_>,
+        out: &mut dyn Write,
+        links: &mut Vec<u8>,
+    ) -> std::io::Result<()> {
+        let mut buf: Vec<u8> = Vec::with_capacity(1 << 18);
+        let mut cells: Vec<Cell<'_>> = Vec::with_capacity(12);
+        let mut row = self.first_row;
+        let end = self.first_row + self.rows;
+        let mut next_id = 0usize;
+        let mut link_count = 0usize;
+        let mut io_err: Option<std::io::Error> = None;
+        let mut row_buf: Vec<u8> = Vec::with_capacity(1024);
+        b.for_each_source(|r| {
+            if row >= end || io_err.is_some() {
+                return;
+            }
+            row_cells(r, &mut link_count, &mut cells);
+            let r1 = row + 1;
+            row_buf.clear();
+            let mut height: f64 = 15.0;
+            let mut wrapped = false;
+            for c in &cells {
+                let xf = self.xf[c.sty as usize];
+                match &c.val {
+                    Val::Number(n) => {
+                        cell_open(&mut row_buf, c.col, r1, xf);
+                        row_buf.extend_from_slice(b"><v>");
+                        push_f64(&mut row_buf, *n);
+                        row_buf.extend_from_slice(b"</v></c>");
+                    }
+                    v => {
+                        let Some((text, _)) = shown(v) else { continue };
+                        if c.sty == Sty::Wrap {
+                            // As Builder::note_height: Excel fits rows itself,
+                            // LibreOffice does not.
+                            wrapped = true;
+                            let h = 15.0
+                                * wrapped_lines(&text, WIDTHS[c.col as usize], false) as f64
+                                + 1.0;
+                            height = height.max(h);
+                        }
+                        if text.is_empty() {
+                            // rust_xlsxwriter writes an empty text as a
+                            // formatted blank cell.
+                            cell_open(&mut row_buf, c.col, r1, xf);
+                            row_buf.extend_from_slice(b"/>");
+                        } else {
+                            let id = self.ids.get(next_id).copied().unwrap_or(0);
+                            next_id += 1;
+                            cell_open(&mut row_buf, c.col, r1, xf);
+                            row_buf.extend_from_slice(b" t=\"s\"><v>");
+                            push_u64(&mut row_buf, u64::from(id));
+                            row_buf.extend_from_slice(b"</v></c>");
+                        }
+                        if let Val::Link { text, place } = v {
+                            links.extend_from_slice(b"<hyperlink ref=\"");
+                            push_col(links, c.col);
+                            push_u64(links, u64::from(r1));
+                            links.extend_from_slice(b"\" location=\"");
+                            push_attr(links, place);
+                            links.extend_from_slice(b"\" display=\"");
+                            push_attr(links, text);
+                            links.extend_from_slice(b"\"/>");
+                        }
+                    }
+                }
+            }
+            buf.extend_from_slice(b"<row r=\"");
+            push_u64(&mut buf, u64::from(r1));
+            if wrapped && height > 16.0 {
+                // As Worksheet::set_row_height: points → whole pixels → points.
+                let px = (height * 4.0 / 3.0).round() as u32;
+                buf.extend_from_slice(b"\" ht=\"");
+                buf.extend_from_slice((f64::from(px) * 0.75).to_string().as_bytes());
+                buf.extend_from_slice(b"\" customHeight=\"1");
+            }
+            buf.extend_from_slice(b"\">");
+            buf.extend_from_slice(&row_buf);
+            buf.extend_from_slice(b"</row>");
+            row += 1;
+            if buf.len() > (1 << 18) - 4096 {
+                if let Err(e) = out.write_all(&buf) {
+                    io_err = Some(e);
+                }
+                buf.clear();
+            }
+        });
+        if let Some(e) = io_err {
+            return Err(e);
+        }
+        out.write_all(&buf)
+    }
+}
+
+fn cell_open(buf: &mut Vec<u8>, col: u16, row1: u32, xf: u32) {
+    buf.extend_from_slice(b"<c r=\"");
+    push_col(buf, col);
+    push_u64(buf, u64::from(row1));
+    buf.push(b'"');
+    if xf > 0 {
+        buf.extend_from_slice(b" s=\"");
+        push_u64(buf, u64::from(xf));
+        buf.push(b'"');
+    }
+}
+
+fn push_col(buf: &mut Vec<u8>, col: u16) {
+    if col < 26 {
+        buf.push(b'A' + col as u8);
+    } else {
+        buf.extend_from_slice(super::col_name(col).as_bytes());
+    }
+}
+
+fn push_u64(buf: &mut Vec<u8>, mut n: u64) {
+    let mut tmp = [0u8; 20];
+    let mut i = tmp.len();
+    loop {
+        i -= 1;
+        tmp[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    buf.extend_from_slice(&tmp[i..]);
+}
+
+/// An f64 as rust_xlsxwriter writes a number cell (`Display`).
+fn push_f64(buf: &mut Vec<u8>, n: f64) {
+    if n.fract() == 0.0 && n.abs() < 1e15 && !(n == 0.0 && n.is_sign_negative()) {
+        if n < 0.0 {
+            buf.push(b'-');
+        }
+        push_u64(buf, n.abs() as u64);
+    } else {
+        let _ = write!(buf, "{n}");
+    }
+}
+
+/// An attribute value escaped as rust_xlsxwriter's `escape_attributes`.
+fn push_attr(buf: &mut Vec<u8>, s: &str) {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'"' => b"&quot;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'\n' => b"&#xA;",
+            _ => continue,
+        };
+        buf.extend_from_slice(&s.as_bytes()[last..i]);
+        buf.extend_from_slice(rep);
+        last = i + 1;
+    }
+    buf.extend_from_slice(&s.as_bytes()[last..]);
+}
+
+fn zip_err(e: impl std::fmt::Display) -> XlsxError {
+    XlsxError::ParameterError(format!("budget.xlsx: {e}"))
+}
+
+/// Rewrites the package rust_xlsxwriter saved: the Kilder sheet gets its
+/// data rows (in place of the registration row) and their hyperlinks, and
+/// the shared-string table's `count` the string cells that were not
+/// registered one by one. Every other part is copied as it was compressed.
+pub(super) fn splice_package(
+    skeleton: &[u8],
+    plan: &SourcesPlan,
+    b: &Builder<'_>,
+) -> Result<Vec<u8>, XlsxError> {
+    use zip::write::SimpleFileOptions;
+    let mut archive = zip::ZipArchive::new(Cursor::new(skeleton)).map_err(zip_err)?;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(
+        skeleton.len() + (plan.estimate / 6) as usize,
+    )));
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(3))
+        .unix_permissions(0o600)
+        .last_modified_time(zip::DateTime::default());
+    for i in 0..archive.len() {
+        let name = archive
+            .by_index_raw(i)
+            .map_err(zip_err)?
+            .name()
+            .map_err(zip_err)?
+            .to_string();
+        if name == plan.part && plan.has_rows() {
+            let mut xml = String::new();
+            archive
+                .by_index(i)
+                .map_err(zip_err)?
+                .read_to_string(&mut xml)
+                .map_err(zip_err)?;
+            let large = plan.estimate + xml.len() as u64 > u64::from(u32::MAX) / 2;
+            out.start_file(name.as_str(), options.large_file(large))
+                .map_err(zip_err)?;
+            // The registration row is the first data row.
+            let open = format!("<row r=\"{}\"", plan.first_row + 1);
+            let start = xml
+                .find(&open)
+                .ok_or_else(|| zip_err("Kilder: registration row not found"))?;
+            let end = xml[start..]
+                .find("</row>")
+                .map(|e| start + e + "</row>".len())
+                .ok_or_else(|| zip_err("Kilder: registration row not closed"))?;
+            out.write_all(&xml.as_bytes()[..start]).map_err(zip_err)?;
+            let mut links = Vec::new();
+            plan.write_rows(b, &mut out, &mut links).map_err(zip_err)?;
+            let rest = &xml[end..];
+            // <hyperlinks> comes right before <printOptions>/<pageMargins>.
+            let at = rest
+                .find("<printOptions")
+                .or_else(|| rest.find("<pageMargins"))
+                .unwrap_or(rest.len());
+            out.write_all(&rest.as_bytes()[..at]).map_err(zip_err)?;
+            if !links.is_empty() {
+                out.write_all(b"<hyperlinks>").map_err(zip_err)?;
+                out.write_all(&links).map_err(zip_err)?;
+                out.write_all(b"</hyperlinks>").map_err(zip_err)?;
+            }
+            out.write_all(&rest.as_bytes()[at..]).map_err(zip_err)?;
+        } else if name == "xl/sharedStrings.xml" && plan.extra_count > 0 {
+            let mut f = archive.by_index(i).map_err(zip_err)?;
+            out.start_file(name.as_str(), options).map_err(zip_err)?;
+            // The <sst …> start tag, then the rest as it is.
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            let mut tags = 0;
+            while tags < 2 {
+                if f.read(&mut byte).map_err(zip_err)? == 0 {
+                    break;
+                }
+                head.push(byte[0]);
+                if byte[0] == b'>' {
+                    tags += 1;
+                }
+            }
+            let head = String::from_utf8(head).map_err(zip_err)?;
+            let key = " count=\"";
+            let patched = match head.find(key) {
+                Some(p) => {
+                    let from = p + key.len();
+                    let to = from + head[from..].find('"').unwrap_or(0);
+                    let n: u64 = head[from..to].parse().map_err(zip_err)?;
+                    format!("{}{}{}", &head[..from], n + plan.extra_count, &head[to..])
+                }
+                None => head,
+            };
+            out.write_all(patched.as_bytes()).map_err(zip_err)?;
+            std::io::copy(&mut f, &mut out).map_err(zip_err)?;
+        } else {
+            let f = archive.by_index_raw(i).map_err(zip_err)?;
+            out.raw_copy_file(f).map_err(zip_err)?;
+        }
+    }
+    Ok(out.finish().map_err(zip_err)?.into_inner())
+}
