@@ -132,6 +132,19 @@ pub(crate) fn unit_factor(unit: &str) -> (Decimal, String) {
 /// An exact decimal as the nearest `f64`, for writing a number cell. Goes
 /// through the decimal text, which Rust parses with correct rounding.
 pub(crate) fn to_f64(d: Decimal) -> f64 {
+    // Fast path, same result: a mantissa below 2^53 and a power of ten up
+    // to 10^22 are both exact doubles, and one IEEE division of exact
+    // operands is correctly rounded, as parsing the decimal text is. Zero
+    // keeps the slow path for its sign.
+    let m = d.mantissa();
+    let scale = d.scale();
+    if m != 0 && m.unsigned_abs() < (1u128 << 53) && scale <= 22 {
+        const POW10: [f64; 23] = [
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+        ];
+        return m as f64 / POW10[scale as usize];
+    }
     d.normalize().to_string().parse().unwrap_or(0.0)
 }
 
@@ -1454,6 +1467,29 @@ mod tests {
         assert_eq!(to_f64(d), 12.29);
         assert_eq!(to_f64(Decimal::from_str("1.653").unwrap()), 1.653);
         assert_eq!(to_f64(Decimal::from_str("-0.5").unwrap()), -0.5);
+        // The fast path agrees with the decimal text, digit for digit.
+        let slow = |d: Decimal| -> f64 { d.normalize().to_string().parse().unwrap() };
+        let mut x: i64 = 1;
+        for scale in 0..=24u32 {
+            for m in [
+                1i64,
+                7,
+                12_290_000,
+                1_653,
+                999_999_999_999,
+                x,
+                -x,
+                (1 << 53) - 1,
+            ] {
+                let d = Decimal::new(m, scale);
+                assert_eq!(to_f64(d).to_bits(), slow(d).to_bits(), "{d}");
+            }
+            x = x.wrapping_mul(31).wrapping_add(17) % (1 << 52);
+        }
+        assert!(
+            to_f64(Decimal::from_str("-0").unwrap()).is_sign_negative()
+                == slow(Decimal::from_str("-0").unwrap()).is_sign_negative()
+        );
     }
 
     #[test]

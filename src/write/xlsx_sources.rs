@@ -29,8 +29,8 @@
 //! and streams the XML into the deflater.
 
 use super::{
-    a1, cut_to_cell, kroner_string, quote_sheet, to_f64, wrapped_lines, Builder, Finding, Styles,
-    LAST_SOURCE_ROW, MAX_CELL_CHARS, MAX_LINKS_PER_SHEET, OVERVIEW_SHEET, SOURCES_SHEET,
+    a1, cut_to_cell, quote_sheet, to_f64, wrapped_lines, Builder, Finding, Styles, LAST_SOURCE_ROW,
+    MAX_CELL_CHARS, MAX_LINKS_PER_SHEET, OVERVIEW_SHEET, SOURCES_SHEET,
 };
 use crate::model::AmountSource;
 use rust_decimal::Decimal;
@@ -84,31 +84,54 @@ pub(super) struct SrcRow<'m, 't> {
 }
 
 /// A cell's value.
-enum Val<'m> {
+enum Val<'m, 't> {
     /// Text; `cut` says it goes through [`cut_to_cell`] (texts from the
     /// submission), else it is written as it is.
-    Text {
-        text: &'m str,
-        cut: bool,
-    },
-    Number(f64),
-    /// Text bilag made (the exact kroner).
-    Owned(String),
-    /// An internal link: the text shown and the place.
-    Link {
-        text: String,
-        place: String,
+    Text { text: &'m str, cut: bool },
+    /// The amount in kroner, as a number.
+    Number(Decimal),
+    /// The amount in kroner, as exact text.
+    Kroner(Decimal),
+    /// "Sheet B7": an internal link to the cell, or (past Excel's limit on
+    /// links) its text only.
+    Target {
+        sheet: &'t str,
+        row: u32,
+        col: u16,
+        link: bool,
     },
 }
 
-struct Cell<'m> {
+impl Val<'_, '_> {
+    /// The text of a value bilag makes (exact kroner, link text) into
+    /// `buf`; false for the others.
+    fn made_text(&self, buf: &mut String) -> bool {
+        use std::fmt::Write as _;
+        buf.clear();
+        match self {
+            Val::Kroner(d) => {
+                let _ = write!(buf, "{}", d.normalize());
+                true
+            }
+            Val::Target {
+                sheet, row, col, ..
+            } => {
+                let _ = write!(buf, "{sheet} {}", a1(*row, *col));
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+struct Cell<'m, 't> {
     col: u16,
     sty: Sty,
-    val: Val<'m>,
+    val: Val<'m, 't>,
 }
 
 /// The cells of one row, in column order (as today's writer wrote them).
-fn row_cells<'m>(r: &SrcRow<'m, '_>, links: &mut usize, out: &mut Vec<Cell<'m>>) {
+fn row_cells<'m, 't>(r: &SrcRow<'m, 't>, links: &mut usize, out: &mut Vec<Cell<'m, 't>>) {
     out.clear();
     let text = |col, sty, text: &'m str, cut| Cell {
         col,
@@ -137,41 +160,58 @@ fn row_cells<'m>(r: &SrcRow<'m, '_>, links: &mut usize, out: &mut Vec<Cell<'m>>)
     out.push(Cell {
         col: 9,
         sty,
-        val: Val::Number(to_f64(r.kroner)),
+        val: Val::Number(r.kroner),
     });
     out.push(Cell {
         col: 10,
         sty: Sty::TextRight,
-        val: Val::Owned(kroner_string(&r.kroner)),
+        val: Val::Kroner(r.kroner),
     });
-    if let Some((sheet, trow, tcol)) = r.target {
-        let at = a1(trow, tcol);
-        let text = format!("{sheet} {at}");
-        if *links < MAX_LINKS_PER_SHEET {
+    if let Some((sheet, row, col)) = r.target {
+        let link = *links < MAX_LINKS_PER_SHEET;
+        if link {
             *links += 1;
-            let place = format!("{}!{at}", quote_sheet(sheet));
-            out.push(Cell {
-                col: 11,
-                sty: Sty::Link,
-                val: Val::Link { text, place },
-            });
-        } else {
-            out.push(Cell {
-                col: 11,
-                sty: Sty::Text,
-                val: Val::Owned(text),
-            });
         }
+        out.push(Cell {
+            col: 11,
+            sty: if link { Sty::Link } else { Sty::Text },
+            val: Val::Target {
+                sheet,
+                row,
+                col,
+                link,
+            },
+        });
     }
 }
 
-/// The text a cell shows, cut to Excel's limit where the writer cuts it.
-fn shown<'v>(v: &'v Val<'_>) -> Option<(Cow<'v, str>, Option<usize>)> {
-    match v {
-        Val::Text { text, cut: true } => Some(cut_to_cell(text)),
-        Val::Text { text, cut: false } => Some((Cow::Borrowed(*text), None)),
-        Val::Owned(s) | Val::Link { text: s, .. } => Some((Cow::Borrowed(s.as_str()), None)),
-        Val::Number(_) => None,
+/// The last text seen in each column, by address: a row repeats most of
+/// its neighbour's texts (department, file, sheet, title), which then need
+/// no hashing, cutting or measuring again.
+#[derive(Clone, Copy)]
+struct Seen {
+    ptr: usize,
+    len: usize,
+    value: u32,
+}
+
+impl Seen {
+    const NONE: Seen = Seen {
+        ptr: 0,
+        len: usize::MAX,
+        value: 0,
+    };
+
+    fn get(&self, s: &str) -> Option<u32> {
+        (self.ptr == s.as_ptr() as usize && self.len == s.len()).then_some(self.value)
+    }
+
+    fn set(&mut self, s: &str, value: u32) {
+        *self = Seen {
+            ptr: s.as_ptr() as usize,
+            len: s.len(),
+            value,
+        };
     }
 }
 
@@ -392,11 +432,13 @@ impl<'a> Builder<'a> {
         let mut links = 0usize;
         let mut row = first_row;
         let mut omitted = 0usize;
-        let mut cells: Vec<Cell<'a>> = Vec::with_capacity(12);
+        let mut cells: Vec<Cell<'a, '_>> = Vec::with_capacity(12);
         let mut findings: Vec<Finding> = Vec::new();
         let mut string_cells = 0u64;
         let mut estimate = 0u64;
         let mut err: Option<XlsxError> = None;
+        let mut seen = [Seen::NONE; 12];
+        let mut made = String::new();
         self.for_each_source(|r| {
             if err.is_some() {
                 return;
@@ -409,38 +451,59 @@ impl<'a> Builder<'a> {
             row_cells(r, &mut links, &mut cells);
             estimate += 300;
             let cell = r.src.map(|s| s.cell.as_str()).unwrap_or("");
-            for c in cells.drain(..) {
+            for c in &cells {
                 if !first_use.contains(&c.sty) {
                     first_use.push(c.sty);
                 }
-                let Some((text, original)) = shown(&c.val) else {
-                    continue;
+                let col = c.col as usize;
+                let id = match c.val {
+                    Val::Number(_) => continue,
+                    Val::Text { text, cut } => {
+                        if text.is_empty() {
+                            continue;
+                        }
+                        estimate += text.len() as u64;
+                        if text.len() <= MAX_CELL_CHARS {
+                            // Within the limit however it is counted.
+                            match seen[col].get(text) {
+                                Some(id) => id,
+                                None => {
+                                    let id = strings.id(Cow::Borrowed(text), Some(text));
+                                    seen[col].set(text, id);
+                                    id
+                                }
+                            }
+                        } else if cut {
+                            let (shown, original) = cut_to_cell(text);
+                            if let Some(n) = original {
+                                findings.push(super::truncated_finding(
+                                    r.file,
+                                    (!r.sheet.is_empty()).then_some(r.sheet),
+                                    (!cell.is_empty()).then_some(cell),
+                                    n,
+                                    SOURCES_SHEET,
+                                    row,
+                                    c.col,
+                                ));
+                            }
+                            let borrowed = (shown.len() == text.len()).then_some(text);
+                            strings.id(shown, borrowed)
+                        } else {
+                            if let Err(e) = check_len(text) {
+                                err = Some(e);
+                                return;
+                            }
+                            strings.id(Cow::Borrowed(text), Some(text))
+                        }
+                    }
+                    _ => {
+                        c.val.made_text(&mut made);
+                        estimate += made.len() as u64;
+                        strings.id(Cow::Borrowed(made.as_str()), None)
+                    }
                 };
-                if let Some(n) = original {
-                    findings.push(super::truncated_finding(
-                        r.file,
-                        (!r.sheet.is_empty()).then_some(r.sheet),
-                        (!cell.is_empty()).then_some(cell),
-                        n,
-                        SOURCES_SHEET,
-                        row,
-                        c.col,
-                    ));
-                }
-                if text.is_empty() {
-                    continue;
-                }
-                if let Err(e) = check_len(&text) {
-                    err = Some(e);
-                    return;
-                }
-                estimate += text.len() as u64;
                 string_cells += 1;
-                let borrowed = match &c.val {
-                    Val::Text { text: t, .. } if t.len() == text.len() => Some(*t),
-                    _ => None,
-                };
-                ids.push(strings.id(text, borrowed));
+                ids.push(id);
             }
             row += 1;
         });
@@ -507,82 +570,116 @@ impl SourcesPlan {
         links: &mut Vec<u8>,
     ) -> std::io::Result<()> {
         let mut buf: Vec<u8> = Vec::with_capacity(1 << 18);
-        let mut cells: Vec<Cell<'_>> = Vec::with_capacity(12);
+        let mut cells: Vec<Cell<'_, '_>> = Vec::with_capacity(12);
         let mut row = self.first_row;
         let end = self.first_row + self.rows;
         let mut next_id = 0usize;
         let mut link_count = 0usize;
         let mut io_err: Option<std::io::Error> = None;
-        let mut row_buf: Vec<u8> = Vec::with_capacity(1024);
+        let mut made = String::new();
+        // Per column: the last text and the row height it needs.
+        let mut heights = [Seen::NONE; 12];
         b.for_each_source(|r| {
             if row >= end || io_err.is_some() {
                 return;
             }
             row_cells(r, &mut link_count, &mut cells);
             let r1 = row + 1;
-            row_buf.clear();
+            let row_start = buf.len();
+            // Room for the <row> start tag, written once the height is known.
+            buf.extend_from_slice(&[b' '; 64]);
+            let cells_start = buf.len();
             let mut height: f64 = 15.0;
-            let mut wrapped = false;
             for c in &cells {
                 let xf = self.xf[c.sty as usize];
-                match &c.val {
-                    Val::Number(n) => {
-                        cell_open(&mut row_buf, c.col, r1, xf);
-                        row_buf.extend_from_slice(b"><v>");
-                        push_f64(&mut row_buf, *n);
-                        row_buf.extend_from_slice(b"</v></c>");
+                let text: Cow<'_, str> = match &c.val {
+                    Val::Number(d) => {
+                        cell_open(&mut buf, c.col, r1, xf);
+                        buf.extend_from_slice(b"><v>");
+                        push_f64(&mut buf, to_f64(*d));
+                        buf.extend_from_slice(b"</v></c>");
+                        continue;
                     }
+                    Val::Text { text, cut: true } if text.len() > MAX_CELL_CHARS => {
+                        cut_to_cell(text).0
+                    }
+                    Val::Text { text, .. } => Cow::Borrowed(*text),
                     v => {
-                        let Some((text, _)) = shown(v) else { continue };
-                        if c.sty == Sty::Wrap {
-                            // As Builder::note_height: Excel fits rows itself,
-                            // LibreOffice does not.
-                            wrapped = true;
-                            let h = 15.0
-                                * wrapped_lines(&text, WIDTHS[c.col as usize], false) as f64
-                                + 1.0;
-                            height = height.max(h);
-                        }
-                        if text.is_empty() {
-                            // rust_xlsxwriter writes an empty text as a
-                            // formatted blank cell.
-                            cell_open(&mut row_buf, c.col, r1, xf);
-                            row_buf.extend_from_slice(b"/>");
-                        } else {
-                            let id = self.ids.get(next_id).copied().unwrap_or(0);
-                            next_id += 1;
-                            cell_open(&mut row_buf, c.col, r1, xf);
-                            row_buf.extend_from_slice(b" t=\"s\"><v>");
-                            push_u64(&mut row_buf, u64::from(id));
-                            row_buf.extend_from_slice(b"</v></c>");
-                        }
-                        if let Val::Link { text, place } = v {
-                            links.extend_from_slice(b"<hyperlink ref=\"");
-                            push_col(links, c.col);
-                            push_u64(links, u64::from(r1));
-                            links.extend_from_slice(b"\" location=\"");
-                            push_attr(links, place);
-                            links.extend_from_slice(b"\" display=\"");
-                            push_attr(links, text);
-                            links.extend_from_slice(b"\"/>");
-                        }
+                        v.made_text(&mut made);
+                        Cow::Borrowed(made.as_str())
                     }
+                };
+                if c.sty == Sty::Wrap {
+                    // As Builder::note_height: Excel fits rows itself,
+                    // LibreOffice does not.
+                    let col = c.col as usize;
+                    let lines = match heights[col].get(&text) {
+                        Some(n) => n,
+                        None => {
+                            let n = wrapped_lines(&text, WIDTHS[col], false) as u32;
+                            if let Val::Text { text: t, .. } = c.val {
+                                heights[col].set(t, n);
+                            }
+                            n
+                        }
+                    };
+                    height = height.max(15.0 * f64::from(lines) + 1.0);
+                }
+                if text.is_empty() {
+                    // rust_xlsxwriter writes an empty text as a formatted
+                    // blank cell.
+                    cell_open(&mut buf, c.col, r1, xf);
+                    buf.extend_from_slice(b"/>");
+                } else {
+                    let id = self.ids.get(next_id).copied().unwrap_or(0);
+                    next_id += 1;
+                    cell_open(&mut buf, c.col, r1, xf);
+                    buf.extend_from_slice(b" t=\"s\"><v>");
+                    push_u64(&mut buf, u64::from(id));
+                    buf.extend_from_slice(b"</v></c>");
+                }
+                if let Val::Target {
+                    sheet,
+                    row: trow,
+                    col: tcol,
+                    link: true,
+                } = c.val
+                {
+                    links.extend_from_slice(b"<hyperlink ref=\"");
+                    push_col(links, c.col);
+                    push_u64(links, u64::from(r1));
+                    links.extend_from_slice(b"\" location=\"");
+                    push_attr(links, &quote_sheet(sheet));
+                    links.push(b'!');
+                    push_col(links, tcol);
+                    push_u64(links, u64::from(trow) + 1);
+                    links.extend_from_slice(b"\" display=\"");
+                    push_attr(links, &text);
+                    links.extend_from_slice(b"\"/>");
                 }
             }
-            buf.extend_from_slice(b"<row r=\"");
-            push_u64(&mut buf, u64::from(r1));
-            if wrapped && height > 16.0 {
+            // The <row> start tag, moved up against the cells.
+            let mut tag: Vec<u8> = Vec::with_capacity(64);
+            tag.extend_from_slice(b"<row r=\"");
+            push_u64(&mut tag, u64::from(r1));
+            if height > 16.0 {
                 // As Worksheet::set_row_height: points → whole pixels → points.
                 let px = (height * 4.0 / 3.0).round() as u32;
-                buf.extend_from_slice(b"\" ht=\"");
-                buf.extend_from_slice((f64::from(px) * 0.75).to_string().as_bytes());
-                buf.extend_from_slice(b"\" customHeight=\"1");
+                tag.extend_from_slice(b"\" ht=\"");
+                tag.extend_from_slice((f64::from(px) * 0.75).to_string().as_bytes());
+                tag.extend_from_slice(b"\" customHeight=\"1");
             }
-            buf.extend_from_slice(b"\">");
-            buf.extend_from_slice(&row_buf);
+            tag.extend_from_slice(b"\">");
+            if tag.len() <= cells_start - row_start {
+                let at = cells_start - tag.len();
+                buf[at..cells_start].copy_from_slice(&tag);
+                buf.drain(row_start..at);
+            } else {
+                buf.splice(row_start..cells_start, tag);
+            }
             buf.extend_from_slice(b"</row>");
             row += 1;
-            if buf.len() > (1 << 18) - 4096 {
+            if buf.len() > (1 << 18) - 8192 {
                 if let Err(e) = out.write_all(&buf) {
                     io_err = Some(e);
                 }
