@@ -347,6 +347,34 @@ const FONT_BAD: u32 = 0x9C0006;
 const FONT_GOOD: u32 = 0x006100;
 
 impl Styles {
+    /// Whether `f` is (by address) one of these formats.
+    fn is_one_of_them(&self, f: &XFormat) -> bool {
+        [
+            &self.title,
+            &self.heading,
+            &self.caption,
+            &self.header,
+            &self.header_num,
+            &self.text,
+            &self.wrap,
+            &self.group,
+            &self.amount,
+            &self.subtotal_text,
+            &self.subtotal_amount,
+            &self.grand_text,
+            &self.grand_amount,
+            &self.differs_amount,
+            &self.differs_text,
+            &self.agrees_text,
+            &self.kroner_int,
+            &self.text_right,
+            &self.kroner_dec,
+            &self.link,
+        ]
+        .into_iter()
+        .any(|x| std::ptr::eq(x, f))
+    }
+
     fn new(decimals: u32) -> Styles {
         let num = amount_num_format(decimals);
         let base = XFormat::new().set_font_name("Calibri").set_font_size(11);
@@ -502,7 +530,8 @@ pub(crate) fn wrapped_lines(text: &str, width: f64, bold: bool) -> usize {
 struct Builder<'a> {
     model: &'a Model,
     format: &'a Format,
-    overview: Overview,
+    /// Shared: the sheet writers walk it while they borrow the builder.
+    overview: Rc<Overview>,
     factor: Decimal,
     unit_name: String,
     /// Shared: methods take a cheap handle while they borrow the builder.
@@ -562,7 +591,7 @@ impl<'a> Builder<'a> {
         Builder {
             model,
             format,
-            overview,
+            overview: Rc::new(overview),
             factor,
             unit_name,
             styles: Rc::new(Styles::new(decimals)),
@@ -624,7 +653,16 @@ impl<'a> Builder<'a> {
     /// heights itself, LibreOffice and merged cells do not: set them.
     fn note_height(&mut self, row: u32, col: u16, text: &str, fmt: &XFormat) {
         let st = &self.styles;
-        let bold = if fmt == &st.wrap {
+        // The writers pass the styles' own formats: compare addresses first
+        // (a Format compares field by field), values only for another one.
+        let is = |f: &XFormat| std::ptr::eq(fmt, f);
+        let bold = if is(&st.wrap) {
+            false
+        } else if is(&st.group) || is(&st.subtotal_text) || is(&st.heading) {
+            true
+        } else if st.is_one_of_them(fmt) {
+            return;
+        } else if fmt == &st.wrap {
             false
         } else if fmt == &st.group || fmt == &st.subtotal_text || fmt == &st.heading {
             true
@@ -804,18 +842,14 @@ impl<'a> Builder<'a> {
         let mut row = hr + 1;
         let mut subtotal_rows: Vec<u32> = Vec::new();
         let mut chart_series: Vec<(u32, u32)> = Vec::new(); // (heading row, subtotal row)
-        let groups = self.overview.groups.clone();
-        for g in &groups {
+        let overview = Rc::clone(&self.overview);
+        for g in &overview.groups {
             let name = g.name.clone().unwrap_or_else(|| "Uden gruppe".to_string());
             let heading_row = row;
             // A heading named by a submission (not the format) came from a line.
             let (file, sheet, cell) =
                 self.line_origin(g.lines.first().map(|l| (l.submission, l.line)));
-            let origin = || Origin {
-                file: &file,
-                sheet: sheet.as_deref(),
-                cell: cell.as_deref(),
-            };
+            let origin = || Origin { file, sheet, cell };
             ws.merge_range(row, 0, row, total_col, "", &st.group)?;
             self.merged_rows.insert(row, table_width);
             self.text(ws, row, 0, &name, &st.group, origin())?;
@@ -823,18 +857,7 @@ impl<'a> Builder<'a> {
             let mut line_rows = Vec::new();
             for l in &g.lines {
                 let (file, sheet, cell) = self.line_origin(Some((l.submission, l.line)));
-                self.text(
-                    ws,
-                    row,
-                    0,
-                    &l.title,
-                    &st.wrap,
-                    Origin {
-                        file: &file,
-                        sheet: sheet.as_deref(),
-                        cell: cell.as_deref(),
-                    },
-                )?;
+                self.text(ws, row, 0, &l.title, &st.wrap, Origin { file, sheet, cell })?;
                 for (i, y) in years.iter().enumerate() {
                     if let Some(a) = l.amounts.get(y) {
                         self.amount(ws, row, 1 + i as u16, *a, &st.amount)?;
@@ -975,17 +998,21 @@ impl<'a> Builder<'a> {
     }
 
     /// File, sheet and cell of a budget line's title, for findings.
-    fn line_origin(&self, at: Option<(usize, usize)>) -> (String, Option<String>, Option<String>) {
+    fn line_origin(
+        &self,
+        at: Option<(usize, usize)>,
+    ) -> (&'a str, Option<&'a str>, Option<&'a str>) {
+        let model: &'a Model = self.model;
         match at.and_then(|(s, l)| {
-            let sub = self.model.submissions.get(s)?;
+            let sub = model.submissions.get(s)?;
             Some((sub, sub.budget_lines.get(l)?))
         }) {
             Some((sub, line)) => (
-                sub.source.clone(),
+                sub.source.as_str(),
                 non_empty(&line.source.sheet),
                 non_empty(&line.source.cell),
             ),
-            None => (String::new(), None, None),
+            None => ("", None, None),
         }
     }
 
@@ -1413,8 +1440,8 @@ impl<'a> Builder<'a> {
     }
 }
 
-fn non_empty(s: &str) -> Option<String> {
-    (!s.is_empty()).then(|| s.to_string())
+fn non_empty(s: &str) -> Option<&str> {
+    (!s.is_empty()).then_some(s)
 }
 
 /// The lines a stated total covers: its `covers` range, else the lines of
