@@ -540,7 +540,7 @@ struct Builder<'a> {
     /// Kilder rows past Excel's last row, not written.
     sources_omitted: usize,
     /// Kilder's data rows, planned while building, written when packaging.
-    sources_plan: Option<sources::SourcesPlan>,
+    sources_plan: Option<sources::SourcesPlan<'a>>,
     taken: HashSet<String>,
     /// (submission, line) → overview row.
     overview_rows: HashMap<(usize, usize), u32>,
@@ -1315,12 +1315,8 @@ impl<'a> Builder<'a> {
         }
         ws.set_row_height(hr, 30)?;
 
-        // Kilder is the only sheet that numbers its strings and formats in
-        // the workbook's tables as it is written, so it comes first in both.
-        let mut strings = sources::Strings::new();
-        for s in [title, caption].into_iter().chain(headers) {
-            strings.seen(s);
-        }
+        // Kilder is the only sheet that numbers its formats in the
+        // workbook's table as it is written, so they come first there.
         let default = XFormat::default();
         let fixed = [&default, &st.title, &st.caption, &st.header];
         // Worksheets are numbered without the chart sheet: the overview,
@@ -1330,11 +1326,10 @@ impl<'a> Builder<'a> {
             self.model.submissions.len() + 2
         );
         let first = hr + 1;
-        let (plan, first_use) = self.plan_sources(first, part, &mut strings, &fixed)?;
+        let (plan, first_use) = self.plan_sources(first, part, &fixed)?;
         if plan.has_rows() {
             // The registration row (cut out of the sheet again when the
-            // rows are spliced in): each data format in order of first use,
-            // then each new string in order.
+            // rows are spliced in): each data format in order of first use.
             for (c, s) in first_use.iter().enumerate() {
                 let f = match s {
                     sources::Sty::Wrap => &st.wrap,
@@ -1345,9 +1340,6 @@ impl<'a> Builder<'a> {
                     sources::Sty::Link => &st.link,
                 };
                 ws.write_blank(first, c as u16, f)?;
-            }
-            for s in strings.new_strings() {
-                ws.write_string(first, 11, s)?;
             }
         }
         let row = first + plan.rows();

@@ -11,22 +11,26 @@
 //! What rust_xlsxwriter still does, so that the package stays the same:
 //! - the sheet itself: title, caption, header row, the closing rows, column
 //!   widths, autofilter, print setup (everything around the data rows);
-//! - the shared-string table: each text of the data rows is registered in
-//!   the order Excel's table would list it (first use, row by row), so
-//!   every string keeps the index it had, and the other sheets' texts
-//!   follow as before;
 //! - the styles: each cell format of the data rows is registered in the
-//!   order of its first use, so the `xf` indices are those rust_xlsxwriter
-//!   would give them.
+//!   order of its first use, in one throw-away row (the first data row) that
+//!   is cut out of the sheet's XML when the real rows are spliced in
+//!   ([`splice_package`]), so the `xf` indices are those rust_xlsxwriter
+//!   would give them and styles.xml is unchanged;
+//! - the shared-string table of every other sheet.
 //!
-//! Both registrations go into one throw-away row (the first data row) that
-//! is cut out of the sheet's XML when the real rows are spliced in
-//! ([`splice_package`]).
+//! Kilder's texts are numbered here in order of first use and added to the
+//! end of rust_xlsxwriter's shared-string table when the package is
+//! spliced, a text the table already has keeping its index there (texts
+//! are matched by the bytes rust_xlsxwriter writes for them, [`push_si`]).
+//! Registering two million texts one by one with rust_xlsxwriter took
+//! longer than writing the whole sheet. Only the order of the table
+//! differs from a workbook written cell by cell: the same texts, each once,
+//! the same `count` and `uniqueCount`.
 //!
-//! Pass 1 ([`plan`]) walks the rows once to register texts and formats, to
-//! find the texts that must be cut, and to remember each string cell's index;
-//! pass 2 ([`SourcesPlan::write_rows`]) walks them again, at packaging time,
-//! and streams the XML into the deflater.
+//! Pass 1 ([`Builder::plan_sources`]) walks the rows once to number texts
+//! and formats and to find the texts that must be cut; pass 2
+//! ([`SourcesPlan::write_rows`]) walks them again, at packaging time, and
+//! streams the XML into the deflater.
 
 use super::{
     a1, cut_to_cell, quote_sheet, to_f64, wrapped_lines, Builder, Finding, Styles, LAST_SOURCE_ROW,
@@ -216,19 +220,20 @@ impl Seen {
 }
 
 /// What pass 1 learned, for pass 2.
-pub(super) struct SourcesPlan {
+pub(super) struct SourcesPlan<'m> {
     /// The zip part of the Kilder sheet ("xl/worksheets/sheet3.xml").
     pub part: String,
     /// First data row (0-based) and the number of rows written.
     first_row: u32,
     rows: u32,
-    /// The shared-string index of each non-empty string cell, in order.
+    /// The local string index of each non-empty string cell, in order.
     ids: Vec<u32>,
+    /// The strings those indices stand for.
+    strings: Strings<'m>,
     /// Global xf index of each data-row format.
     xf: [u32; 6],
-    /// String cells written less the strings registered (their difference
-    /// is added to the table's `count`).
-    extra_count: u64,
+    /// String cells in the data rows (added to the table's `count`).
+    string_cells: u64,
     /// An estimate of the XML's size, for the zip's large-file flag.
     estimate: u64,
 }
@@ -260,55 +265,75 @@ impl Hasher for Fx {
     }
 }
 
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
-
-/// The shared-string table as rust_xlsxwriter numbers it: first use, no
-/// duplicates.
+/// Kilder's own strings, numbered locally in order of first use (no
+/// duplicates); [`splice_package`] maps them to the workbook's table.
 pub(super) struct Strings<'m> {
-    ids: FxMap<Cow<'m, str>, u32>,
-    /// Strings not seen before, in order: to register.
-    pub new: Vec<u32>,
-    order: Vec<Option<Cow<'m, str>>>,
+    /// Hash → the first string with that hash; `clash` holds the others.
+    ids: FxMap<u64, u32>,
+    clash: HashMap<String, u32>,
+    order: Vec<Cow<'m, str>>,
+}
+
+/// A `u64` key that is already a hash.
+#[derive(Default)]
+struct Id(u64);
+
+impl Hasher for Id {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = i;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Id>>;
+
+fn fx(bytes: &[u8]) -> u64 {
+    let mut h = Fx::default();
+    h.write(bytes);
+    h.finish()
 }
 
 impl<'m> Strings<'m> {
     pub fn new() -> Self {
         Strings {
             ids: FxMap::default(),
-            new: Vec::new(),
+            clash: HashMap::new(),
             order: Vec::new(),
         }
     }
 
-    /// A string already in rust_xlsxwriter's table (written by it).
-    pub fn seen(&mut self, s: &str) {
-        if !self.ids.contains_key(s) {
-            let id = self.order.len() as u32;
-            self.ids.insert(Cow::Owned(s.to_string()), id);
-            self.order.push(None);
-        }
-    }
-
     fn id(&mut self, s: Cow<'_, str>, borrowed: Option<&'m str>) -> u32 {
-        if let Some(id) = self.ids.get(s.as_ref()) {
-            return *id;
+        let h = fx(s.as_bytes());
+        let next = self.order.len() as u32;
+        match self.ids.get(&h) {
+            Some(&id) if self.order[id as usize] == s.as_ref() => return id,
+            Some(_) => {
+                if let Some(&id) = self.clash.get(s.as_ref()) {
+                    return id;
+                }
+                self.clash.insert(s.to_string(), next);
+            }
+            None => {
+                self.ids.insert(h, next);
+            }
         }
-        let id = self.order.len() as u32;
-        let key: Cow<'m, str> = match borrowed {
+        self.order.push(match borrowed {
             Some(b) => Cow::Borrowed(b),
             None => Cow::Owned(s.into_owned()),
-        };
-        self.ids.insert(key.clone(), id);
-        self.order.push(Some(key));
-        self.new.push(id);
-        id
+        });
+        next
     }
 
-    /// The strings to register, in order.
-    pub fn new_strings(&self) -> impl Iterator<Item = &str> {
-        self.new
-            .iter()
-            .filter_map(|id| self.order[*id as usize].as_deref())
+    /// The strings, by local index.
+    pub fn len(&self) -> usize {
+        self.order.len()
     }
 }
 
@@ -424,9 +449,10 @@ impl<'a> Builder<'a> {
         &mut self,
         first_row: u32,
         part: String,
-        strings: &mut Strings<'a>,
         fixed_xfs: &[&XFormat],
-    ) -> Result<(SourcesPlan, Vec<Sty>), XlsxError> {
+    ) -> Result<(SourcesPlan<'a>, Vec<Sty>), XlsxError> {
+        let mut strings = Strings::new();
+        let strings = &mut strings;
         let mut ids: Vec<u32> = Vec::new();
         let mut first_use: Vec<Sty> = Vec::new();
         let mut links = 0usize;
@@ -529,7 +555,6 @@ impl<'a> Builder<'a> {
             };
             xf[*s as usize] = i as u32;
         }
-        let registered = strings.new.len() as u64;
         Ok((
             SourcesPlan {
                 part,
@@ -537,7 +562,8 @@ impl<'a> Builder<'a> {
                 rows: row - first_row,
                 ids,
                 xf,
-                extra_count: string_cells - registered,
+                string_cells,
+                strings: std::mem::replace(strings, Strings::new()),
                 estimate,
             },
             first_use,
@@ -545,7 +571,7 @@ impl<'a> Builder<'a> {
     }
 }
 
-impl SourcesPlan {
+impl SourcesPlan<'_> {
     /// Whether any data row is written (and so a registration row too).
     pub fn has_rows(&self) -> bool {
         self.rows > 0
@@ -558,7 +584,7 @@ impl SourcesPlan {
 
     /// Whether the saved package needs the data rows spliced in.
     pub fn needs_splice(&self) -> bool {
-        self.rows > 0 || self.extra_count > 0
+        self.rows > 0
     }
 
     /// Pass 2: the `<row>` elements of the data rows into `out`, and the
@@ -566,6 +592,7 @@ impl SourcesPlan {
     fn write_rows(
         &self,
         b: &Builder<'_>,
+        table: &[u32],
         out: &mut dyn Write,
         links: &mut Vec<u8>,
     ) -> std::io::Result<()> {
@@ -631,7 +658,8 @@ impl SourcesPlan {
                     cell_open(&mut buf, c.col, r1, xf);
                     buf.extend_from_slice(b"/>");
                 } else {
-                    let id = self.ids.get(next_id).copied().unwrap_or(0);
+                    let local = self.ids.get(next_id).copied().unwrap_or(0);
+                    let id = table.get(local as usize).copied().unwrap_or(0);
                     next_id += 1;
                     cell_open(&mut buf, c.col, r1, xf);
                     buf.extend_from_slice(b" t=\"s\"><v>");
@@ -762,17 +790,186 @@ fn zip_err(e: impl std::fmt::Display) -> XlsxError {
     XlsxError::ParameterError(format!("budget.xlsx: {e}"))
 }
 
+/// A string as rust_xlsxwriter writes it into the shared-string table
+/// (`xml_si_element`, or `xml_rich_si_element` for a text that looks like a
+/// rich-text run).
+fn push_si(buf: &mut Vec<u8>, s: &str) {
+    if s.starts_with("<r>") && s.ends_with("</r>") {
+        buf.extend_from_slice(b"<si>");
+        buf.extend_from_slice(s.as_bytes());
+        buf.extend_from_slice(b"</si>");
+        return;
+    }
+    let ws = ['\t', '\n', ' '];
+    if s.starts_with(ws) || s.ends_with(ws) {
+        buf.extend_from_slice(b"<si><t xml:space=\"preserve\">");
+    } else {
+        buf.extend_from_slice(b"<si><t>");
+    }
+    // escape_xml_escapes: a literal "_xHHHH_" gets its underscore escaped.
+    let bytes = s.as_bytes();
+    let mut last = 0;
+    for (i, _) in s.match_indices("_x") {
+        let literal = i + 7 <= s.len()
+            && bytes[i + 6] == b'_'
+            && bytes[i + 2..i + 6].iter().all(u8::is_ascii_hexdigit);
+        if literal {
+            push_data(buf, &s[last..i]);
+            push_data(buf, "_x005F");
+            last = i;
+        }
+    }
+    push_data(buf, &s[last..]);
+    buf.extend_from_slice(b"</t></si>");
+}
+
+/// Text escaped as rust_xlsxwriter's `escape_xml_data`.
+fn push_data(buf: &mut Vec<u8>, s: &str) {
+    let mut last = 0;
+    for (i, ch) in s.char_indices() {
+        let rep: &[u8] = match ch {
+            '&' => b"&amp;",
+            '<' => b"&lt;",
+            '>' => b"&gt;",
+            '\t' | '\n' => continue,
+            '\x00'..='\x1F' | '\u{FFFE}' | '\u{FFFF}' => {
+                buf.extend_from_slice(&s.as_bytes()[last..i]);
+                let _ = write!(buf, "_x{:04X}_", u32::from(ch));
+                last = i + ch.len_utf8();
+                continue;
+            }
+            _ => continue,
+        };
+        buf.extend_from_slice(&s.as_bytes()[last..i]);
+        buf.extend_from_slice(rep);
+        last = i + 1;
+    }
+    buf.extend_from_slice(&s.as_bytes()[last..]);
+}
+
+/// The workbook's shared-string table as rust_xlsxwriter saved it, with
+/// Kilder's strings added at its end: where each of Kilder's local
+/// indices ends up, and the new table's parts.
+struct Table {
+    /// Local index → index in the table.
+    ids: Vec<u32>,
+    count: u64,
+    unique: u64,
+    /// The `<si>` elements rust_xlsxwriter wrote (bytes of `xml`).
+    body: std::ops::Range<usize>,
+    /// Text before `count`'s value, between count and uniqueCount's, and
+    /// after uniqueCount's up to the end of the `<sst>` start tag.
+    head: [std::ops::Range<usize>; 3],
+}
+
+fn attr_value(xml: &[u8], tag_end: usize, name: &[u8]) -> Option<std::ops::Range<usize>> {
+    let at = xml[..tag_end].windows(name.len()).position(|w| w == name)? + name.len();
+    let end = at + xml[at..tag_end].iter().position(|b| *b == b'"')?;
+    Some(at..end)
+}
+
+fn number(xml: &[u8], r: &std::ops::Range<usize>) -> Result<u64, XlsxError> {
+    std::str::from_utf8(&xml[r.clone()])
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| zip_err("sharedStrings.xml: bad count"))
+}
+
+fn merge_table(xml: &[u8], plan: &SourcesPlan<'_>) -> Result<(Table, Vec<usize>), XlsxError> {
+    let bad = || zip_err("sharedStrings.xml: unexpected layout");
+    let sst = xml.windows(4).position(|w| w == b"<sst").ok_or_else(bad)?;
+    let tag_end = sst + xml[sst..].iter().position(|b| *b == b'>').ok_or_else(bad)? + 1;
+    let count_at = attr_value(xml, tag_end, b" count=\"").ok_or_else(bad)?;
+    let unique_at = attr_value(xml, tag_end, b" uniqueCount=\"").ok_or_else(bad)?;
+    if count_at.end > unique_at.start {
+        return Err(bad());
+    }
+    let close = xml
+        .windows(6)
+        .rposition(|w| w == b"</sst>")
+        .ok_or_else(bad)?;
+    let count = number(xml, &count_at)?;
+    let unique = number(xml, &unique_at)?;
+    // Index rust_xlsxwriter's entries by their bytes.
+    let mut known: FxMap<u64, u32> = FxMap::default();
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut clash: HashMap<&[u8], u32> = HashMap::new();
+    let mut at = tag_end;
+    while at < close {
+        let len = xml[at..close]
+            .windows(5)
+            .position(|w| w == b"</si>")
+            .ok_or_else(bad)?
+            + 5;
+        let si = &xml[at..at + len];
+        let n = spans.len() as u32;
+        match known.get(&fx(si)) {
+            Some(&i) if &xml[spans[i as usize].clone()] == si => {}
+            Some(_) => {
+                clash.entry(si).or_insert(n);
+            }
+            None => {
+                known.insert(fx(si), n);
+            }
+        }
+        spans.push(at..at + len);
+        at += len;
+    }
+    let mut ids = Vec::with_capacity(plan.strings.len());
+    let mut added = Vec::new();
+    let mut buf = Vec::new();
+    let mut next = unique as u32;
+    for (local, s) in plan.strings.order.iter().enumerate() {
+        buf.clear();
+        push_si(&mut buf, s);
+        let found = match known.get(&fx(&buf)) {
+            Some(&i) if xml[spans[i as usize].clone()] == buf[..] => Some(i),
+            _ => clash.get(&buf[..]).copied(),
+        };
+        ids.push(match found {
+            Some(i) => i,
+            None => {
+                added.push(local);
+                next += 1;
+                next - 1
+            }
+        });
+    }
+    Ok((
+        Table {
+            ids,
+            count: count + plan.string_cells,
+            unique: unique + added.len() as u64,
+            body: tag_end..close,
+            head: [
+                0..count_at.start,
+                count_at.end..unique_at.start,
+                unique_at.end..tag_end,
+            ],
+        },
+        added,
+    ))
+}
+
 /// Rewrites the package rust_xlsxwriter saved: the Kilder sheet gets its
 /// data rows (in place of the registration row) and their hyperlinks, and
-/// the shared-string table's `count` the string cells that were not
-/// registered one by one. Every other part is copied as it was compressed.
+/// the shared-string table Kilder's strings that it does not have yet.
+/// Every other part is copied as it was compressed.
 pub(super) fn splice_package(
     skeleton: &[u8],
-    plan: &SourcesPlan,
+    plan: &SourcesPlan<'_>,
     b: &Builder<'_>,
 ) -> Result<Vec<u8>, XlsxError> {
     use zip::write::SimpleFileOptions;
+    const SST: &str = "xl/sharedStrings.xml";
     let mut archive = zip::ZipArchive::new(Cursor::new(skeleton)).map_err(zip_err)?;
+    let mut sst = Vec::new();
+    archive
+        .by_name(SST)
+        .map_err(zip_err)?
+        .read_to_end(&mut sst)
+        .map_err(zip_err)?;
+    let (table, added) = merge_table(&sst, plan)?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(
         skeleton.len() + (plan.estimate / 6) as usize,
     )));
@@ -809,7 +1006,8 @@ pub(super) fn splice_package(
                 .ok_or_else(|| zip_err("Kilder: registration row not closed"))?;
             out.write_all(&xml.as_bytes()[..start]).map_err(zip_err)?;
             let mut links = Vec::new();
-            plan.write_rows(b, &mut out, &mut links).map_err(zip_err)?;
+            plan.write_rows(b, &table.ids, &mut out, &mut links)
+                .map_err(zip_err)?;
             let rest = &xml[end..];
             // <hyperlinks> comes right before <printOptions>/<pageMargins>.
             let at = rest
@@ -823,39 +1021,88 @@ pub(super) fn splice_package(
                 out.write_all(b"</hyperlinks>").map_err(zip_err)?;
             }
             out.write_all(&rest.as_bytes()[at..]).map_err(zip_err)?;
-        } else if name == "xl/sharedStrings.xml" && plan.extra_count > 0 {
-            let mut f = archive.by_index(i).map_err(zip_err)?;
+        } else if name == SST {
             out.start_file(name.as_str(), options).map_err(zip_err)?;
-            // The <sst …> start tag, then the rest as it is.
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            let mut tags = 0;
-            while tags < 2 {
-                if f.read(&mut byte).map_err(zip_err)? == 0 {
-                    break;
-                }
-                head.push(byte[0]);
-                if byte[0] == b'>' {
-                    tags += 1;
+            let mut w = |bytes: &[u8]| out.write_all(bytes).map_err(zip_err);
+            let [h0, h1, h2] = &table.head;
+            w(&sst[h0.clone()])?;
+            w(table.count.to_string().as_bytes())?;
+            w(&sst[h1.clone()])?;
+            w(table.unique.to_string().as_bytes())?;
+            w(&sst[h2.clone()])?;
+            w(&sst[table.body.clone()])?;
+            let mut buf = Vec::with_capacity(1 << 16);
+            for local in &added {
+                push_si(&mut buf, &plan.strings.order[*local]);
+                if buf.len() > 60_000 {
+                    w(&buf)?;
+                    buf.clear();
                 }
             }
-            let head = String::from_utf8(head).map_err(zip_err)?;
-            let key = " count=\"";
-            let patched = match head.find(key) {
-                Some(p) => {
-                    let from = p + key.len();
-                    let to = from + head[from..].find('"').unwrap_or(0);
-                    let n: u64 = head[from..to].parse().map_err(zip_err)?;
-                    format!("{}{}{}", &head[..from], n + plan.extra_count, &head[to..])
-                }
-                None => head,
-            };
-            out.write_all(patched.as_bytes()).map_err(zip_err)?;
-            std::io::copy(&mut f, &mut out).map_err(zip_err)?;
+            w(&buf)?;
+            w(&sst[table.body.end..])?;
         } else {
             let f = archive.by_index_raw(i).map_err(zip_err)?;
             out.raw_copy_file(f).map_err(zip_err)?;
         }
     }
     Ok(out.finish().map_err(zip_err)?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Kilder's strings are matched against rust_xlsxwriter's table by their
+    /// written form, and written after it in that form: it must be exactly
+    /// rust_xlsxwriter's.
+    #[test]
+    fn strings_are_written_as_rust_xlsxwriter_writes_them() {
+        let samples = [
+            "plain",
+            " lead",
+            "trail ",
+            "\ttab",
+            "line\nbreak",
+            "a&b<c>d\"e'",
+            "ctl\u{1}\u{8}\u{b}\u{1f}\r",
+            "_x0041_",
+            "a_x00G1_b_x12AB_c_x00",
+            "__x0041__x1",
+            "æøå €_xABCD_",
+            "nonchar\u{FFFE}\u{FFFF}",
+            "=HYPERLINK(\"x\")",
+            "<r>rich</r>",
+        ];
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (i, s) in samples.iter().enumerate() {
+            ws.write_string(i as u32, 0, *s).unwrap();
+        }
+        let bytes = wb.save_to_buffer().unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut sst = String::new();
+        zip.by_name("xl/sharedStrings.xml")
+            .unwrap()
+            .read_to_string(&mut sst)
+            .unwrap();
+        let mut want = String::new();
+        for s in samples {
+            let mut b = Vec::new();
+            push_si(&mut b, s);
+            want.push_str(std::str::from_utf8(&b).unwrap());
+        }
+        assert!(sst.contains(&want), "{sst}\n{want}");
+    }
+
+    #[test]
+    fn local_string_indices_are_first_use_without_duplicates() {
+        let mut s = Strings::new();
+        let a = String::from("Beløb");
+        assert_eq!(s.id(Cow::Borrowed(&a), Some(&a)), 0);
+        assert_eq!(s.id(Cow::Borrowed("x"), None), 1);
+        assert_eq!(s.id(Cow::Owned("Beløb".to_string()), None), 0);
+        assert_eq!(s.id(Cow::Borrowed("x"), None), 1);
+        assert_eq!(s.len(), 2);
+    }
 }
