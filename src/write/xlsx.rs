@@ -28,7 +28,7 @@ use crate::write::{write_atomic, WriteError};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     Chart, ChartDataLabel, ChartLegendPosition, Color, DocProperties, Format as XFormat,
-    FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
+    FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -37,6 +37,10 @@ use std::rc::Rc;
 
 #[path = "xlsx_sources.rs"]
 mod sources;
+
+#[path = "xlsx_cells.rs"]
+mod cells;
+use cells::{Cells, Sink};
 
 /// Name of the overview sheet.
 pub const OVERVIEW_SHEET: &str = "Økonomisk oversigt";
@@ -90,9 +94,8 @@ pub fn budget_workbook_bytes(
     let mut bytes = wb.save_to_buffer().map_err(err)?;
     drop(wb);
     if let Some(plan) = b.sources_plan.take() {
-        if plan.needs_splice() {
-            bytes = sources::splice_package(&bytes, &plan, &b).map_err(err)?;
-        }
+        let mut sheets = std::mem::take(&mut b.cells);
+        bytes = sources::splice_package(&bytes, &plan, &b, &mut sheets).map_err(err)?;
     }
     Ok((bytes, b.truncated))
 }
@@ -347,6 +350,32 @@ const FONT_BAD: u32 = 0x9C0006;
 const FONT_GOOD: u32 = 0x006100;
 
 impl Styles {
+    /// Every format, for registering them by address.
+    fn all(&self) -> Vec<&XFormat> {
+        vec![
+            &self.title,
+            &self.heading,
+            &self.caption,
+            &self.header,
+            &self.header_num,
+            &self.text,
+            &self.wrap,
+            &self.group,
+            &self.amount,
+            &self.subtotal_text,
+            &self.subtotal_amount,
+            &self.grand_text,
+            &self.grand_amount,
+            &self.differs_amount,
+            &self.differs_text,
+            &self.agrees_text,
+            &self.kroner_int,
+            &self.text_right,
+            &self.kroner_dec,
+            &self.link,
+        ]
+    }
+
     /// Whether `f` is (by address) one of these formats.
     fn is_one_of_them(&self, f: &XFormat) -> bool {
         [
@@ -541,6 +570,11 @@ struct Builder<'a> {
     sources_omitted: usize,
     /// Kilder's data rows, planned while building, written when packaging.
     sources_plan: Option<sources::SourcesPlan<'a>>,
+    /// The texts of the overview, the submission sheets and Kilder, in
+    /// order of first use (they join the shared-string table at its end).
+    strings: sources::Strings<'a>,
+    /// The overview's and the submission sheets' cells, by zip part.
+    cells: Vec<(String, Cells)>,
     taken: HashSet<String>,
     /// (submission, line) → overview row.
     overview_rows: HashMap<(usize, usize), u32>,
@@ -598,6 +632,8 @@ impl<'a> Builder<'a> {
             truncated: Vec::new(),
             sources_omitted: 0,
             sources_plan: None,
+            strings: sources::Strings::new(),
+            cells: Vec::new(),
             taken,
             overview_rows: HashMap::new(),
             sub_sheets: Vec::new(),
@@ -615,9 +651,9 @@ impl<'a> Builder<'a> {
     }
 
     /// Writes a text cell, cutting over-long text with a finding.
-    fn text(
+    fn text<W: Sink>(
         &mut self,
-        ws: &mut Worksheet,
+        ws: &mut W,
         row: u32,
         col: u16,
         text: &str,
@@ -631,13 +667,13 @@ impl<'a> Builder<'a> {
                 origin.sheet,
                 origin.cell,
                 n,
-                ws.name().as_str(),
+                ws.sheet_name().as_str(),
                 row,
                 col,
             );
             self.truncated.push(f);
         }
-        ws.write_string_with_format(row, col, cut.as_ref(), fmt)?;
+        ws.put_string(&mut self.strings, row, col, cut.as_ref(), fmt)?;
         self.note_height(row, col, &cut, fmt);
         Ok(())
     }
@@ -686,39 +722,38 @@ impl<'a> Builder<'a> {
     }
 
     /// Applies the row heights wrapped text needs.
-    fn finish_sheet(&mut self, ws: &mut Worksheet) -> Result<(), XlsxError> {
+    fn finish_sheet<W: Sink>(&mut self, ws: &mut W) -> Result<(), XlsxError> {
         for (row, h) in &self.heights {
             if *h > 16.0 {
-                ws.set_row_height(*row, *h)?;
+                ws.put_row_height(*row, *h)?;
             }
         }
         Ok(())
     }
 
-    fn amount(
+    fn amount<W: Sink>(
         &self,
-        ws: &mut Worksheet,
+        ws: &mut W,
         row: u32,
         col: u16,
         kroner: Decimal,
         fmt: &XFormat,
     ) -> Result<(), XlsxError> {
-        ws.write_number_with_format(row, col, to_f64(self.shown(kroner)), fmt)?;
+        ws.put_number(row, col, to_f64(self.shown(kroner)), fmt)?;
         Ok(())
     }
 
     /// A live formula with its cached value: the exact sum in the display unit.
-    fn total(
+    fn total<W: Sink>(
         &self,
-        ws: &mut Worksheet,
+        ws: &mut W,
         row: u32,
         col: u16,
         formula: &str,
         kroner: Decimal,
         fmt: &XFormat,
     ) -> Result<(), XlsxError> {
-        let f = Formula::new(formula).set_result(kroner_string(&self.shown(kroner)));
-        ws.write_formula_with_format(row, col, f, fmt)?;
+        ws.put_formula(row, col, formula, kroner_string(&self.shown(kroner)), fmt)?;
         Ok(())
     }
 
@@ -734,9 +769,25 @@ impl<'a> Builder<'a> {
             self.sub_sheets.push(name);
         }
 
+        let styles = Rc::clone(&self.styles);
+        let all = styles.all();
         let mut overview = Worksheet::new();
-        self.write_overview(&mut overview)?;
+        let mut cells = Cells::new(OVERVIEW_SHEET);
+        self.write_overview(&mut overview, &mut cells)?;
+        cells.register_formats(&mut overview, &all)?;
+        // The chart's series names, categories and values, for its cache.
+        let mut chart_rows: HashSet<u32> = HashSet::new();
+        if !self.chart_series.is_empty() {
+            chart_rows.insert(OVERVIEW_HEADER_ROW);
+            for (heading, subtotal) in &self.chart_series {
+                chart_rows.insert(*heading);
+                chart_rows.insert(*subtotal);
+            }
+        }
+        let copied = cells.copy_rows_to(&mut overview, &chart_rows, &self.strings, &all)?;
         wb.push_worksheet(overview);
+        self.cells
+            .push(("xl/worksheets/sheet1.xml".to_string(), cells));
         if !self.chart_series.is_empty() {
             let mut cs = Worksheet::new_chartsheet();
             self.write_chart(&mut cs)?;
@@ -745,8 +796,12 @@ impl<'a> Builder<'a> {
 
         for si in 0..self.model.submissions.len() {
             let mut ws = Worksheet::new();
-            self.write_submission(&mut ws, si)?;
+            let mut cells = Cells::new(&self.sub_sheets[si]);
+            self.write_submission(&mut ws, &mut cells, si)?;
+            cells.register_formats(&mut ws, &all)?;
             wb.push_worksheet(ws);
+            self.cells
+                .push((format!("xl/worksheets/sheet{}.xml", si + 2), cells));
         }
 
         // Kilder has a row per amount (most of the workbook's cells) and is
@@ -754,6 +809,9 @@ impl<'a> Builder<'a> {
         // a temporary file instead of keeping every cell until saving.
         let sources = wb.add_worksheet_with_low_memory()?;
         self.write_sources(sources)?;
+        if let Some(plan) = self.sources_plan.as_mut() {
+            plan.copied_strings = copied as u64;
+        }
 
         let mut fs = Worksheet::new();
         self.write_findings(&mut fs, findings)?;
@@ -786,8 +844,8 @@ impl<'a> Builder<'a> {
 
     // --- Økonomisk oversigt -------------------------------------------------
 
-    fn write_overview(&mut self, ws: &mut Worksheet) -> Result<(), XlsxError> {
-        ws.set_name(OVERVIEW_SHEET)?;
+    fn write_overview(&mut self, sk: &mut Worksheet, ws: &mut Cells) -> Result<(), XlsxError> {
+        sk.set_name(OVERVIEW_SHEET)?;
         self.start_sheet();
         let years = self.overview.years.clone();
         let ny = years.len() as u16;
@@ -802,19 +860,19 @@ impl<'a> Builder<'a> {
             }
         }
         let title_width = fit_width(titles.into_iter(), 30, 60);
-        self.col_width(ws, 0, title_width)?;
+        self.col_width(sk, 0, title_width)?;
         for c in 1..=total_col {
-            self.col_width(ws, c, 12.0)?;
+            self.col_width(sk, c, 12.0)?;
         }
         let table_width = title_width + 12.0 * f64::from(total_col);
 
         // Title, the format's economy heading, the unit.
         let title = self.format.title();
         let heading = self.format.fill(&self.format.document.economy_heading);
-        ws.merge_range(0, 0, 0, total_col, "", &st.title)?;
-        ws.write_string_with_format(0, 0, &title, &st.title)?;
-        ws.set_row_height(0, 21)?;
-        ws.merge_range(1, 0, 1, total_col, "", &st.heading)?;
+        ws.merge_range(&mut self.strings, 0, 0, 0, total_col, "", &st.title)?;
+        ws.put_string(&mut self.strings, 0, 0, &title, &st.title)?;
+        ws.put_row_height(0, 21.0)?;
+        ws.merge_range(&mut self.strings, 1, 0, 1, total_col, "", &st.heading)?;
         self.merged_rows.insert(1, table_width);
         self.text(
             ws,
@@ -828,11 +886,18 @@ impl<'a> Builder<'a> {
                 cell: None,
             },
         )?;
-        ws.write_string_with_format(2, 0, format!("Beløb i {}", self.unit_name), &st.caption)?;
+        ws.put_string(
+            &mut self.strings,
+            2,
+            0,
+            &format!("Beløb i {}", self.unit_name),
+            &st.caption,
+        )?;
 
         let hr = OVERVIEW_HEADER_ROW;
         self.header_row(ws, hr, &years)?;
-        ws.write_string_with_format(
+        ws.put_string(
+            &mut self.strings,
             hr,
             total_col,
             &self.format.document.total_column_label,
@@ -850,7 +915,7 @@ impl<'a> Builder<'a> {
             let (file, sheet, cell) =
                 self.line_origin(g.lines.first().map(|l| (l.submission, l.line)));
             let origin = || Origin { file, sheet, cell };
-            ws.merge_range(row, 0, row, total_col, "", &st.group)?;
+            ws.merge_range(&mut self.strings, row, 0, row, total_col, "", &st.group)?;
             self.merged_rows.insert(row, table_width);
             self.text(ws, row, 0, &name, &st.group, origin())?;
             row += 1;
@@ -904,10 +969,17 @@ impl<'a> Builder<'a> {
         }
 
         // The seed's closing rows: the caption, then I ALT.
-        ws.write_string_with_format(row, 0, &self.format.document.total_caption, &st.text)?;
+        ws.put_string(
+            &mut self.strings,
+            row,
+            0,
+            &self.format.document.total_caption,
+            &st.text,
+        )?;
         row += 1;
         let grand_row = row;
-        ws.write_string_with_format(
+        ws.put_string(
+            &mut self.strings,
             row,
             0,
             &self.format.document.grand_total_label,
@@ -925,12 +997,12 @@ impl<'a> Builder<'a> {
         }
         self.row_total(ws, row, ny, self.overview.grand_total, &st.grand_amount)?;
         self.finish_sheet(ws)?;
-        page_setup(ws, hr, 0)?;
+        page_setup(sk, hr, 0)?;
         if ny == 0 {
             chart_series.clear();
         }
 
-        ws.set_print_area(0, 0, grand_row, total_col)?;
+        sk.set_print_area(0, 0, grand_row, total_col)?;
         self.chart_series = chart_series;
         Ok(())
     }
@@ -967,23 +1039,28 @@ impl<'a> Builder<'a> {
     }
 
     /// "Indsats | 2008 | 2009 | …" (years as numbers).
-    fn header_row(&self, ws: &mut Worksheet, hr: u32, years: &[String]) -> Result<(), XlsxError> {
-        let st = &self.styles;
-        ws.write_string_with_format(hr, 0, "Indsats", &st.header)?;
+    fn header_row<W: Sink>(
+        &mut self,
+        ws: &mut W,
+        hr: u32,
+        years: &[String],
+    ) -> Result<(), XlsxError> {
+        let st = self.styles.clone();
+        ws.put_string(&mut self.strings, hr, 0, "Indsats", &st.header)?;
         for (i, y) in years.iter().enumerate() {
             let col = 1 + i as u16;
             match y.parse::<f64>() {
-                Ok(n) => ws.write_number_with_format(hr, col, n, &st.header_num)?,
-                Err(_) => ws.write_string_with_format(hr, col, y, &st.header_num)?,
+                Ok(n) => ws.put_number(hr, col, n, &st.header_num)?,
+                Err(_) => ws.put_string(&mut self.strings, hr, col, y, &st.header_num)?,
             };
         }
         Ok(())
     }
 
     /// The "I alt" column of a total row: SUM of the year cells to its left.
-    fn row_total(
+    fn row_total<W: Sink>(
         &self,
-        ws: &mut Worksheet,
+        ws: &mut W,
         row: u32,
         ny: u16,
         kroner: Decimal,
@@ -1018,11 +1095,16 @@ impl<'a> Builder<'a> {
 
     // --- One sheet per submission -------------------------------------------
 
-    fn write_submission(&mut self, ws: &mut Worksheet, si: usize) -> Result<(), XlsxError> {
+    fn write_submission(
+        &mut self,
+        sk: &mut Worksheet,
+        ws: &mut Cells,
+        si: usize,
+    ) -> Result<(), XlsxError> {
         let model: &'a Model = self.model;
         let sub: &'a Submission = &model.submissions[si];
         let name = self.sub_sheets[si].clone();
-        ws.set_name(&name)?;
+        sk.set_name(&name)?;
         self.start_sheet();
         let st = self.styles.clone();
         let years = self.overview.years.clone();
@@ -1044,11 +1126,11 @@ impl<'a> Builder<'a> {
             .chain(sub.stated_totals.iter().map(|t| t.title.as_str()))
             .chain(["Beregnet i alt", "Indsats"]);
         let title_width = fit_width(titles, 30, 55);
-        self.col_width(ws, 0, title_width)?;
+        self.col_width(sk, 0, title_width)?;
         for c in 1..=stated_col {
-            self.col_width(ws, c, 12.0)?;
+            self.col_width(sk, c, 12.0)?;
         }
-        self.col_width(ws, check_col, 30.0)?;
+        self.col_width(sk, check_col, 30.0)?;
 
         let heading = sub
             .department
@@ -1056,23 +1138,31 @@ impl<'a> Builder<'a> {
             .or_else(|| sub.metadata.department.clone())
             .unwrap_or_else(|| file.clone());
         self.text(ws, 0, 0, &heading, &st.title, origin("", ""))?;
-        ws.write_string_with_format(1, 0, format!("Fil: {file}"), &st.text)?;
-        ws.write_string_with_format(
-            2,
-            0,
-            format!(
-                "Beløb i {} Beregnet = summen bilag har regnet; angivet = det afdelingen har skrevet.",
-                self.unit_name
-            ),
-            &st.caption,
-        )?;
+        ws.put_string(&mut self.strings, 1, 0, &format!("Fil: {file}"), &st.text)?;
+        let caption = format!(
+            "Beløb i {} Beregnet = summen bilag har regnet; angivet = det afdelingen har skrevet.",
+            self.unit_name
+        );
+        ws.put_string(&mut self.strings, 2, 0, &caption, &st.caption)?;
 
         let hr = 4;
         self.header_row(ws, hr, &years)?;
-        ws.write_string_with_format(hr, computed_col, "I alt (beregnet)", &st.header_num)?;
-        ws.write_string_with_format(hr, stated_col, "I alt (angivet)", &st.header_num)?;
-        ws.write_string_with_format(hr, check_col, "Kontrol", &st.header)?;
-        ws.set_row_height(hr, 30)?;
+        ws.put_string(
+            &mut self.strings,
+            hr,
+            computed_col,
+            "I alt (beregnet)",
+            &st.header_num,
+        )?;
+        ws.put_string(
+            &mut self.strings,
+            hr,
+            stated_col,
+            "I alt (angivet)",
+            &st.header_num,
+        )?;
+        ws.put_string(&mut self.strings, hr, check_col, "Kontrol", &st.header)?;
+        ws.put_row_height(hr, 30.0)?;
 
         let mut row = hr + 1;
         let mut last_group: Option<&str> = None;
@@ -1080,7 +1170,7 @@ impl<'a> Builder<'a> {
         for (li, line) in sub.budget_lines.iter().enumerate() {
             if let Some(g) = line.group.as_deref() {
                 if last_group != Some(g) {
-                    ws.merge_range(row, 0, row, check_col, "", &st.group)?;
+                    ws.merge_range(&mut self.strings, row, 0, row, check_col, "", &st.group)?;
                     let w = title_width + 12.0 * f64::from(stated_col) + 30.0;
                     self.merged_rows.insert(row, w);
                     self.text(
@@ -1116,15 +1206,17 @@ impl<'a> Builder<'a> {
             if let Some(stated) = line.stated_total {
                 if stated == computed {
                     self.amount(ws, row, stated_col, stated, &st.amount)?;
-                    ws.write_string_with_format(row, check_col, "Stemmer", &st.agrees_text)?;
-                } else {
-                    self.amount(ws, row, stated_col, stated, &st.differs_amount)?;
-                    ws.write_string_with_format(
+                    ws.put_string(
+                        &mut self.strings,
                         row,
                         check_col,
-                        format!("Afviger ({})", self.diff_text(stated - computed)),
-                        &st.differs_text,
+                        "Stemmer",
+                        &st.agrees_text,
                     )?;
+                } else {
+                    self.amount(ws, row, stated_col, stated, &st.differs_amount)?;
+                    let msg = format!("Afviger ({})", self.diff_text(stated - computed));
+                    ws.put_string(&mut self.strings, row, check_col, &msg, &st.differs_text)?;
                 }
             }
             self.sub_line_rows.insert((si, li), row);
@@ -1132,7 +1224,8 @@ impl<'a> Builder<'a> {
             row += 1;
         }
         if sub.budget_lines.is_empty() {
-            ws.write_string_with_format(
+            ws.put_string(
+                &mut self.strings,
                 row,
                 0,
                 "Indberetningen har ingen budgetlinjer.",
@@ -1246,7 +1339,13 @@ impl<'a> Builder<'a> {
                     self.amount(ws, row, stated_col, total, fmt)?;
                 }
                 if differs.is_empty() {
-                    ws.write_string_with_format(row, check_col, "Stemmer", &st.agrees_text)?;
+                    ws.put_string(
+                        &mut self.strings,
+                        row,
+                        check_col,
+                        "Stemmer",
+                        &st.agrees_text,
+                    )?;
                 } else {
                     let mut msg = format!("Afviger: {}", differs.join(", "));
                     if let Some(total) = t.total {
@@ -1254,7 +1353,7 @@ impl<'a> Builder<'a> {
                             msg = format!("{msg} ({})", self.diff_text(total - computed_total));
                         }
                     }
-                    ws.write_string_with_format(row, check_col, msg, &st.differs_text)?;
+                    ws.put_string(&mut self.strings, row, check_col, &msg, &st.differs_text)?;
                 }
                 self.sub_stated_rows.insert((si, ti), row);
                 row += 2;
@@ -1263,7 +1362,7 @@ impl<'a> Builder<'a> {
             }
         }
         self.finish_sheet(ws)?;
-        page_setup(ws, hr, 0)?;
+        page_setup(sk, hr, 0)?;
         Ok(())
     }
 

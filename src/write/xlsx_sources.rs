@@ -234,6 +234,9 @@ pub(super) struct SourcesPlan<'m> {
     xf: [u32; 6],
     /// String cells in the data rows (added to the table's `count`).
     string_cells: u64,
+    /// String cells copied into rust_xlsxwriter's sheets for the chart
+    /// (taken off the table's `count`, counted with their sheet).
+    pub copied_strings: u64,
     /// An estimate of the XML's size, for the zip's large-file flag.
     estimate: u64,
 }
@@ -309,7 +312,7 @@ impl<'m> Strings<'m> {
         }
     }
 
-    fn id(&mut self, s: Cow<'_, str>, borrowed: Option<&'m str>) -> u32 {
+    pub fn id(&mut self, s: Cow<'_, str>, borrowed: Option<&'m str>) -> u32 {
         let h = fx(s.as_bytes());
         let next = self.order.len() as u32;
         match self.ids.get(&h) {
@@ -329,6 +332,14 @@ impl<'m> Strings<'m> {
             None => Cow::Owned(s.into_owned()),
         });
         next
+    }
+
+    /// The string with local index `id`.
+    pub fn get(&self, id: u32) -> &str {
+        self.order
+            .get(id as usize)
+            .map(|s| s.as_ref())
+            .unwrap_or("")
     }
 
     /// The strings, by local index.
@@ -451,7 +462,8 @@ impl<'a> Builder<'a> {
         part: String,
         fixed_xfs: &[&XFormat],
     ) -> Result<(SourcesPlan<'a>, Vec<Sty>), XlsxError> {
-        let mut strings = Strings::new();
+        // The overview's and the submissions' texts are numbered already.
+        let mut strings = std::mem::replace(&mut self.strings, Strings::new());
         let strings = &mut strings;
         let mut ids: Vec<u32> = Vec::new();
         let mut first_use: Vec<Sty> = Vec::new();
@@ -563,6 +575,7 @@ impl<'a> Builder<'a> {
                 ids,
                 xf,
                 string_cells,
+                copied_strings: 0,
                 strings: std::mem::replace(strings, Strings::new()),
                 estimate,
             },
@@ -580,11 +593,6 @@ impl SourcesPlan<'_> {
     /// Data rows written.
     pub fn rows(&self) -> u32 {
         self.rows
-    }
-
-    /// Whether the saved package needs the data rows spliced in.
-    pub fn needs_splice(&self) -> bool {
-        self.rows > 0
     }
 
     /// Pass 2: the `<row>` elements of the data rows into `out`, and the
@@ -733,7 +741,7 @@ fn cell_open(buf: &mut Vec<u8>, col: u16, row1: u32, xf: u32) {
     }
 }
 
-fn push_col(buf: &mut Vec<u8>, col: u16) {
+pub(super) fn push_col(buf: &mut Vec<u8>, col: u16) {
     if col < 26 {
         buf.push(b'A' + col as u8);
     } else {
@@ -741,7 +749,7 @@ fn push_col(buf: &mut Vec<u8>, col: u16) {
     }
 }
 
-fn push_u64(buf: &mut Vec<u8>, mut n: u64) {
+pub(super) fn push_u64(buf: &mut Vec<u8>, mut n: u64) {
     let mut tmp = [0u8; 20];
     let mut i = tmp.len();
     loop {
@@ -756,7 +764,7 @@ fn push_u64(buf: &mut Vec<u8>, mut n: u64) {
 }
 
 /// An f64 as rust_xlsxwriter writes a number cell (`Display`).
-fn push_f64(buf: &mut Vec<u8>, n: f64) {
+pub(super) fn push_f64(buf: &mut Vec<u8>, n: f64) {
     if n.fract() == 0.0 && n.abs() < 1e15 && !(n == 0.0 && n.is_sign_negative()) {
         if n < 0.0 {
             buf.push(b'-');
@@ -788,6 +796,27 @@ fn push_attr(buf: &mut Vec<u8>, s: &str) {
 
 fn zip_err(e: impl std::fmt::Display) -> XlsxError {
     XlsxError::ParameterError(format!("budget.xlsx: {e}"))
+}
+
+/// The `s` attribute of each cell of a registration row, by column.
+fn registered_xfs(row: &str, n: usize) -> Vec<u32> {
+    let mut xfs = vec![0u32; n];
+    for c in row.split("<c r=\"").skip(1) {
+        let letters: String = c.chars().take_while(char::is_ascii_uppercase).collect();
+        let col = letters
+            .bytes()
+            .fold(0usize, |acc, b| acc * 26 + usize::from(b - b'A' + 1))
+            .saturating_sub(1);
+        let tag = &c[..c.find('>').unwrap_or(c.len())];
+        if let Some(p) = tag.find(" s=\"") {
+            let v = &tag[p + 4..];
+            let v = &v[..v.find('"').unwrap_or(v.len())];
+            if let (Some(x), Ok(s)) = (xfs.get_mut(col), v.parse()) {
+                *x = s;
+            }
+        }
+    }
+    xfs
 }
 
 /// A string as rust_xlsxwriter writes it into the shared-string table
@@ -824,7 +853,7 @@ fn push_si(buf: &mut Vec<u8>, s: &str) {
 }
 
 /// Text escaped as rust_xlsxwriter's `escape_xml_data`.
-fn push_data(buf: &mut Vec<u8>, s: &str) {
+pub(super) fn push_data(buf: &mut Vec<u8>, s: &str) {
     let mut last = 0;
     for (i, ch) in s.char_indices() {
         let rep: &[u8] = match ch {
@@ -875,7 +904,11 @@ fn number(xml: &[u8], r: &std::ops::Range<usize>) -> Result<u64, XlsxError> {
         .ok_or_else(|| zip_err("sharedStrings.xml: bad count"))
 }
 
-fn merge_table(xml: &[u8], plan: &SourcesPlan<'_>) -> Result<(Table, Vec<usize>), XlsxError> {
+fn merge_table(
+    xml: &[u8],
+    plan: &SourcesPlan<'_>,
+    cells_strings: u64,
+) -> Result<(Table, Vec<usize>), XlsxError> {
     let bad = || zip_err("sharedStrings.xml: unexpected layout");
     let sst = xml.windows(4).position(|w| w == b"<sst").ok_or_else(bad)?;
     let tag_end = sst + xml[sst..].iter().position(|b| *b == b'>').ok_or_else(bad)? + 1;
@@ -938,7 +971,7 @@ fn merge_table(xml: &[u8], plan: &SourcesPlan<'_>) -> Result<(Table, Vec<usize>)
     Ok((
         Table {
             ids,
-            count: count + plan.string_cells,
+            count: (count + plan.string_cells + cells_strings).saturating_sub(plan.copied_strings),
             unique: unique + added.len() as u64,
             body: tag_end..close,
             head: [
@@ -959,7 +992,17 @@ pub(super) fn splice_package(
     skeleton: &[u8],
     plan: &SourcesPlan<'_>,
     b: &Builder<'_>,
+    sheets: &mut [(String, super::cells::Cells)],
 ) -> Result<Vec<u8>, XlsxError> {
+    let by_part: HashMap<&str, usize> = sheets
+        .iter()
+        .enumerate()
+        .map(|(i, (p, _))| (p.as_str(), i))
+        .collect();
+    let by_part: HashMap<String, usize> = by_part
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
     use zip::write::SimpleFileOptions;
     const SST: &str = "xl/sharedStrings.xml";
     let mut archive = zip::ZipArchive::new(Cursor::new(skeleton)).map_err(zip_err)?;
@@ -969,7 +1012,10 @@ pub(super) fn splice_package(
         .map_err(zip_err)?
         .read_to_end(&mut sst)
         .map_err(zip_err)?;
-    let (table, added) = merge_table(&sst, plan)?;
+    // Cells in order first: the table's count needs their string cells.
+    let dimensions: Vec<String> = sheets.iter_mut().map(|(_, c)| c.finish()).collect();
+    let cells_strings: u64 = sheets.iter().map(|(_, c)| c.string_cells()).sum();
+    let (table, added) = merge_table(&sst, plan, cells_strings)?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(
         skeleton.len() + (plan.estimate / 6) as usize,
     )));
@@ -985,7 +1031,46 @@ pub(super) fn splice_package(
             .name()
             .map_err(zip_err)?
             .to_string();
-        if name == plan.part && plan.has_rows() {
+        if let Some(&si) = by_part.get(name.as_str()) {
+            let cells = &mut sheets[si].1;
+            let mut xml = String::new();
+            archive
+                .by_index(i)
+                .map_err(zip_err)?
+                .read_to_string(&mut xml)
+                .map_err(zip_err)?;
+            out.start_file(name.as_str(), options).map_err(zip_err)?;
+            // The registration row (row 1): the xf index of each format.
+            let start = xml
+                .find("<row r=\"1\"")
+                .ok_or_else(|| zip_err("registration row not found"))?;
+            let end = xml[start..]
+                .find("</row>")
+                .map(|e| start + e + "</row>".len())
+                .ok_or_else(|| zip_err("registration row not closed"))?;
+            let xfs = registered_xfs(&xml[start..end], cells.format_count());
+            let dimension = &dimensions[si];
+            // Every row rust_xlsxwriter wrote (the registration row and the
+            // chart's copies) makes way for the sheet's own.
+            let data_end = xml
+                .find("</sheetData>")
+                .ok_or_else(|| zip_err("sheetData not closed"))?;
+            let head = &xml[..start];
+            let d = head
+                .find("<dimension ref=\"")
+                .map(|d| d + "<dimension ref=\"".len())
+                .ok_or_else(|| zip_err("dimension not found"))?;
+            let d_end = d + head[d..].find('"').unwrap_or(0);
+            out.write_all(&head.as_bytes()[..d]).map_err(zip_err)?;
+            out.write_all(dimension.as_bytes()).map_err(zip_err)?;
+            out.write_all(&head.as_bytes()[d_end..]).map_err(zip_err)?;
+            let merges = cells.write(&xfs, &table.ids, &mut out).map_err(zip_err)?;
+            let rest = &xml[data_end..];
+            let at = "</sheetData>".len();
+            out.write_all(&rest.as_bytes()[..at]).map_err(zip_err)?;
+            out.write_all(&merges).map_err(zip_err)?;
+            out.write_all(&rest.as_bytes()[at..]).map_err(zip_err)?;
+        } else if name == plan.part && plan.has_rows() {
             let mut xml = String::new();
             archive
                 .by_index(i)
