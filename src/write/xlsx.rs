@@ -1050,7 +1050,18 @@ impl<'a> Builder<'a> {
         for (i, y) in years.iter().enumerate() {
             let col = 1 + i as u16;
             match y.parse::<f64>() {
-                Ok(n) => ws.put_number(hr, col, n, &st.header_num)?,
+                Ok(n) if n.is_finite() => ws.put_number(hr, col, n, &st.header_num)?,
+                // rust_xlsxwriter writes these as the texts NAN, INF, -INF.
+                Ok(n) => {
+                    let t = if n.is_nan() {
+                        "NAN"
+                    } else if n > 0.0 {
+                        "INF"
+                    } else {
+                        "-INF"
+                    };
+                    ws.put_string(&mut self.strings, hr, col, t, &st.header_num)?
+                }
                 Err(_) => ws.put_string(&mut self.strings, hr, col, y, &st.header_num)?,
             };
         }
