@@ -1,0 +1,483 @@
+//! The cells of the overview and the submission sheets, kept compactly and
+//! written as worksheet XML when the package is spliced, instead of through
+//! rust_xlsxwriter (a `Format` hash, a `BTreeMap` entry and an `Arc<str>`
+//! per cell, and every cell of every sheet held until saving).
+//!
+//! The writers call the same methods they would call on a
+//! [`Worksheet`]; the XML is what rust_xlsxwriter writes for a worksheet in
+//! its standard mode (row spans, heights, merged cells). rust_xlsxwriter
+//! still writes the sheet around the cells (name, column widths, panes,
+//! print setup) and registers the sheet's formats, in order of first use,
+//! in one throw-away row that is cut out again; the `xf` index each format
+//! got is read back from that row, so styles.xml and every `s` attribute
+//! stay as they were. Texts are numbered in the builder's [`Strings`]
+//! table, which joins the workbook's shared-string table at its end.
+
+use super::sources::{push_col, push_f64, push_u64, Strings};
+use super::MAX_CELL_CHARS;
+use rust_xlsxwriter::{Format as XFormat, Worksheet, XlsxError};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io::Write;
+
+enum Val {
+    /// A string: its index in the builder's strings.
+    Str(u32),
+    Number(f64),
+    Formula {
+        formula: Box<str>,
+        result: Box<str>,
+    },
+    Blank,
+}
+
+struct Entry {
+    row: u32,
+    col: u16,
+    /// Local format index (order of first use in this sheet).
+    xf: u16,
+    val: Val,
+}
+
+/// One sheet's cells.
+pub(super) struct Cells {
+    name: String,
+    entries: Vec<Entry>,
+    /// Row → height in pixels (as rust_xlsxwriter keeps it).
+    heights: HashMap<u32, u32>,
+    merges: Vec<(u32, u16, u32, u16)>,
+    /// The formats in order of first use, by address.
+    formats: Vec<*const XFormat>,
+}
+
+/// What the sink of a writer must do: a rust_xlsxwriter worksheet, or
+/// [`Cells`].
+pub(super) trait Sink {
+    fn put_string(
+        &mut self,
+        strings: &mut Strings<'_>,
+        row: u32,
+        col: u16,
+        text: &str,
+        fmt: &XFormat,
+    ) -> Result<(), XlsxError>;
+    fn put_number(&mut self, row: u32, col: u16, n: f64, fmt: &XFormat) -> Result<(), XlsxError>;
+    fn put_formula(
+        &mut self,
+        row: u32,
+        col: u16,
+        formula: &str,
+        result: String,
+        fmt: &XFormat,
+    ) -> Result<(), XlsxError>;
+    fn put_row_height(&mut self, row: u32, points: f64) -> Result<(), XlsxError>;
+    fn sheet_name(&self) -> String;
+}
+
+impl Sink for Worksheet {
+    fn put_string(
+        &mut self,
+        _: &mut Strings<'_>,
+        row: u32,
+        col: u16,
+        text: &str,
+        fmt: &XFormat,
+    ) -> Result<(), XlsxError> {
+        self.write_string_with_format(row, col, text, fmt)?;
+        Ok(())
+    }
+    fn put_number(&mut self, row: u32, col: u16, n: f64, fmt: &XFormat) -> Result<(), XlsxError> {
+        self.write_number_with_format(row, col, n, fmt)?;
+        Ok(())
+    }
+    fn put_formula(
+        &mut self,
+        row: u32,
+        col: u16,
+        formula: &str,
+        result: String,
+        fmt: &XFormat,
+    ) -> Result<(), XlsxError> {
+        let f = rust_xlsxwriter::Formula::new(formula).set_result(result);
+        self.write_formula_with_format(row, col, f, fmt)?;
+        Ok(())
+    }
+    fn put_row_height(&mut self, row: u32, points: f64) -> Result<(), XlsxError> {
+        self.set_row_height(row, points)?;
+        Ok(())
+    }
+    fn sheet_name(&self) -> String {
+        self.name()
+    }
+}
+
+/// Excel's last row and column (0-based).
+const ROW_MAX: u32 = 1_048_575;
+const COL_MAX: u16 = 16_383;
+
+fn check(row: u32, col: u16) -> Result<(), XlsxError> {
+    if row > ROW_MAX || col > COL_MAX {
+        return Err(XlsxError::RowColumnLimitError);
+    }
+    Ok(())
+}
+
+impl Cells {
+    pub fn new(name: &str) -> Cells {
+        Cells {
+            name: name.to_string(),
+            entries: Vec::new(),
+            heights: HashMap::new(),
+            merges: Vec::new(),
+            formats: Vec::new(),
+        }
+    }
+
+    fn xf(&mut self, fmt: &XFormat) -> u16 {
+        let p = fmt as *const XFormat;
+        if let Some(i) = self.formats.iter().position(|x| std::ptr::eq(*x, p)) {
+            return i as u16;
+        }
+        self.formats.push(p);
+        (self.formats.len() - 1) as u16
+    }
+
+    fn push(&mut self, row: u32, col: u16, fmt: &XFormat, val: Val) -> Result<(), XlsxError> {
+        check(row, col)?;
+        let xf = self.xf(fmt);
+        self.entries.push(Entry { row, col, xf, val });
+        Ok(())
+    }
+
+    pub fn write_blank(&mut self, row: u32, col: u16, fmt: &XFormat) -> Result<(), XlsxError> {
+        self.push(row, col, fmt, Val::Blank)
+    }
+
+    /// As `Worksheet::merge_range`: the text in the first cell, formatted
+    /// blanks in the others.
+    #[allow(clippy::too_many_arguments)]
+    pub fn merge_range(
+        &mut self,
+        strings: &mut Strings<'_>,
+        first_row: u32,
+        first_col: u16,
+        last_row: u32,
+        last_col: u16,
+        text: &str,
+        fmt: &XFormat,
+    ) -> Result<(), XlsxError> {
+        check(first_row, first_col)?;
+        check(last_row, last_col)?;
+        if first_row > last_row || first_col > last_col {
+            return Err(XlsxError::RowColumnOrderError);
+        }
+        if first_row == last_row && first_col == last_col {
+            return Err(XlsxError::MergeRangeSingleCell);
+        }
+        self.put_string(strings, first_row, first_col, text, fmt)?;
+        for col in first_col + 1..=last_col {
+            self.write_blank(first_row, col, fmt)?;
+        }
+        for row in first_row + 1..=last_row {
+            for col in first_col..=last_col {
+                self.write_blank(row, col, fmt)?;
+            }
+        }
+        self.merges.push((first_row, first_col, last_row, last_col));
+        Ok(())
+    }
+
+    /// Registers the sheet's formats with rust_xlsxwriter in order of first
+    /// use: formatted blanks in row 0 of the skeleton sheet. `all` are the
+    /// formats the writers use (the builder's styles).
+    pub fn register_formats(&self, sk: &mut Worksheet, all: &[&XFormat]) -> Result<(), XlsxError> {
+        for (i, p) in self.formats.iter().enumerate() {
+            let f = all
+                .iter()
+                .find(|f| std::ptr::eq(**f, *p))
+                .ok_or_else(|| XlsxError::ParameterError("a format that is not a style".into()))?;
+            sk.write_blank(0, i as u16, f)?;
+        }
+        Ok(())
+    }
+
+    /// Copies the cells of `rows` (final values) into the skeleton sheet:
+    /// rust_xlsxwriter fills a chart's cached values from the worksheet it
+    /// charts. Returns the number of string cells copied (they are counted
+    /// in rust_xlsxwriter's string table). Call after
+    /// [`Cells::register_formats`], so the formats keep their order.
+    pub fn copy_rows_to(
+        &self,
+        sk: &mut Worksheet,
+        rows: &std::collections::HashSet<u32>,
+        strings: &Strings<'_>,
+        all: &[&XFormat],
+    ) -> Result<usize, XlsxError> {
+        let mut last: std::collections::BTreeMap<(u32, u16), &Entry> = Default::default();
+        for e in self.entries.iter().filter(|e| rows.contains(&e.row)) {
+            last.insert((e.row, e.col), e);
+        }
+        let mut n = 0;
+        for ((row, col), e) in last {
+            let p = self.formats[e.xf as usize];
+            let f = all
+                .iter()
+                .find(|f| std::ptr::eq(**f, p))
+                .ok_or_else(|| XlsxError::ParameterError("a format that is not a style".into()))?;
+            match &e.val {
+                Val::Str(id) => {
+                    sk.write_string_with_format(row, col, strings.get(*id), f)?;
+                    n += 1;
+                }
+                Val::Number(v) => {
+                    sk.write_number_with_format(row, col, *v, f)?;
+                }
+                Val::Formula { formula, result } => {
+                    let fo =
+                        rust_xlsxwriter::Formula::new(formula.as_ref()).set_result(result.as_ref());
+                    sk.write_formula_with_format(row, col, fo, f)?;
+                }
+                Val::Blank => {
+                    sk.write_blank(row, col, f)?;
+                }
+            }
+        }
+        Ok(n)
+    }
+
+    /// Number of string cells (after [`Cells::finish`]).
+    pub fn string_cells(&self) -> u64 {
+        self.entries
+            .iter()
+            .filter(|e| matches!(e.val, Val::Str(_)))
+            .count() as u64
+    }
+
+    /// Puts the cells in order (a later write to a cell replaces an
+    /// earlier one) and returns the sheet's dimension ("A1:F5931").
+    pub fn finish(&mut self) -> String {
+        self.entries.sort_by_key(|e| (e.row, e.col));
+        self.entries.dedup_by(|later, kept| {
+            let same = later.row == kept.row && later.col == kept.col;
+            if same {
+                std::mem::swap(later, kept);
+            }
+            same
+        });
+        let mut first_row = u32::MAX;
+        let mut last_row = 0;
+        let mut first_col = u16::MAX;
+        let mut last_col = 0;
+        for e in &self.entries {
+            first_row = first_row.min(e.row);
+            last_row = last_row.max(e.row);
+            first_col = first_col.min(e.col);
+            last_col = last_col.max(e.col);
+        }
+        for r in self.heights.keys() {
+            first_row = first_row.min(*r);
+            last_row = last_row.max(*r);
+            first_col = 0;
+        }
+        if first_row == u32::MAX {
+            return "A1".to_string();
+        }
+        let a = super::a1(first_row, first_col);
+        let b = super::a1(last_row, last_col);
+        if a == b {
+            a
+        } else {
+            format!("{a}:{b}")
+        }
+    }
+
+    /// Number of formats the sheet uses.
+    pub fn format_count(&self) -> usize {
+        self.formats.len()
+    }
+
+    /// The sheet's `<row>` elements into `out` (after [`Cells::finish`]),
+    /// given the global xf index of each local format and the final index
+    /// of each string; returns the `<mergeCells>` element.
+    pub fn write(
+        &self,
+        xfs: &[u32],
+        strings: &[u32],
+        out: &mut dyn Write,
+    ) -> std::io::Result<Vec<u8>> {
+        let cells: Vec<&Entry> = self.entries.iter().collect();
+        // Spans: the first and last column with a cell in each block of 16
+        // rows.
+        let mut spans: HashMap<u32, (u16, u16)> = HashMap::new();
+        for e in &cells {
+            let s = spans.entry(e.row / 16).or_insert((e.col, e.col));
+            s.0 = s.0.min(e.col);
+            s.1 = s.1.max(e.col);
+        }
+        let mut rows_with_height: Vec<u32> = self.heights.keys().copied().collect();
+        rows_with_height.sort_unstable();
+        let mut hi = 0;
+        let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
+        let mut i = 0;
+        let row_tag = |buf: &mut Vec<u8>, row: u32, empty: bool, heights: &HashMap<u32, u32>| {
+            buf.extend_from_slice(b"<row r=\"");
+            push_u64(buf, u64::from(row) + 1);
+            if let Some((a, b)) = spans.get(&(row / 16)) {
+                buf.extend_from_slice(b"\" spans=\"");
+                push_u64(buf, u64::from(*a) + 1);
+                buf.push(b':');
+                push_u64(buf, u64::from(*b) + 1);
+            }
+            buf.push(b'"');
+            if let Some(px) = heights.get(&row) {
+                if *px != 20 {
+                    buf.extend_from_slice(b" ht=\"");
+                    buf.extend_from_slice((f64::from(*px) * 0.75).to_string().as_bytes());
+                    buf.extend_from_slice(b"\" customHeight=\"1\"");
+                }
+            }
+            buf.extend_from_slice(if empty { b"/>" } else { b">" });
+        };
+        while i < cells.len() || hi < rows_with_height.len() {
+            let next_cell_row = cells.get(i).map(|e| e.row).unwrap_or(u32::MAX);
+            let next_h_row = rows_with_height.get(hi).copied().unwrap_or(u32::MAX);
+            if next_h_row < next_cell_row {
+                row_tag(&mut buf, next_h_row, true, &self.heights);
+                hi += 1;
+                continue;
+            }
+            let row = next_cell_row;
+            if next_h_row == row {
+                hi += 1;
+            }
+            row_tag(&mut buf, row, false, &self.heights);
+            while i < cells.len() && cells[i].row == row {
+                let e = cells[i];
+                let xf = xfs.get(e.xf as usize).copied().unwrap_or(0);
+                let open = |buf: &mut Vec<u8>| {
+                    buf.extend_from_slice(b"<c r=\"");
+                    push_col(buf, e.col);
+                    push_u64(buf, u64::from(row) + 1);
+                    buf.push(b'"');
+                    if xf > 0 {
+                        buf.extend_from_slice(b" s=\"");
+                        push_u64(buf, u64::from(xf));
+                        buf.push(b'"');
+                    }
+                };
+                match &e.val {
+                    Val::Str(id) => {
+                        open(&mut buf);
+                        buf.extend_from_slice(b" t=\"s\"><v>");
+                        let id = strings.get(*id as usize).copied().unwrap_or(0);
+                        push_u64(&mut buf, u64::from(id));
+                        buf.extend_from_slice(b"</v></c>");
+                    }
+                    Val::Number(n) => {
+                        open(&mut buf);
+                        buf.extend_from_slice(b"><v>");
+                        push_f64(&mut buf, *n);
+                        buf.extend_from_slice(b"</v></c>");
+                    }
+                    Val::Formula { formula, result } => {
+                        open(&mut buf);
+                        if result.parse::<f64>().is_err() {
+                            buf.extend_from_slice(b" t=\"str\"");
+                        }
+                        buf.extend_from_slice(b"><f>");
+                        super::sources::push_data(&mut buf, formula);
+                        buf.extend_from_slice(b"</f><v>");
+                        super::sources::push_data(&mut buf, result);
+                        buf.extend_from_slice(b"</v></c>");
+                    }
+                    Val::Blank => {
+                        if xf > 0 {
+                            open(&mut buf);
+                            buf.extend_from_slice(b"/>");
+                        }
+                    }
+                }
+                i += 1;
+            }
+            buf.extend_from_slice(b"</row>");
+            if buf.len() > (1 << 17) - 4096 {
+                out.write_all(&buf)?;
+                buf.clear();
+            }
+        }
+        out.write_all(&buf)?;
+        let mut merges = Vec::new();
+        if !self.merges.is_empty() {
+            merges.extend_from_slice(b"<mergeCells count=\"");
+            push_u64(&mut merges, self.merges.len() as u64);
+            merges.extend_from_slice(b"\">");
+            for (r1, c1, r2, c2) in &self.merges {
+                merges.extend_from_slice(b"<mergeCell ref=\"");
+                merges.extend_from_slice(super::a1(*r1, *c1).as_bytes());
+                merges.push(b':');
+                merges.extend_from_slice(super::a1(*r2, *c2).as_bytes());
+                merges.extend_from_slice(b"\"/>");
+            }
+            merges.extend_from_slice(b"</mergeCells>");
+        }
+        Ok(merges)
+    }
+}
+
+impl Sink for Cells {
+    fn put_string(
+        &mut self,
+        strings: &mut Strings<'_>,
+        row: u32,
+        col: u16,
+        text: &str,
+        fmt: &XFormat,
+    ) -> Result<(), XlsxError> {
+        if text.is_empty() {
+            // As rust_xlsxwriter: an empty text is a formatted blank.
+            return self.write_blank(row, col, fmt);
+        }
+        check(row, col)?;
+        if text.len() > MAX_CELL_CHARS && text.encode_utf16().count() > MAX_CELL_CHARS {
+            return Err(XlsxError::MaxStringLengthExceeded);
+        }
+        let id = strings.id(Cow::Borrowed(text), None);
+        self.push(row, col, fmt, Val::Str(id))
+    }
+    fn put_number(&mut self, row: u32, col: u16, n: f64, fmt: &XFormat) -> Result<(), XlsxError> {
+        if !n.is_finite() {
+            // rust_xlsxwriter writes NaN and infinities as text; amounts
+            // are never either.
+            return Err(XlsxError::ParameterError("not a finite number".into()));
+        }
+        self.push(row, col, fmt, Val::Number(n))
+    }
+    fn put_formula(
+        &mut self,
+        row: u32,
+        col: u16,
+        formula: &str,
+        result: String,
+        fmt: &XFormat,
+    ) -> Result<(), XlsxError> {
+        let f = formula.strip_prefix('=').unwrap_or(formula);
+        self.push(
+            row,
+            col,
+            fmt,
+            Val::Formula {
+                formula: f.into(),
+                result: result.into(),
+            },
+        )
+    }
+    fn put_row_height(&mut self, row: u32, points: f64) -> Result<(), XlsxError> {
+        check(row, 0)?;
+        let px = (points * 4.0 / 3.0).round() as u32;
+        self.heights.insert(row, px);
+        Ok(())
+    }
+    fn sheet_name(&self) -> String {
+        self.name.clone()
+    }
+}
