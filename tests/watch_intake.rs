@@ -145,6 +145,13 @@ impl Watch {
 
     /// Stops with a signal ("-TERM", "-INT" as Ctrl-C sends).
     fn stop_with(mut self, signal: &str) -> String {
+        // The watch catches signals from just before it logs that it is
+        // watching; a signal before that ends it like any program. When
+        // the pack was already complete (a killed run finished it), the
+        // test gets here within milliseconds of starting the watch.
+        self.wait_until("the watch to start", |w| {
+            w.stderr().contains("holder øje med")
+        });
         let pid = self.child.id().to_string();
         let ok = Command::new("kill").args([signal, &pid]).status().unwrap();
         assert!(ok.success());

@@ -33,7 +33,7 @@
 //! streams the XML into the deflater.
 
 use super::{
-    a1, cut_to_cell, quote_sheet, to_f64, wrapped_lines, Builder, Finding, Styles, LAST_SOURCE_ROW,
+    cut_to_cell, quote_sheet, to_f64, wrapped_lines, Builder, Finding, Styles, LAST_SOURCE_ROW,
     MAX_CELL_CHARS, MAX_LINKS_PER_SHEET, OVERVIEW_SHEET, SOURCES_SHEET,
 };
 use crate::model::AmountSource;
@@ -114,17 +114,67 @@ impl Val<'_, '_> {
         buf.clear();
         match self {
             Val::Kroner(d) => {
-                let _ = write!(buf, "{}", d.normalize());
+                push_kroner(buf, *d);
                 true
             }
             Val::Target {
                 sheet, row, col, ..
             } => {
-                let _ = write!(buf, "{sheet} {}", a1(*row, *col));
+                buf.push_str(sheet);
+                buf.push(' ');
+                if *col < 26 {
+                    buf.push(char::from(b'A' + *col as u8));
+                } else {
+                    buf.push_str(&super::col_name(*col));
+                }
+                let _ = write!(buf, "{}", u64::from(*row) + 1);
                 true
             }
             _ => false,
         }
+    }
+}
+
+/// A decimal's mantissa and scale without trailing zeros (as
+/// `Decimal::normalize`, without building a new decimal).
+fn normalized(d: Decimal) -> (i128, u32) {
+    let mut m = d.mantissa();
+    let mut scale = d.scale();
+    while scale > 0 && m % 10 == 0 {
+        m /= 10;
+        scale -= 1;
+    }
+    (m, scale)
+}
+
+/// The exact kroner as [`kroner_string`](crate::model::kroner_string)
+/// writes them (`Decimal::normalize().to_string()`).
+fn push_kroner(buf: &mut String, d: Decimal) {
+    use std::fmt::Write as _;
+    let (m, scale) = normalized(d);
+    if m == 0 {
+        // Zero keeps Decimal's own text (and sign handling).
+        let _ = write!(buf, "{}", d.normalize());
+        return;
+    }
+    if m < 0 {
+        buf.push('-');
+    }
+    let digits = m.unsigned_abs().to_string();
+    let scale = scale as usize;
+    if scale == 0 {
+        buf.push_str(&digits);
+    } else if digits.len() > scale {
+        let (int, frac) = digits.split_at(digits.len() - scale);
+        buf.push_str(int);
+        buf.push('.');
+        buf.push_str(frac);
+    } else {
+        buf.push_str("0.");
+        for _ in 0..scale - digits.len() {
+            buf.push('0');
+        }
+        buf.push_str(&digits);
     }
 }
 
@@ -156,7 +206,7 @@ fn row_cells<'m, 't>(r: &SrcRow<'m, 't>, links: &mut usize, out: &mut Vec<Cell<'
             out.push(text(8, Sty::Text, u, true));
         }
     }
-    let sty = if r.kroner.normalize().scale() == 0 {
+    let sty = if normalized(r.kroner).1 == 0 {
         Sty::KronerInt
     } else {
         Sty::KronerDec
@@ -1178,6 +1228,48 @@ mod tests {
             want.push_str(std::str::from_utf8(&b).unwrap());
         }
         assert!(sst.contains(&want), "{sst}\n{want}");
+    }
+
+    #[test]
+    fn kroner_text_is_the_normalized_decimal() {
+        use std::str::FromStr;
+        let mut buf = String::new();
+        let mut x: i64 = 7;
+        for scale in 0..=28u32 {
+            for m in [
+                0i64,
+                1,
+                -1,
+                10,
+                -10,
+                12_290_000,
+                -1_653,
+                1_000_000_000_000,
+                999_999_999_999_999_999,
+                i64::MAX,
+                i64::MIN + 1,
+                x,
+                -x,
+            ] {
+                let d = Decimal::new(m, scale);
+                buf.clear();
+                push_kroner(&mut buf, d);
+                assert_eq!(buf, d.normalize().to_string(), "{m} e-{scale}");
+                assert_eq!(normalized(d).1, d.normalize().scale(), "{m} e-{scale}");
+            }
+            x = x.wrapping_mul(1_000_003).wrapping_add(12_345) % 1_000_000_000_000_000;
+        }
+        for t in [
+            "-0",
+            "0.000",
+            "79228162514264337593543950335",
+            "-0.0000000000000000000000000001",
+        ] {
+            let d = Decimal::from_str(t).unwrap();
+            buf.clear();
+            push_kroner(&mut buf, d);
+            assert_eq!(buf, d.normalize().to_string(), "{t}");
+        }
     }
 
     #[test]
