@@ -405,3 +405,44 @@ fn titles_stay_text_and_over_long_text_is_cut_with_a_finding() {
     assert_eq!(long.chars().count(), 32_767);
     assert!(long.ends_with('…'));
 }
+
+/// rust_xlsxwriter writes a text shaped like rich-text markup ("<r>…</r>")
+/// unescaped; a submission's text is data and must come back as typed, in
+/// a workbook whose every part is well-formed XML.
+#[test]
+fn a_text_shaped_like_rich_text_markup_stays_text() {
+    let rich = "<r>Boligsociale & nye projekter</r>";
+    let mut m: Model = model("seed");
+    let sub = &mut m.submissions[0];
+    sub.budget_lines[0].title = rich.into();
+    sub.department = Some("<r>Socialforvaltningen</r>".into());
+    let f = vec![Finding::new(Code::MissingBudgetLine, &sub.source, rich)];
+    let (bytes, _) = budget_workbook_bytes(&m, &f, &format()).unwrap();
+
+    let mut zip = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        let name = String::from_utf8_lossy(part.name_raw()).into_owned();
+        let mut xml = Vec::new();
+        std::io::Read::read_to_end(&mut part, &mut xml).unwrap();
+        if name.ends_with(".xml") || name.ends_with(".rels") {
+            bilag::write::docx_post::check_well_formed(&xml)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+    }
+    let mut book = Book::open(bytes);
+    let v = book.values("Økonomisk oversigt");
+    assert_eq!(text(&v, "A7"), rich);
+    let a = book.values("Afstemning");
+    assert!(
+        a.rows()
+            .flatten()
+            .any(|c| matches!(c, Data::String(s) if s == rich)),
+        "the finding's message is in Afstemning as written"
+    );
+    let k = book.values("Kilder");
+    assert!(k
+        .rows()
+        .flatten()
+        .any(|c| matches!(c, Data::String(s) if s == rich)));
+}

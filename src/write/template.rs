@@ -248,8 +248,7 @@ fn put_text(
     f: &XFormat,
 ) -> Result<(), XlsxError> {
     let (cut, _) = cut_to_cell(text);
-    ws.write_string_with_format(row, col, cut.as_ref(), f)?;
-    Ok(())
+    super::xlsx::write_text(ws, row, col, cut.as_ref(), f)
 }
 
 /// Row height for typed-in text in a wrapped column `width` wide (only set
@@ -368,7 +367,7 @@ fn write_forside(
         let Some(label) = format.metadata.labels(key).first() else {
             continue;
         };
-        ws.write_string_with_format(row, 0, label, &st.label)?;
+        super::xlsx::write_text(ws, row, 0, label, &st.label)?;
         let value = fill.and_then(|s| meta_value(&s.metadata, key));
         if key == MetaKey::Date {
             let date = value.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
@@ -469,7 +468,7 @@ fn write_forside(
         ));
     }
     for (label, value, h) in doc_rows {
-        ws.write_string_with_format(row, 0, &label, &st.label)?;
+        super::xlsx::write_text(ws, row, 0, &label, &st.label)?;
         match value {
             Some(v) => {
                 put_text(ws, row, 1, &v, &st.input)?;
@@ -613,7 +612,7 @@ fn write_section(
         row += 1;
         let first_value_row = row;
         for (label, value) in block_labels(format, number, init) {
-            ws.write_string_with_format(row, 0, &label, &st.label)?;
+            super::xlsx::write_text(ws, row, 0, &label, &st.label)?;
             match value {
                 Some(v) => {
                     put_text(ws, row, 1, &v, &st.input)?;

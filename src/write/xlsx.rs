@@ -209,6 +209,29 @@ pub(crate) fn sum_rows_formula(col: u16, rows: &[u32]) -> String {
 /// Cuts `text` to Excel's cell limit (UTF-16 units, never inside a
 /// character). Returns the text to write and its original length in
 /// characters when it was cut.
+/// Writes a text cell through rust_xlsxwriter, as text whatever it holds.
+/// rust_xlsxwriter takes a string that starts with `<r>` and ends with
+/// `</r>` for rich-text markup and writes it unescaped into the workbook (a
+/// title "<r>a & b</r>" made the file unreadable): such a text goes as a
+/// rich string of one run in the cell's own font, which escapes it.
+///
+/// # Errors
+/// As rust_xlsxwriter's `write_string_with_format`.
+pub(crate) fn write_text(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    fmt: &XFormat,
+) -> Result<(), XlsxError> {
+    if text.starts_with("<r>") && text.ends_with("</r>") {
+        ws.write_rich_string_with_format(row, col, &[(fmt, text)], fmt)?;
+    } else {
+        ws.write_string_with_format(row, col, text, fmt)?;
+    }
+    Ok(())
+}
+
 pub(crate) fn cut_to_cell(text: &str) -> (Cow<'_, str>, Option<usize>) {
     let units: usize = text.chars().map(char::len_utf16).sum();
     if units <= MAX_CELL_CHARS {
@@ -1467,7 +1490,7 @@ impl<'a> Builder<'a> {
                 LAST_SOURCE_ROW - hr,
                 LAST_SOURCE_ROW + 2
             );
-            ws.write_string_with_format(row, 0, &message, &st.caption)?;
+            write_text(ws, row, 0, &message, &st.caption)?;
             self.truncated.push(
                 Finding::new(Code::TextTruncated, "budget.xlsx", message).on_sheet(SOURCES_SHEET),
             );

@@ -83,8 +83,7 @@ impl Sink for Worksheet {
         text: &str,
         fmt: &XFormat,
     ) -> Result<(), XlsxError> {
-        self.write_string_with_format(row, col, text, fmt)?;
-        Ok(())
+        super::write_text(self, row, col, text, fmt)
     }
     fn put_number(&mut self, row: u32, col: u16, n: f64, fmt: &XFormat) -> Result<(), XlsxError> {
         self.write_number_with_format(row, col, n, fmt)?;
@@ -226,7 +225,7 @@ impl Cells {
                 .ok_or_else(|| XlsxError::ParameterError("a format that is not a style".into()))?;
             match &e.val {
                 Val::Str(id) => {
-                    sk.write_string_with_format(row, col, strings.get(*id), f)?;
+                    super::write_text(sk, row, col, strings.get(*id), f)?;
                     n += 1;
                 }
                 Val::Number(v) => {

@@ -870,15 +870,11 @@ fn registered_xfs(row: &str, n: usize) -> Vec<u32> {
 }
 
 /// A string as rust_xlsxwriter writes it into the shared-string table
-/// (`xml_si_element`, or `xml_rich_si_element` for a text that looks like a
-/// rich-text run).
+/// (`xml_si_element`). rust_xlsxwriter writes a text that starts with `<r>`
+/// and ends with `</r>` unescaped, as rich-text markup; a submission's text
+/// is data, so here it is escaped like any other (see
+/// [`super::write_text`] for the cells rust_xlsxwriter writes).
 fn push_si(buf: &mut Vec<u8>, s: &str) {
-    if s.starts_with("<r>") && s.ends_with("</r>") {
-        buf.extend_from_slice(b"<si>");
-        buf.extend_from_slice(s.as_bytes());
-        buf.extend_from_slice(b"</si>");
-        return;
-    }
     let ws = ['\t', '\n', ' '];
     if s.starts_with(ws) || s.ends_with(ws) {
         buf.extend_from_slice(b"<si><t xml:space=\"preserve\">");
@@ -1207,7 +1203,6 @@ mod tests {
             "æøå €_xABCD_",
             "nonchar\u{FFFE}\u{FFFF}",
             "=HYPERLINK(\"x\")",
-            "<r>rich</r>",
         ];
         let mut wb = rust_xlsxwriter::Workbook::new();
         let ws = wb.add_worksheet();
