@@ -374,8 +374,8 @@ const FONT_GOOD: u32 = 0x006100;
 
 impl Styles {
     /// Every format, for registering them by address.
-    fn all(&self) -> Vec<&XFormat> {
-        vec![
+    fn all(&self) -> [&XFormat; 20] {
+        [
             &self.title,
             &self.heading,
             &self.caption,
@@ -401,30 +401,7 @@ impl Styles {
 
     /// Whether `f` is (by address) one of these formats.
     fn is_one_of_them(&self, f: &XFormat) -> bool {
-        [
-            &self.title,
-            &self.heading,
-            &self.caption,
-            &self.header,
-            &self.header_num,
-            &self.text,
-            &self.wrap,
-            &self.group,
-            &self.amount,
-            &self.subtotal_text,
-            &self.subtotal_amount,
-            &self.grand_text,
-            &self.grand_amount,
-            &self.differs_amount,
-            &self.differs_text,
-            &self.agrees_text,
-            &self.kroner_int,
-            &self.text_right,
-            &self.kroner_dec,
-            &self.link,
-        ]
-        .into_iter()
-        .any(|x| std::ptr::eq(x, f))
+        self.all().into_iter().any(|x| std::ptr::eq(x, f))
     }
 
     fn new(decimals: u32) -> Styles {
