@@ -27,6 +27,7 @@ use docx_rs::{
     TableRow, WidthType,
 };
 use indexmap::IndexMap;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
@@ -232,17 +233,26 @@ fn strip_til(committee: &str) -> String {
 /// line feed) and the non-characters U+FFFE/U+FFFF. docx-rs passes them
 /// through, and one such byte makes the whole part unreadable (LibreOffice
 /// then opens an empty document).
-pub fn clean_text(s: &str) -> String {
+pub fn clean_text(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(needs_cleaning) {
+        return Cow::Borrowed(s);
+    }
     let s = s.replace("\r\n", "\n");
-    s.chars()
-        .filter_map(|c| match c {
-            '\r' => Some('\n'),
-            '\t' | '\n' => Some(c),
-            c if (c as u32) < 0x20 => None,
-            '\u{FFFE}' | '\u{FFFF}' => None,
-            c => Some(c),
-        })
-        .collect()
+    Cow::Owned(
+        s.chars()
+            .filter_map(|c| match c {
+                '\r' => Some('\n'),
+                c if needs_cleaning(c) => None,
+                c => Some(c),
+            })
+            .collect(),
+    )
+}
+
+/// A character [`clean_text`] removes or changes: C0 controls other than
+/// tab and line feed, and U+FFFE/U+FFFF.
+fn needs_cleaning(c: char) -> bool {
+    ((c as u32) < 0x20 && c != '\t' && c != '\n') || c == '\u{FFFE}' || c == '\u{FFFF}'
 }
 
 /// One run per line piece: tabs become w:tab, line feeds w:br.
@@ -821,12 +831,8 @@ impl<'w> Body<'w> {
             self.raw("\"/>");
         }
         self.raw("</w:tcPr>");
-        if text.contains(['\r', '\n']) || text.chars().any(needs_cleaning) {
-            for line in clean_text(text).split('\n') {
-                self.para(style, p, line);
-            }
-        } else {
-            self.para(style, p, text);
+        for line in clean_text(text).split('\n') {
+            self.para(style, p, line);
         }
         self.raw("</w:tc>");
     }
@@ -874,11 +880,6 @@ impl<'w> Body<'w> {
     fn end_table(&mut self) {
         self.raw("</w:tbl>");
     }
-}
-
-/// A character [`clean_text`] removes or changes.
-fn needs_cleaning(c: char) -> bool {
-    ((c as u32) < 0x20 && c != '\t') || c == '\u{FFFE}' || c == '\u{FFFF}'
 }
 
 fn initiative_table(
