@@ -57,20 +57,19 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
 
     let progress = Progress::new(args.quiet);
     progress.start(listing.files.len(), "læser");
-    let mut loaded = load_files_with(&listing.files, &format, &Limits::default(), &|_| {
+    let loaded = load_files_with(&listing.files, &format, &Limits::default(), &|_| {
         progress.inc()
     });
     progress.finish();
-    let written = reconcile_and_write_pack(&args.out, &mut loaded, &format).map_err(Fatal::new)?;
-    let mut findings = loaded.findings.clone();
-    findings.extend(written);
+    let (accepted, rejected) = (loaded.accepted.len(), loaded.rejected.len());
+    let findings = reconcile_and_write_pack(&args.out, loaded, &format).map_err(Fatal::new)?;
 
     let (errors, warnings, infos) = count_by_severity(&findings);
     let report = BuildReport {
         time: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
         build: None,
-        accepted: loaded.accepted.len(),
-        rejected: loaded.rejected.len(),
+        accepted,
+        rejected,
         older_versions: 0,
         skipped: listing.skipped.len(),
         waiting: 0,

@@ -32,28 +32,28 @@ pub fn write_pack(
 
 /// Reconciles what [`super::load_files`] read and writes the pack, as
 /// [`write_pack`]: the appendix and model.json do not depend on the
-/// findings, so they are written while the model is reconciled. Leaves the
-/// findings of reading and reconciling, sorted, in `loaded.findings` and
-/// returns the findings of writing.
+/// findings, so they are written while the model is reconciled. Returns
+/// every finding of the build: reading, reconciling and writing, sorted.
 ///
 /// # Errors
 /// [`WriteError`] naming the file that could not be written.
 pub fn reconcile_and_write_pack(
     out: &Path,
-    loaded: &mut Loaded,
+    loaded: Loaded,
     format: &Format,
 ) -> Result<Vec<Finding>, WriteError> {
-    let model = &loaded.model;
-    let mut found = std::mem::take(&mut loaded.findings);
-    let mut reconciled = Vec::new();
-    let result = write_files(out, model, format, || {
+    let Loaded {
+        model,
+        findings: mut found,
+        ..
+    } = loaded;
+    let model = &model;
+    let (all, _) = write_files(out, model, format, || {
         found.extend(crate::reconcile::reconcile(model, format));
         sort_findings(&mut found);
-        reconciled = found.clone();
         found
-    });
-    loaded.findings = reconciled;
-    Ok(result?.1)
+    })?;
+    Ok(all)
 }
 
 /// The pack's files: budget.xlsx on one thread (after `findings` gives the
