@@ -345,19 +345,15 @@ impl Format {
         else {
             return false;
         };
-        let labels: Vec<String> = self
-            .budget
-            .total_labels
-            .iter()
-            .filter_map(|l| with_normalized(l, |l, _| l.ends_with(last).then(|| l.to_string())))
-            .collect();
-        if labels.is_empty() {
-            return false;
-        }
-        let norm = normalize_label(text);
-        labels.iter().any(|l| {
-            norm.strip_suffix(l.as_str())
-                .is_some_and(|rest| rest.is_empty() || rest.ends_with(' '))
+        let mut norm: Option<String> = None;
+        self.budget.total_labels.iter().any(|l| {
+            with_normalized(l, |l, _| {
+                l.ends_with(last)
+                    && norm
+                        .get_or_insert_with(|| normalize_label(text))
+                        .strip_suffix(l)
+                        .is_some_and(|rest| rest.is_empty() || rest.ends_with(' '))
+            })
         })
     }
 

@@ -296,13 +296,6 @@ impl<V> std::ops::Index<&str> for YearMap<V> {
     }
 }
 
-impl<V> std::ops::Index<&String> for YearMap<V> {
-    type Output = V;
-    fn index(&self, year: &String) -> &V {
-        &self[year.as_str()]
-    }
-}
-
 impl<K: Into<Year>, V> FromIterator<(K, V)> for YearMap<V> {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         let mut m = YearMap::new();
