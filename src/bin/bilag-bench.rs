@@ -344,18 +344,15 @@ fn stages(inbox: &Path, out: Option<&Path>) -> Res<StagesReport> {
     // write xlsx: as inbox::pack::write_pack does it (twice when writing
     // itself adds findings).
     let all = t.stage("write xlsx", || {
-        let (mut bytes, write_findings) =
-            xlsx::budget_workbook_bytes(&loaded.model, &loaded.findings, &format)
-                .map_err(|e| e.to_string())?;
+        let path = out.join(BUDGET_XLSX);
+        let write_findings = xlsx::write_budget(&loaded.model, &loaded.findings, &format, &path)
+            .map_err(|e| e.to_string())?;
         let mut all = loaded.findings.clone();
         if !write_findings.is_empty() {
             all.extend(write_findings);
             sort_findings(&mut all);
-            bytes = xlsx::budget_workbook_bytes(&loaded.model, &all, &format)
-                .map_err(|e| e.to_string())?
-                .0;
+            xlsx::write_budget(&loaded.model, &all, &format, &path).map_err(|e| e.to_string())?;
         }
-        write_atomic(&out.join(BUDGET_XLSX), &bytes).map_err(|e| e.to_string())?;
         Ok::<_, String>(all)
     })?;
 

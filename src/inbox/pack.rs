@@ -96,14 +96,14 @@ fn write_budget(
     // The workbook's reconciliation sheet lists every finding, including the
     // ones writing it produced (text cut to fit a cell): when there are any,
     // the workbook is built a second time with them.
-    let (mut bytes, write_findings) = xlsx::budget_workbook_bytes(model, &findings, format)?;
+    let path = out.join(BUDGET_XLSX);
+    let write_findings = xlsx::write_budget(model, &findings, format, &path)?;
     let mut all = findings;
     if !write_findings.is_empty() {
         all.extend(write_findings.iter().cloned());
         sort_findings(&mut all);
-        bytes = xlsx::budget_workbook_bytes(model, &all, format)?.0;
+        xlsx::write_budget(model, &all, format, &path)?;
     }
-    write_atomic(&out.join(BUDGET_XLSX), &bytes)?;
     Ok((all, write_findings))
 }
 

@@ -1,6 +1,7 @@
 //! Writing: model → files (budget.xlsx, appendix.docx, the submission
 //! template, JSON). Writers know nothing of reading.
 
+pub mod deflate;
 pub mod docx;
 pub mod docx_post;
 pub mod overview;
@@ -60,6 +61,28 @@ pub fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), WriteError> {
+    write_atomic_file(path, |w| {
+        fill(w).map_err(|source| WriteError::Io {
+            path: path.display().to_string(),
+            source,
+        })
+    })
+}
+
+/// The temporary file [`write_atomic_file`] fills: buffered, and seekable
+/// (a zip writer goes back to finish each entry's header).
+pub type AtomicFile = std::io::BufWriter<tempfile::NamedTempFile>;
+
+/// As [`write_atomic_with`], with a seekable file and `fill`'s own errors:
+/// budget.xlsx is zipped straight into it. Nothing replaces `path` unless
+/// `fill` succeeds; the temporary file is removed otherwise.
+///
+/// # Errors
+/// [`WriteError::Io`] naming the path, or the error `fill` returns.
+pub fn write_atomic_file<T>(
+    path: &Path,
+    fill: impl FnOnce(&mut AtomicFile) -> Result<T, WriteError>,
+) -> Result<T, WriteError> {
     let io = |source| WriteError::Io {
         path: path.display().to_string(),
         source,
@@ -83,11 +106,11 @@ pub fn write_atomic_with(
         tmp.as_file().set_permissions(perms).map_err(io)?;
     }
     let mut w = std::io::BufWriter::with_capacity(256 * 1024, tmp);
-    fill(&mut w).map_err(io)?;
+    let value = fill(&mut w)?;
     let tmp = w.into_inner().map_err(|e| io(e.into_error()))?;
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    Ok(value)
 }
 
 #[cfg(test)]

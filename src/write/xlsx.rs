@@ -24,7 +24,7 @@ use crate::format::Format;
 use crate::model::{kroner_string, BudgetLine, Model, StatedTotal, Submission};
 use crate::normalize::danish::parse_unit;
 use crate::write::overview::Overview;
-use crate::write::{write_atomic, WriteError};
+use crate::write::WriteError;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     Chart, ChartDataLabel, ChartLegendPosition, Color, DocProperties, Format as XFormat,
@@ -32,6 +32,7 @@ use rust_xlsxwriter::{
 };
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{Seek, Write};
 use std::path::Path;
 use std::rc::Rc;
 
@@ -84,24 +85,49 @@ pub fn budget_workbook_bytes(
     findings: &[Finding],
     format: &Format,
 ) -> Result<(Vec<u8>, Vec<Finding>), WriteError> {
+    let (out, truncated) =
+        budget_workbook_to(std::io::Cursor::new(Vec::new()), model, findings, format)?;
+    Ok((out.into_inner(), truncated))
+}
+
+/// Builds budget.xlsx into `out` (a file, or a buffer as
+/// [`budget_workbook_bytes`] does): the large sheets go to it as they are
+/// zipped, not through a copy of the whole package in memory. Returns
+/// `out` and the `text-truncated` findings.
+///
+/// # Errors
+/// [`WriteError::Build`] if the workbook cannot be assembled or `out`
+/// cannot be written.
+pub fn budget_workbook_to<W: Write + Seek>(
+    mut out: W,
+    model: &Model,
+    findings: &[Finding],
+    format: &Format,
+) -> Result<(W, Vec<Finding>), WriteError> {
     let err = |e: XlsxError| WriteError::build(Path::new("budget.xlsx"), e);
     let mut b = Builder::new(model, format);
     let mut wb = Workbook::new();
-    // Excel's own level: about a third faster to save than the default 6,
-    // for a file a few per cent larger.
-    wb.set_zip_compression_level(3);
+    wb.set_zip_compression_level(crate::write::deflate::LEVEL as u8);
     b.build(&mut wb, findings).map_err(err)?;
-    let mut bytes = wb.save_to_buffer().map_err(err)?;
+    let skeleton = wb.save_to_buffer().map_err(err)?;
     drop(wb);
-    if let Some(plan) = b.sources_plan.take() {
-        let mut sheets = std::mem::take(&mut b.cells);
-        bytes = sources::splice_package(&bytes, &plan, &b, &mut sheets).map_err(err)?;
-    }
-    Ok((bytes, b.truncated))
+    let out = match b.sources_plan.take() {
+        Some(plan) => {
+            let mut sheets = std::mem::take(&mut b.cells);
+            sources::splice_package(&skeleton, &plan, &b, &mut sheets, out).map_err(err)?
+        }
+        None => {
+            out.write_all(&skeleton)
+                .map_err(|e| WriteError::build(Path::new("budget.xlsx"), e))?;
+            out
+        }
+    };
+    Ok((out, b.truncated))
 }
 
-/// Writes budget.xlsx to `path` atomically (see [`write_atomic`]). Returns
-/// the `text-truncated` findings.
+/// Writes budget.xlsx to `path` atomically (see
+/// [`write_atomic_file`](crate::write::write_atomic_file)), zipped straight
+/// into the temporary file. Returns the `text-truncated` findings.
 ///
 /// # Errors
 /// [`WriteError`] naming the path.
@@ -111,13 +137,14 @@ pub fn write_budget(
     format: &Format,
     path: &Path,
 ) -> Result<Vec<Finding>, WriteError> {
-    let (bytes, truncated) =
-        budget_workbook_bytes(model, findings, format).map_err(|e| match e {
-            WriteError::Build { message, .. } => WriteError::build(path, message),
-            other => other,
-        })?;
-    write_atomic(path, &bytes)?;
-    Ok(truncated)
+    crate::write::write_atomic_file(path, |file| {
+        let (_, truncated) =
+            budget_workbook_to(&mut *file, model, findings, format).map_err(|e| match e {
+                WriteError::Build { message, .. } => WriteError::build(path, message),
+                other => other,
+            })?;
+        Ok(truncated)
+    })
 }
 
 // ---------------------------------------------------------------------------

@@ -20,14 +20,14 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write;
 
+/// A cell's value in 16 bytes (a sheet of 200,000 lines has 1,5 million
+/// cells): texts and formulas are kept elsewhere, by index.
 enum Val {
     /// A string: its index in the builder's strings.
     Str(u32),
     Number(f64),
-    Formula {
-        formula: Box<str>,
-        result: Box<str>,
-    },
+    /// A formula and its cached result: an index into [`Cells::formulas`].
+    Formula(u32),
     Blank,
 }
 
@@ -48,6 +48,10 @@ pub(super) struct Cells {
     merges: Vec<(u32, u16, u32, u16)>,
     /// The formats in order of first use, by address.
     formats: Vec<*const XFormat>,
+    /// Each formula's text and result, one after the other in
+    /// `formula_text`: where the formula starts, where the result starts.
+    formulas: Vec<(u32, u32)>,
+    formula_text: String,
 }
 
 /// What the sink of a writer must do: a rust_xlsxwriter worksheet, or
@@ -129,7 +133,20 @@ impl Cells {
             heights: HashMap::new(),
             merges: Vec::new(),
             formats: Vec::new(),
+            formulas: Vec::new(),
+            formula_text: String::new(),
         }
+    }
+
+    /// Formula `i`'s text and cached result.
+    fn formula(&self, i: u32) -> (&str, &str) {
+        let at = |j: usize| self.formulas.get(j).map(|f| f.0 as usize);
+        let (start, mid) = self.formulas[i as usize];
+        let end = at(i as usize + 1).unwrap_or(self.formula_text.len());
+        (
+            &self.formula_text[start as usize..mid as usize],
+            &self.formula_text[mid as usize..end],
+        )
     }
 
     fn xf(&mut self, fmt: &XFormat) -> u16 {
@@ -231,9 +248,9 @@ impl Cells {
                 Val::Number(v) => {
                     sk.write_number_with_format(row, col, *v, f)?;
                 }
-                Val::Formula { formula, result } => {
-                    let fo =
-                        rust_xlsxwriter::Formula::new(formula.as_ref()).set_result(result.as_ref());
+                Val::Formula(i) => {
+                    let (formula, result) = self.formula(*i);
+                    let fo = rust_xlsxwriter::Formula::new(formula).set_result(result);
                     sk.write_formula_with_format(row, col, fo, f)?;
                 }
                 Val::Blank => {
@@ -378,7 +395,8 @@ impl Cells {
                         push_f64(&mut buf, *n);
                         buf.extend_from_slice(b"</v></c>");
                     }
-                    Val::Formula { formula, result } => {
+                    Val::Formula(i) => {
+                        let (formula, result) = self.formula(*i);
                         open(&mut buf);
                         if result.parse::<f64>().is_err() {
                             buf.extend_from_slice(b" t=\"str\"");
@@ -460,15 +478,17 @@ impl Sink for Cells {
         fmt: &XFormat,
     ) -> Result<(), XlsxError> {
         let f = formula.strip_prefix('=').unwrap_or(formula);
-        self.push(
-            row,
-            col,
-            fmt,
-            Val::Formula {
-                formula: f.into(),
-                result: result.into(),
-            },
-        )
+        // Offsets are u32: past 4 GB of formula text, refuse as rust_xlsxwriter
+        // refuses what it cannot write.
+        let too_big = || XlsxError::ParameterError("too much formula text".into());
+        let start = u32::try_from(self.formula_text.len()).map_err(|_| too_big())?;
+        let mid = u32::try_from(self.formula_text.len() + f.len()).map_err(|_| too_big())?;
+        u32::try_from(self.formula_text.len() + f.len() + result.len()).map_err(|_| too_big())?;
+        let i = u32::try_from(self.formulas.len()).map_err(|_| too_big())?;
+        self.formula_text.push_str(f);
+        self.formula_text.push_str(&result);
+        self.formulas.push((start, mid));
+        self.push(row, col, fmt, Val::Formula(i))
     }
     fn put_row_height(&mut self, row: u32, points: f64) -> Result<(), XlsxError> {
         check(row, 0)?;

@@ -37,6 +37,7 @@ use super::{
     MAX_CELL_CHARS, MAX_LINKS_PER_SHEET, OVERVIEW_SHEET, SOURCES_SHEET,
 };
 use crate::model::AmountSource;
+use crate::write::deflate::zip_part;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format as XFormat, XlsxError};
 use std::borrow::Cow;
@@ -1034,12 +1035,13 @@ fn merge_table(
 /// data rows (in place of the registration row) and their hyperlinks, and
 /// the shared-string table Kilder's strings that it does not have yet.
 /// Every other part is copied as it was compressed.
-pub(super) fn splice_package(
+pub(super) fn splice_package<W: Write + std::io::Seek>(
     skeleton: &[u8],
     plan: &SourcesPlan<'_>,
     b: &Builder<'_>,
     sheets: &mut [(String, super::cells::Cells)],
-) -> Result<Vec<u8>, XlsxError> {
+    out: W,
+) -> Result<W, XlsxError> {
     let by_part: HashMap<&str, usize> = sheets
         .iter()
         .enumerate()
@@ -1062,12 +1064,10 @@ pub(super) fn splice_package(
     let dimensions: Vec<String> = sheets.iter_mut().map(|(_, c)| c.finish()).collect();
     let cells_strings: u64 = sheets.iter().map(|(_, c)| c.string_cells()).sum();
     let (table, added) = merge_table(&sst, plan, cells_strings)?;
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(
-        skeleton.len() + (plan.estimate / 6) as usize,
-    )));
+    let mut out = zip::ZipWriter::new(out);
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(3))
+        .compression_level(Some(i64::from(crate::write::deflate::LEVEL)))
         .unix_permissions(0o600)
         .last_modified_time(zip::DateTime::default());
     for i in 0..archive.len() {
@@ -1085,7 +1085,6 @@ pub(super) fn splice_package(
                 .map_err(zip_err)?
                 .read_to_string(&mut xml)
                 .map_err(zip_err)?;
-            out.start_file(name.as_str(), options).map_err(zip_err)?;
             // The registration row (row 1): the xf index of each format.
             let start = xml
                 .find("<row r=\"1\"")
@@ -1107,15 +1106,19 @@ pub(super) fn splice_package(
                 .map(|d| d + "<dimension ref=\"".len())
                 .ok_or_else(|| zip_err("dimension not found"))?;
             let d_end = d + head[d..].find('"').unwrap_or(0);
-            out.write_all(&head.as_bytes()[..d]).map_err(zip_err)?;
-            out.write_all(dimension.as_bytes()).map_err(zip_err)?;
-            out.write_all(&head.as_bytes()[d_end..]).map_err(zip_err)?;
-            let merges = cells.write(&xfs, &table.ids, &mut out).map_err(zip_err)?;
             let rest = &xml[data_end..];
-            let at = "</sheetData>".len();
-            out.write_all(&rest.as_bytes()[..at]).map_err(zip_err)?;
-            out.write_all(&merges).map_err(zip_err)?;
-            out.write_all(&rest.as_bytes()[at..]).map_err(zip_err)?;
+            let ids = &table.ids;
+            zip_part(&mut out, &name, options, |w| {
+                w.write_all(&head.as_bytes()[..d])?;
+                w.write_all(dimension.as_bytes())?;
+                w.write_all(&head.as_bytes()[d_end..])?;
+                let merges = cells.write(&xfs, ids, w)?;
+                let at = "</sheetData>".len();
+                w.write_all(&rest.as_bytes()[..at])?;
+                w.write_all(&merges)?;
+                w.write_all(&rest.as_bytes()[at..])
+            })
+            .map_err(zip_err)?;
         } else if name == plan.part && plan.has_rows() {
             let mut xml = String::new();
             archive
@@ -1124,8 +1127,6 @@ pub(super) fn splice_package(
                 .read_to_string(&mut xml)
                 .map_err(zip_err)?;
             let large = plan.estimate + xml.len() as u64 > u64::from(u32::MAX) / 2;
-            out.start_file(name.as_str(), options.large_file(large))
-                .map_err(zip_err)?;
             // The registration row is the first data row.
             let open = format!("<row r=\"{}\"", plan.first_row + 1);
             let start = xml
@@ -1135,49 +1136,53 @@ pub(super) fn splice_package(
                 .find("</row>")
                 .map(|e| start + e + "</row>".len())
                 .ok_or_else(|| zip_err("Kilder: registration row not closed"))?;
-            out.write_all(&xml.as_bytes()[..start]).map_err(zip_err)?;
-            let mut links = Vec::new();
-            plan.write_rows(b, &table.ids, &mut out, &mut links)
-                .map_err(zip_err)?;
-            let rest = &xml[end..];
-            // <hyperlinks> comes right before <printOptions>/<pageMargins>.
-            let at = rest
-                .find("<printOptions")
-                .or_else(|| rest.find("<pageMargins"))
-                .unwrap_or(rest.len());
-            out.write_all(&rest.as_bytes()[..at]).map_err(zip_err)?;
-            if !links.is_empty() {
-                out.write_all(b"<hyperlinks>").map_err(zip_err)?;
-                out.write_all(&links).map_err(zip_err)?;
-                out.write_all(b"</hyperlinks>").map_err(zip_err)?;
-            }
-            out.write_all(&rest.as_bytes()[at..]).map_err(zip_err)?;
-        } else if name == SST {
-            out.start_file(name.as_str(), options).map_err(zip_err)?;
-            let mut w = |bytes: &[u8]| out.write_all(bytes).map_err(zip_err);
-            let [h0, h1, h2] = &table.head;
-            w(&sst[h0.clone()])?;
-            w(table.count.to_string().as_bytes())?;
-            w(&sst[h1.clone()])?;
-            w(table.unique.to_string().as_bytes())?;
-            w(&sst[h2.clone()])?;
-            w(&sst[table.body.clone()])?;
-            let mut buf = Vec::with_capacity(1 << 16);
-            for local in &added {
-                push_si(&mut buf, &plan.strings.order[*local]);
-                if buf.len() > 60_000 {
-                    w(&buf)?;
-                    buf.clear();
+            let ids = &table.ids;
+            zip_part(&mut out, &name, options.large_file(large), |w| {
+                w.write_all(&xml.as_bytes()[..start])?;
+                let mut links = Vec::new();
+                plan.write_rows(b, ids, w, &mut links)?;
+                let rest = &xml[end..];
+                // <hyperlinks> comes right before <printOptions>/<pageMargins>.
+                let at = rest
+                    .find("<printOptions")
+                    .or_else(|| rest.find("<pageMargins"))
+                    .unwrap_or(rest.len());
+                w.write_all(&rest.as_bytes()[..at])?;
+                if !links.is_empty() {
+                    w.write_all(b"<hyperlinks>")?;
+                    w.write_all(&links)?;
+                    w.write_all(b"</hyperlinks>")?;
                 }
-            }
-            w(&buf)?;
-            w(&sst[table.body.end..])?;
+                w.write_all(&rest.as_bytes()[at..])
+            })
+            .map_err(zip_err)?;
+        } else if name == SST {
+            zip_part(&mut out, &name, options, |w| {
+                let [h0, h1, h2] = &table.head;
+                w.write_all(&sst[h0.clone()])?;
+                w.write_all(table.count.to_string().as_bytes())?;
+                w.write_all(&sst[h1.clone()])?;
+                w.write_all(table.unique.to_string().as_bytes())?;
+                w.write_all(&sst[h2.clone()])?;
+                w.write_all(&sst[table.body.clone()])?;
+                let mut buf = Vec::with_capacity(1 << 16);
+                for local in &added {
+                    push_si(&mut buf, &plan.strings.order[*local]);
+                    if buf.len() > 60_000 {
+                        w.write_all(&buf)?;
+                        buf.clear();
+                    }
+                }
+                w.write_all(&buf)?;
+                w.write_all(&sst[table.body.end..])
+            })
+            .map_err(zip_err)?;
         } else {
             let f = archive.by_index_raw(i).map_err(zip_err)?;
             out.raw_copy_file(f).map_err(zip_err)?;
         }
     }
-    Ok(out.finish().map_err(zip_err)?.into_inner())
+    out.finish().map_err(zip_err)
 }
 
 #[cfg(test)]
