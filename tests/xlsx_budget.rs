@@ -446,3 +446,65 @@ fn a_text_shaped_like_rich_text_markup_stays_text() {
         .flatten()
         .any(|c| matches!(c, Data::String(s) if s == rich)));
 }
+
+/// Kilder writes the texts that differ on every row (cell, text as typed,
+/// exact kroner, link) in the cell itself (`t="inlineStr"`): awkward texts
+/// there read back as typed, and the shared-string table no longer holds
+/// them.
+#[test]
+fn kilder_inline_texts_read_back_as_typed() {
+    let awkward = [
+        "<r>12 & 13</r>",
+        "=SUM(A1:A2)",
+        "a\u{1}b",
+        "_x0041_ mio.",
+        "6,0 mio.\nkr.",
+    ];
+    let mut m = model("seed");
+    let line = &mut m.submissions[0].budget_lines[0];
+    line.source.sheet = "Økonomi".into();
+    let years: Vec<String> = line.amounts.keys().map(|y| y.to_string()).collect();
+    assert!(years.len() >= awkward.len() - 1, "{years:?}");
+    for (y, raw) in years.iter().zip(awkward) {
+        line.amount_sources.insert(
+            y.clone().into(),
+            AmountSource {
+                cell: format!("B{}", 7 + raw.len()).into(),
+                raw: raw.into(),
+                unit: None,
+            },
+        );
+    }
+    let (bytes, _) = budget_workbook_bytes(&m, &[], &format()).unwrap();
+    let mut book = Book::open(bytes.clone());
+    let k = book.values("Kilder");
+    let rows: Vec<Vec<String>> = k
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    for (y, raw) in years.iter().zip(awkward) {
+        let row = rows
+            .iter()
+            .find(|r| r[5] == *y && r[6] == "Beløb" && r[7] == raw)
+            .unwrap_or_else(|| panic!("a Kilder row for {y} with {raw:?}"));
+        assert_eq!(row[3], format!("B{}", 7 + raw.len()));
+        assert_eq!(row[2], "Økonomi");
+    }
+    // In the sheet's XML: inline, escaped; and not in the shared strings.
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut part = |name: &str| {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut s).unwrap();
+        s
+    };
+    let sst = part("xl/sharedStrings.xml");
+    let kilder = (1..20)
+        .map(|i| part(&format!("xl/worksheets/sheet{i}.xml")))
+        .find(|x| x.contains("Kilder: hvor") || x.contains("t=\"inlineStr\""))
+        .unwrap();
+    assert!(kilder.contains("t=\"inlineStr\"><is><t>&lt;r&gt;12 &amp; 13&lt;/r&gt;</t></is>"));
+    assert!(kilder.contains("<is><t>a_x0001_b</t></is>"));
+    assert!(kilder.contains("<is><t>_x005F_x0041_ mio.</t></is>"));
+    assert!(!sst.contains("12 &amp; 13"));
+    assert!(!sst.contains(">Økonomisk oversigt B7<"));
+}

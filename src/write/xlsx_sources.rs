@@ -185,6 +185,17 @@ struct Cell<'m, 't> {
     val: Val<'m, 't>,
 }
 
+/// Whether column `col`'s texts are written in the cell (`t="inlineStr"`)
+/// rather than through the shared-string table: the cell address, the text
+/// as typed, the exact kroner and the link are different on nearly every
+/// row. For 200,000 budget lines they were 2 million one-off table entries,
+/// which took longer to number, look up and write than the whole sheet.
+/// The texts that repeat (department, file, sheet, title, year, kind,
+/// unit) stay shared.
+fn inline(col: u16) -> bool {
+    matches!(col, 3 | 7 | 10 | 11)
+}
+
 /// The cells of one row, in column order (as today's writer wrote them).
 fn row_cells<'m, 't>(r: &SrcRow<'m, 't>, links: &mut usize, out: &mut Vec<Cell<'m, 't>>) {
     out.clear();
@@ -545,6 +556,33 @@ impl<'a> Builder<'a> {
                     first_use.push(c.sty);
                 }
                 let col = c.col as usize;
+                if inline(c.col) {
+                    // Written in the cell: only its length matters here.
+                    match c.val {
+                        Val::Text { text, cut } if text.len() > MAX_CELL_CHARS => {
+                            if cut {
+                                if let (_, Some(n)) = cut_to_cell(text) {
+                                    findings.push(super::truncated_finding(
+                                        r.file,
+                                        (!r.sheet.is_empty()).then_some(r.sheet),
+                                        (!cell.is_empty()).then_some(cell),
+                                        n,
+                                        SOURCES_SHEET,
+                                        row,
+                                        c.col,
+                                    ));
+                                }
+                            } else if let Err(e) = check_len(text) {
+                                err = Some(e);
+                                return;
+                            }
+                            estimate += MAX_CELL_CHARS as u64 * 4;
+                        }
+                        Val::Text { text, .. } => estimate += text.len() as u64 + 20,
+                        _ => estimate += 40,
+                    }
+                    continue;
+                }
                 let id = match c.val {
                     Val::Number(_) => continue,
                     Val::Text { text, cut } => {
@@ -716,6 +754,11 @@ impl SourcesPlan<'_> {
                     // blank cell.
                     cell_open(&mut buf, c.col, r1, xf);
                     buf.extend_from_slice(b"/>");
+                } else if inline(c.col) {
+                    cell_open(&mut buf, c.col, r1, xf);
+                    buf.extend_from_slice(b" t=\"inlineStr\"><is>");
+                    push_t(&mut buf, &text);
+                    buf.extend_from_slice(b"</is></c>");
                 } else {
                     let local = self.ids.get(next_id).copied().unwrap_or(0);
                     let id = table.get(local as usize).copied().unwrap_or(0);
@@ -876,11 +919,19 @@ fn registered_xfs(row: &str, n: usize) -> Vec<u32> {
 /// is data, so here it is escaped like any other (see
 /// [`super::write_text`] for the cells rust_xlsxwriter writes).
 fn push_si(buf: &mut Vec<u8>, s: &str) {
+    buf.extend_from_slice(b"<si>");
+    push_t(buf, s);
+    buf.extend_from_slice(b"</si>");
+}
+
+/// A text's `<t>` element as rust_xlsxwriter writes it, in a shared-string
+/// entry (`<si>`) or an inline string (`<is>`).
+fn push_t(buf: &mut Vec<u8>, s: &str) {
     let ws = ['\t', '\n', ' '];
     if s.starts_with(ws) || s.ends_with(ws) {
-        buf.extend_from_slice(b"<si><t xml:space=\"preserve\">");
+        buf.extend_from_slice(b"<t xml:space=\"preserve\">");
     } else {
-        buf.extend_from_slice(b"<si><t>");
+        buf.extend_from_slice(b"<t>");
     }
     // escape_xml_escapes: a literal "_xHHHH_" gets its underscore escaped.
     let bytes = s.as_bytes();
@@ -896,7 +947,7 @@ fn push_si(buf: &mut Vec<u8>, s: &str) {
         }
     }
     push_data(buf, &s[last..]);
-    buf.extend_from_slice(b"</t></si>");
+    buf.extend_from_slice(b"</t>");
 }
 
 /// Text escaped as rust_xlsxwriter's `escape_xml_data`.
