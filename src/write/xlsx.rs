@@ -801,7 +801,9 @@ impl<'a> Builder<'a> {
         let mut overview = Worksheet::new();
         let mut cells = Cells::new(OVERVIEW_SHEET);
         self.write_overview(&mut overview, &mut cells)?;
-        cells.register_formats(&mut overview, &all)?;
+        // Formats registered by an earlier sheet (see Cells::register_formats).
+        let mut known = HashSet::new();
+        cells.register_formats(&mut overview, &all, &mut known)?;
         // The chart's series names, categories and values, for its cache.
         let mut chart_rows: HashSet<u32> = HashSet::new();
         if !self.chart_series.is_empty() {
@@ -825,7 +827,7 @@ impl<'a> Builder<'a> {
             let mut ws = Worksheet::new();
             let mut cells = Cells::new(&self.sub_sheets[si]);
             self.write_submission(&mut ws, &mut cells, si)?;
-            cells.register_formats(&mut ws, &all)?;
+            cells.register_formats(&mut ws, &all, &mut known)?;
             wb.push_worksheet(ws);
             self.cells
                 .push((format!("xl/worksheets/sheet{}.xml", si + 2), cells));

@@ -1116,6 +1116,8 @@ pub(super) fn splice_package<W: Write + std::io::Seek>(
     let cells_strings: u64 = sheets.iter().map(|(_, c)| c.string_cells()).sum();
     let (table, added) = merge_table(&sst, plan, cells_strings)?;
     let mut out = zip::ZipWriter::new(out);
+    // Format (by address) → its xf index, from the registration rows.
+    let mut xf_of: HashMap<*const XFormat, u32> = HashMap::new();
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .compression_level(Some(i64::from(crate::write::deflate::LEVEL)))
@@ -1136,21 +1138,53 @@ pub(super) fn splice_package<W: Write + std::io::Seek>(
                 .map_err(zip_err)?
                 .read_to_string(&mut xml)
                 .map_err(zip_err)?;
-            // The registration row (row 1): the xf index of each format.
-            let start = xml
-                .find("<row r=\"1\"")
-                .ok_or_else(|| zip_err("registration row not found"))?;
-            let end = xml[start..]
-                .find("</row>")
-                .map(|e| start + e + "</row>".len())
-                .ok_or_else(|| zip_err("registration row not closed"))?;
-            let xfs = registered_xfs(&xml[start..end], cells.format_count());
+            // The registration row (row 1), if the sheet registered formats:
+            // their xf indices. Sheets come in order, so every format a
+            // sheet uses was registered by it or an earlier one.
+            let registration = match xml.find("<row r=\"1\"") {
+                Some(start) if !cells.registered().is_empty() => {
+                    let end = xml[start..]
+                        .find("</row>")
+                        .map(|e| start + e + "</row>".len())
+                        .ok_or_else(|| zip_err("registration row not closed"))?;
+                    let n = cells.registered().len();
+                    for (p, xf) in cells
+                        .registered()
+                        .iter()
+                        .zip(registered_xfs(&xml[start..end], n))
+                    {
+                        xf_of.insert(*p, xf);
+                    }
+                    Some(start)
+                }
+                Some(_) => return Err(zip_err("a row in a sheet that registered nothing")),
+                None => None,
+            };
+            let xfs = cells
+                .formats()
+                .iter()
+                .map(|p| xf_of.get(p).copied())
+                .collect::<Option<Vec<u32>>>()
+                .ok_or_else(|| zip_err("a format no sheet registered"))?;
             let dimension = &dimensions[si];
             // Every row rust_xlsxwriter wrote (the registration row and the
-            // chart's copies) makes way for the sheet's own.
-            let data_end = xml
-                .find("</sheetData>")
-                .ok_or_else(|| zip_err("sheetData not closed"))?;
+            // chart's copies) makes way for the sheet's own; a sheet without
+            // any has an empty <sheetData/>.
+            let (start, data_end, head_close) = match registration {
+                Some(start) => {
+                    let end = xml
+                        .find("</sheetData>")
+                        .ok_or_else(|| zip_err("sheetData not closed"))?;
+                    (start, end, "")
+                }
+                None => {
+                    let at = xml
+                        .find("<sheetData/>")
+                        .ok_or_else(|| zip_err("sheetData not found"))?;
+                    // "<sheetData/>" becomes "<sheetData>" … "</sheetData>".
+                    (at, at + "<sheetData/>".len(), "<sheetData>")
+                }
+            };
             let head = &xml[..start];
             let d = head
                 .find("<dimension ref=\"")
@@ -1163,11 +1197,18 @@ pub(super) fn splice_package<W: Write + std::io::Seek>(
                 w.write_all(&head.as_bytes()[..d])?;
                 w.write_all(dimension.as_bytes())?;
                 w.write_all(&head.as_bytes()[d_end..])?;
+                w.write_all(head_close.as_bytes())?;
                 let merges = cells.write(&xfs, ids, w)?;
-                let at = "</sheetData>".len();
-                w.write_all(&rest.as_bytes()[..at])?;
-                w.write_all(&merges)?;
-                w.write_all(&rest.as_bytes()[at..])
+                if registration.is_some() {
+                    let at = "</sheetData>".len();
+                    w.write_all(&rest.as_bytes()[..at])?;
+                    w.write_all(&merges)?;
+                    w.write_all(&rest.as_bytes()[at..])
+                } else {
+                    w.write_all(b"</sheetData>")?;
+                    w.write_all(&merges)?;
+                    w.write_all(rest.as_bytes())
+                }
             })
             .map_err(zip_err)?;
         } else if name == plan.part && plan.has_rows() {
