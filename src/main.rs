@@ -11,6 +11,7 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    bilag::process::no_transparent_huge_pages();
     bilag::read::install_panic_hook();
     bilag::cli::run(bilag::cli::Cli::parse())
 }

@@ -508,3 +508,40 @@ fn kilder_inline_texts_read_back_as_typed() {
     assert!(!sst.contains("12 &amp; 13"));
     assert!(!sst.contains(">Økonomisk oversigt B7<"));
 }
+
+/// An over-long text as typed (Kilder's "Indtastet tekst", written in the
+/// cell) is cut to Excel's limit with a finding that points at the
+/// submission's cell, as the shared texts are.
+#[test]
+fn kilder_over_long_typed_text_is_cut_with_a_finding() {
+    let mut m = model("seed");
+    let line = &mut m.submissions[0].budget_lines[0];
+    line.source.sheet = "Økonomi".into();
+    let year = line.amounts.keys().next().unwrap().to_string();
+    line.amount_sources.insert(
+        year.clone().into(),
+        AmountSource {
+            cell: "B7".into(),
+            raw: format!("6,0 mio. {}", "x".repeat(40_000)).into(),
+            unit: None,
+        },
+    );
+    let (bytes, truncated) = budget_workbook_bytes(&m, &[], &format()).unwrap();
+    assert_eq!(truncated.len(), 1, "{truncated:?}");
+    let t = &truncated[0];
+    assert_eq!(t.code, Code::TextTruncated);
+    assert_eq!(t.sheet.as_deref(), Some("Økonomi"));
+    assert_eq!(t.cell.as_deref(), Some("B7"));
+    assert!(t.message.contains("40009 tegn"), "{}", t.message);
+    assert!(t.message.contains("Kilder"), "{}", t.message);
+    let mut book = Book::open(bytes);
+    let k = book.values("Kilder");
+    let cut = k
+        .rows()
+        .find(|r| r[3] == "B7")
+        .map(|r| r[7].to_string())
+        .expect("the Kilder row of B7");
+    assert_eq!(cut.chars().count(), 32_767);
+    assert!(cut.starts_with("6,0 mio. xxx"));
+    assert!(cut.ends_with('…'));
+}

@@ -102,6 +102,8 @@ enum Cmd {
 }
 
 fn main() -> ExitCode {
+    // As the bilag binary, so the stage figures are made the same way.
+    bilag::process::no_transparent_huge_pages();
     let result = match Cli::parse().command {
         Cmd::Gen {
             n,

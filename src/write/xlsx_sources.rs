@@ -551,6 +551,18 @@ impl<'a> Builder<'a> {
             row_cells(r, &mut links, &mut cells);
             estimate += 300;
             let cell = r.src.map(|s| s.cell.as_str()).unwrap_or("");
+            // A text cut to fit its cell, at this row and column `col`.
+            let cut_finding = |n: usize, col: u16| {
+                super::truncated_finding(
+                    r.file,
+                    (!r.sheet.is_empty()).then_some(r.sheet),
+                    (!cell.is_empty()).then_some(cell),
+                    n,
+                    SOURCES_SHEET,
+                    row,
+                    col,
+                )
+            };
             for c in &cells {
                 if !first_use.contains(&c.sty) {
                     first_use.push(c.sty);
@@ -562,15 +574,7 @@ impl<'a> Builder<'a> {
                         Val::Text { text, cut } if text.len() > MAX_CELL_CHARS => {
                             if cut {
                                 if let (_, Some(n)) = cut_to_cell(text) {
-                                    findings.push(super::truncated_finding(
-                                        r.file,
-                                        (!r.sheet.is_empty()).then_some(r.sheet),
-                                        (!cell.is_empty()).then_some(cell),
-                                        n,
-                                        SOURCES_SHEET,
-                                        row,
-                                        c.col,
-                                    ));
+                                    findings.push(cut_finding(n, c.col));
                                 }
                             } else if let Err(e) = check_len(text) {
                                 err = Some(e);
@@ -603,15 +607,7 @@ impl<'a> Builder<'a> {
                         } else if cut {
                             let (shown, original) = cut_to_cell(text);
                             if let Some(n) = original {
-                                findings.push(super::truncated_finding(
-                                    r.file,
-                                    (!r.sheet.is_empty()).then_some(r.sheet),
-                                    (!cell.is_empty()).then_some(cell),
-                                    n,
-                                    SOURCES_SHEET,
-                                    row,
-                                    c.col,
-                                ));
+                                findings.push(cut_finding(n, c.col));
                             }
                             let borrowed = (shown.len() == text.len()).then_some(text);
                             strings.id(shown, borrowed)
