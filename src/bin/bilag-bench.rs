@@ -20,14 +20,14 @@
 
 use bilag::finding::{sort_findings, Code, Finding};
 use bilag::format::Format;
-use bilag::inbox::pack::{write_json, APPENDIX_DOCX, BUDGET_XLSX, FINDINGS_JSON, MODEL_JSON};
+use bilag::inbox::pack::{write_budget, write_json, APPENDIX_DOCX, FINDINGS_JSON, MODEL_JSON};
 use bilag::inbox::{file_name, list_inbox, sha256_hex, Loaded};
 use bilag::model::Model;
 use bilag::normalize::normalize_workbook;
 use bilag::read::{read_workbook_bytes, Limits, Workbook};
 use bilag::reconcile::reconcile;
 use bilag::synth;
-use bilag::write::{docx, write_atomic, xlsx};
+use bilag::write::{docx, write_atomic};
 use clap::{Parser, Subcommand};
 
 /// The allocator the `bilag` binary uses (see src/main.rs), so the stage
@@ -343,19 +343,12 @@ fn stages(inbox: &Path, out: Option<&Path>) -> Res<StagesReport> {
         sort_findings(&mut loaded.findings);
     });
 
-    // write xlsx: as inbox::pack::write_pack does it (twice when writing
-    // itself adds findings).
+    // write xlsx: the pack's own writer (twice when writing itself adds
+    // findings).
     let all = t.stage("write xlsx", || {
-        let path = out.join(BUDGET_XLSX);
-        let write_findings = xlsx::write_budget(&loaded.model, &loaded.findings, &format, &path)
-            .map_err(|e| e.to_string())?;
-        let mut all = loaded.findings.clone();
-        if !write_findings.is_empty() {
-            all.extend(write_findings);
-            sort_findings(&mut all);
-            xlsx::write_budget(&loaded.model, &all, &format, &path).map_err(|e| e.to_string())?;
-        }
-        Ok::<_, String>(all)
+        write_budget(&out, &loaded.model, loaded.findings.clone(), &format)
+            .map(|(all, _)| all)
+            .map_err(|e| e.to_string())
     })?;
 
     t.stage("write docx", || {

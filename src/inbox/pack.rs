@@ -85,9 +85,12 @@ fn write_files(
     Ok((all, write_findings))
 }
 
-/// Writes budget.xlsx; returns every finding of the build (with the ones
-/// writing the workbook produced) and the ones writing produced.
-fn write_budget(
+/// Writes OUT/budget.xlsx; returns every finding of the build (with the
+/// ones writing the workbook produced) and the ones writing produced.
+///
+/// # Errors
+/// [`WriteError`] naming the file.
+pub fn write_budget(
     out: &Path,
     model: &Model,
     findings: Vec<Finding>,

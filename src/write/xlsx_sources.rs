@@ -1078,6 +1078,24 @@ fn merge_table(
     ))
 }
 
+/// Part `i` of the skeleton package, as text.
+fn read_part(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, i: usize) -> Result<String, XlsxError> {
+    let mut xml = String::new();
+    archive
+        .by_index(i)
+        .map_err(zip_err)?
+        .read_to_string(&mut xml)
+        .map_err(zip_err)?;
+    Ok(xml)
+}
+
+/// Where the `<row>` element starting at `start` ends (after `</row>`).
+fn row_end(xml: &str, start: usize) -> Option<usize> {
+    xml[start..]
+        .find("</row>")
+        .map(|e| start + e + "</row>".len())
+}
+
 /// Rewrites the package rust_xlsxwriter saved: the Kilder sheet gets its
 /// data rows (in place of the registration row) and their hyperlinks, and
 /// the shared-string table Kilder's strings that it does not have yet.
@@ -1128,20 +1146,13 @@ pub(super) fn splice_package<W: Write + std::io::Seek>(
             .to_string();
         if let Some(&si) = by_part.get(name.as_str()) {
             let cells = &mut sheets[si].1;
-            let mut xml = String::new();
-            archive
-                .by_index(i)
-                .map_err(zip_err)?
-                .read_to_string(&mut xml)
-                .map_err(zip_err)?;
+            let xml = read_part(&mut archive, i)?;
             // The registration row (row 1), if the sheet registered formats:
             // their xf indices. Sheets come in order, so every format a
             // sheet uses was registered by it or an earlier one.
             let registration = match xml.find("<row r=\"1\"") {
                 Some(start) if !cells.registered().is_empty() => {
-                    let end = xml[start..]
-                        .find("</row>")
-                        .map(|e| start + e + "</row>".len())
+                    let end = row_end(&xml, start)
                         .ok_or_else(|| zip_err("registration row not closed"))?;
                     let n = cells.registered().len();
                     for (p, xf) in cells
@@ -1164,20 +1175,20 @@ pub(super) fn splice_package<W: Write + std::io::Seek>(
                 .ok_or_else(|| zip_err("a format no sheet registered"))?;
             let dimension = &dimensions[si];
             // Every row rust_xlsxwriter wrote (the registration row and the
-            // chart's copies) makes way for the sheet's own; a sheet without
-            // any has an empty <sheetData/>.
-            let (start, data_end, head_close) = match registration {
+            // chart's copies) makes way for the sheet's own, up to and with
+            // </sheetData>; a sheet without any has an empty <sheetData/>,
+            // which opens here instead.
+            let (start, after, open) = match registration {
                 Some(start) => {
                     let end = xml
                         .find("</sheetData>")
                         .ok_or_else(|| zip_err("sheetData not closed"))?;
-                    (start, end, "")
+                    (start, end + "</sheetData>".len(), "")
                 }
                 None => {
                     let at = xml
                         .find("<sheetData/>")
                         .ok_or_else(|| zip_err("sheetData not found"))?;
-                    // "<sheetData/>" becomes "<sheetData>" … "</sheetData>".
                     (at, at + "<sheetData/>".len(), "<sheetData>")
                 }
             };
@@ -1187,42 +1198,28 @@ pub(super) fn splice_package<W: Write + std::io::Seek>(
                 .map(|d| d + "<dimension ref=\"".len())
                 .ok_or_else(|| zip_err("dimension not found"))?;
             let d_end = d + head[d..].find('"').unwrap_or(0);
-            let rest = &xml[data_end..];
+            let rest = &xml[after..];
             let ids = &table.ids;
             zip_part(&mut out, &name, options, |w| {
                 w.write_all(&head.as_bytes()[..d])?;
                 w.write_all(dimension.as_bytes())?;
                 w.write_all(&head.as_bytes()[d_end..])?;
-                w.write_all(head_close.as_bytes())?;
+                w.write_all(open.as_bytes())?;
                 let merges = cells.write(&xfs, ids, w)?;
-                if registration.is_some() {
-                    let at = "</sheetData>".len();
-                    w.write_all(&rest.as_bytes()[..at])?;
-                    w.write_all(&merges)?;
-                    w.write_all(&rest.as_bytes()[at..])
-                } else {
-                    w.write_all(b"</sheetData>")?;
-                    w.write_all(&merges)?;
-                    w.write_all(rest.as_bytes())
-                }
+                w.write_all(b"</sheetData>")?;
+                w.write_all(&merges)?;
+                w.write_all(rest.as_bytes())
             })
             .map_err(zip_err)?;
         } else if name == plan.part && plan.has_rows() {
-            let mut xml = String::new();
-            archive
-                .by_index(i)
-                .map_err(zip_err)?
-                .read_to_string(&mut xml)
-                .map_err(zip_err)?;
+            let xml = read_part(&mut archive, i)?;
             let large = plan.estimate + xml.len() as u64 > u64::from(u32::MAX) / 2;
             // The registration row is the first data row.
             let open = format!("<row r=\"{}\"", plan.first_row + 1);
             let start = xml
                 .find(&open)
                 .ok_or_else(|| zip_err("Kilder: registration row not found"))?;
-            let end = xml[start..]
-                .find("</row>")
-                .map(|e| start + e + "</row>".len())
+            let end = row_end(&xml, start)
                 .ok_or_else(|| zip_err("Kilder: registration row not closed"))?;
             let ids = &table.ids;
             zip_part(&mut out, &name, options.large_file(large), |w| {
