@@ -128,6 +128,14 @@ fn check(row: u32, col: u16) -> Result<(), XlsxError> {
     Ok(())
 }
 
+/// The style at address `p` among `all` (the builder's styles).
+fn style<'s>(all: &[&'s XFormat], p: *const XFormat) -> Result<&'s XFormat, XlsxError> {
+    all.iter()
+        .copied()
+        .find(|f| std::ptr::eq(*f, p))
+        .ok_or_else(|| XlsxError::ParameterError("a format that is not a style".into()))
+}
+
 impl Cells {
     pub fn new(name: &str) -> Cells {
         Cells {
@@ -225,10 +233,7 @@ impl Cells {
             if !known.insert(*p) {
                 continue;
             }
-            let f = all
-                .iter()
-                .find(|f| std::ptr::eq(**f, *p))
-                .ok_or_else(|| XlsxError::ParameterError("a format that is not a style".into()))?;
+            let f = style(all, *p)?;
             sk.write_blank(0, self.registered.len() as u16, f)?;
             self.registered.push(*p);
         }
@@ -264,10 +269,7 @@ impl Cells {
         let mut n = 0;
         for ((row, col), e) in last {
             let p = self.formats[e.xf as usize];
-            let f = all
-                .iter()
-                .find(|f| std::ptr::eq(**f, p))
-                .ok_or_else(|| XlsxError::ParameterError("a format that is not a style".into()))?;
+            let f = style(all, p)?;
             match &e.val {
                 Val::Str(id) => {
                     super::write_text(sk, row, col, strings.get(*id), f)?;
