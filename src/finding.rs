@@ -43,6 +43,18 @@ pub enum Code {
     TextTruncated,
     /// A metadata date that is not a date bilag can read.
     DateUnparseable,
+    /// A submission addressed to another committee than the format's.
+    CommitteeMismatch,
+    /// A hidden sheet, row or column held content that was left out.
+    HiddenContent,
+    /// A file byte-identical to another in the inbox (counted once).
+    DuplicateFile,
+    /// An older version of a submission whose newer version is current.
+    Superseded,
+    /// A roster department without a readable current submission.
+    MissingSubmission,
+    /// A submission whose department is not on the roster.
+    UnknownDepartment,
 }
 
 impl Code {
@@ -56,8 +68,13 @@ impl Code {
             | Code::AmbiguousNumber
             | Code::MissingField
             | Code::TextTruncated
-            | Code::DateUnparseable => Severity::Warning,
-            Code::UnitAssumed => Severity::Info,
+            | Code::DateUnparseable
+            | Code::CommitteeMismatch
+            | Code::HiddenContent
+            | Code::DuplicateFile
+            | Code::MissingSubmission
+            | Code::UnknownDepartment => Severity::Warning,
+            Code::UnitAssumed | Code::Superseded => Severity::Info,
         }
     }
 
@@ -75,8 +92,35 @@ impl Code {
             Code::UnitAssumed => "unit-assumed",
             Code::TextTruncated => "text-truncated",
             Code::DateUnparseable => "date-unparseable",
+            Code::CommitteeMismatch => "committee-mismatch",
+            Code::HiddenContent => "hidden-content",
+            Code::DuplicateFile => "duplicate-file",
+            Code::Superseded => "superseded",
+            Code::MissingSubmission => "missing-submission",
+            Code::UnknownDepartment => "unknown-department",
         }
     }
+
+    /// Every code, in the contract's order.
+    pub const ALL: [Code; 17] = [
+        Code::FileRejected,
+        Code::AmountUnparseable,
+        Code::TotalMismatch,
+        Code::EconomyMismatch,
+        Code::MissingBudgetLine,
+        Code::DuplicateInitiative,
+        Code::AmbiguousNumber,
+        Code::MissingField,
+        Code::DateUnparseable,
+        Code::TextTruncated,
+        Code::UnitAssumed,
+        Code::CommitteeMismatch,
+        Code::HiddenContent,
+        Code::DuplicateFile,
+        Code::Superseded,
+        Code::MissingSubmission,
+        Code::UnknownDepartment,
+    ];
 }
 
 impl fmt::Display for Code {
@@ -178,6 +222,17 @@ mod tests {
         assert_eq!(v["severity"], "error");
         assert_eq!(v["sheet"], "Økonomi");
         assert_eq!(v["cell"], "F12");
+        for code in Code::ALL {
+            let json = serde_json::to_value(code).unwrap();
+            assert_eq!(json, code.as_str());
+        }
+        let sev = |c: Code| c.severity().danish();
+        assert_eq!(sev(Code::Superseded), "info");
+        assert_eq!(sev(Code::DuplicateFile), "advarsel");
+        assert_eq!(sev(Code::MissingSubmission), "advarsel");
+        assert_eq!(sev(Code::UnknownDepartment), "advarsel");
+        assert_eq!(sev(Code::CommitteeMismatch), "advarsel");
+        assert_eq!(sev(Code::HiddenContent), "advarsel");
         let g = Finding::new(Code::UnitAssumed, "a.xlsx", "x");
         let v = serde_json::to_value(&g).unwrap();
         assert_eq!(v["severity"], "info");

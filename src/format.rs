@@ -45,6 +45,167 @@ pub struct Format {
     pub sections: Vec<Section>,
     pub tabular: TabularLabels,
     pub budget: BudgetFormat,
+    /// The departments expected to submit (`[[department]]`, contract §1a).
+    /// Empty: no roster, nobody is missing. `--departments FILE` replaces it.
+    #[serde(default, rename = "department", skip_serializing_if = "Vec::is_empty")]
+    pub departments: Vec<RosterDepartment>,
+    /// The appendix letterhead's sender (`[sender]`), when the format or the
+    /// roster file names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<Sender>,
+}
+
+/// One department on the roster (`[[department]]`).
+///
+/// ```toml
+/// [[department]]
+/// name = "SSP København"
+/// aliases = ["SSP", "SSP København, Sekretariatet"]
+/// coordinator = true
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RosterDepartment {
+    /// The department's name as the committee knows it.
+    pub name: String,
+    /// Other names a Forside may give it (matched like the name: ignoring
+    /// case, punctuation and spacing).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// The coordinating department: its submission gives the appendix
+    /// letterhead when no `[sender]` is given.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub coordinator: bool,
+}
+
+/// The appendix letterhead's sender (`[sender]`): every field optional;
+/// those given are the letterhead, no field is taken from a submission.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sender {
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub fax: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub ean: Option<String>,
+    #[serde(default)]
+    pub caseworker: Option<String>,
+    #[serde(default)]
+    pub case_number: Option<String>,
+    #[serde(default)]
+    pub document_number: Option<String>,
+    /// yyyy-mm-dd; without it the letterhead shows the date the submissions
+    /// share, else today's.
+    #[serde(default)]
+    pub date: Option<String>,
+}
+
+/// A roster file (`--departments FILE`): `[[department]]` entries and an
+/// optional `[sender]`, as in a committee format.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Roster {
+    #[serde(default, rename = "department")]
+    pub departments: Vec<RosterDepartment>,
+    #[serde(default)]
+    pub sender: Option<Sender>,
+}
+
+impl Roster {
+    /// Parses a roster from TOML text; `origin` names it in errors.
+    ///
+    /// ```
+    /// let r = bilag::format::Roster::from_toml(r#"
+    /// [[department]]
+    /// name = "SSP København"
+    /// aliases = ["SSP"]
+    /// "#, "afdelinger.toml").unwrap();
+    /// assert_eq!(r.departments[0].aliases, ["SSP"]);
+    /// let err = bilag::format::Roster::from_toml("[[department]]\nnavn = \"x\"", "a.toml");
+    /// assert!(err.unwrap_err().to_string().contains("navn"));
+    /// ```
+    ///
+    /// # Errors
+    /// An unknown key, a missing name or a wrong type names it.
+    pub fn from_toml(text: &str, origin: &str) -> Result<Roster, FormatError> {
+        let roster: Roster = toml::from_str(text).map_err(|e| FormatError::Invalid {
+            path: origin.to_string(),
+            message: e.to_string(),
+        })?;
+        validate_roster(&roster.departments).map_err(|message| FormatError::Invalid {
+            path: origin.to_string(),
+            message,
+        })?;
+        Ok(roster)
+    }
+
+    /// Loads a roster file.
+    ///
+    /// # Errors
+    /// The file cannot be read or is not a valid roster.
+    pub fn load(path: &Path) -> Result<Roster, FormatError> {
+        let text = std::fs::read_to_string(path).map_err(|source| FormatError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Roster::from_toml(&text, &path.display().to_string())
+    }
+}
+
+/// Names must be non-empty, and no name or alias may name two departments;
+/// at most one coordinator.
+fn validate_roster(departments: &[RosterDepartment]) -> Result<(), String> {
+    let mut seen: Vec<(String, &str)> = Vec::new();
+    for d in departments {
+        if department_key(&d.name).is_empty() {
+            return Err("en [[department]] mangler et navn (name = \"…\")".into());
+        }
+        for n in std::iter::once(&d.name).chain(&d.aliases) {
+            let key = department_key(n);
+            if let Some((_, other)) = seen.iter().find(|(k, o)| *k == key && *o != d.name) {
+                return Err(format!(
+                    "navnet {n:?} står ved både {other:?} og {:?} i [[department]]",
+                    d.name
+                ));
+            }
+            seen.push((key, &d.name));
+        }
+    }
+    let coordinators: Vec<&str> = departments
+        .iter()
+        .filter(|d| d.coordinator)
+        .map(|d| d.name.as_str())
+        .collect();
+    if coordinators.len() > 1 {
+        return Err(format!(
+            "kun én afdeling kan være koordinator (coordinator = true); her er det {}",
+            coordinators.join(" og ")
+        ));
+    }
+    Ok(())
+}
+
+/// A department name for comparison: lower case, letters and digits only,
+/// so "SSP København, Sekretariatet" = "ssp københavn sekretariatet" and
+/// "Mål- og Rammekontor" = "Mål og Rammekontor".
+///
+/// ```
+/// use bilag::format::department_key;
+/// assert_eq!(department_key(" SSP  København, Sekretariatet "), department_key("ssp københavn sekretariatet"));
+/// assert_eq!(department_key("Mål- og Rammekontor"), "målogrammekontor");
+/// ```
+pub fn department_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -264,7 +425,52 @@ impl Format {
         }
     }
 
+    /// `--format FILE` (or the default) with `--departments FILE`'s roster:
+    /// the roster file's departments replace the format's, and its
+    /// `[sender]`, when given, the format's.
+    ///
+    /// # Errors
+    /// See [`Format::load`] and [`Roster::load`].
+    pub fn load_with_roster(
+        format: Option<&Path>,
+        departments: Option<&Path>,
+    ) -> Result<Format, FormatError> {
+        let mut f = Format::load_or_default(format)?;
+        if let Some(p) = departments {
+            f.set_roster(Roster::load(p)?);
+        }
+        Ok(f)
+    }
+
+    /// Replaces the roster (and the sender, when the roster names one).
+    pub fn set_roster(&mut self, roster: Roster) {
+        self.departments = roster.departments;
+        if roster.sender.is_some() {
+            self.sender = roster.sender;
+        }
+    }
+
+    /// The roster department a Forside department names (by name or alias,
+    /// ignoring case, punctuation and spacing).
+    pub fn roster_department(&self, name: &str) -> Option<&RosterDepartment> {
+        let key = department_key(name);
+        if key.is_empty() {
+            return None;
+        }
+        self.departments.iter().find(|d| {
+            std::iter::once(&d.name)
+                .chain(&d.aliases)
+                .any(|n| department_key(n) == key)
+        })
+    }
+
+    /// The coordinating department, if the roster marks one.
+    pub fn coordinator(&self) -> Option<&RosterDepartment> {
+        self.departments.iter().find(|d| d.coordinator)
+    }
+
     fn validate(&self) -> Result<(), String> {
+        validate_roster(&self.departments)?;
         if self.sections.is_empty() {
             return Err("der skal være mindst én sektion ([[sections]])".into());
         }
@@ -389,6 +595,66 @@ mod tests {
         let err = Format::from_toml(&text, "x.toml").unwrap_err().to_string();
         assert!(err.contains("defualt_unit"), "{err}");
         assert!(err.contains("x.toml"), "{err}");
+    }
+
+    #[test]
+    fn a_format_may_carry_a_roster_and_a_sender() {
+        let text = format!(
+            "{DEFAULT_FORMAT_TOML}\n[sender]\ndepartment = \"Socialforvaltningen\"\nphone = \"33 17 33 17\"\n\n[[department]]\nname = \"SSP København\"\naliases = [\"SSP\"]\n\n[[department]]\nname = \"Center for Integration\"\ncoordinator = true\n"
+        );
+        let f = Format::from_toml(&text, "x.toml").unwrap();
+        assert_eq!(f.departments.len(), 2);
+        assert_eq!(f.roster_department("ssp").unwrap().name, "SSP København");
+        assert_eq!(
+            f.roster_department("SSP  KØBENHAVN").unwrap().name,
+            "SSP København"
+        );
+        assert!(f.roster_department("SSP Nord").is_none());
+        assert_eq!(f.coordinator().unwrap().name, "Center for Integration");
+        let s = f.sender.unwrap();
+        assert_eq!(s.department.as_deref(), Some("Socialforvaltningen"));
+        assert_eq!(s.phone.as_deref(), Some("33 17 33 17"));
+        assert_eq!(s.address, None);
+    }
+
+    #[test]
+    fn roster_errors_name_the_key_or_the_conflict() {
+        for (toml, want) in [
+            ("[[department]]\nname = \"A\"\nalias = [\"B\"]\n", "alias"),
+            ("[[department]]\nnavn = \"A\"\n", "navn"),
+            ("[[department]]\nname = \" \"\n", "mangler et navn"),
+            (
+                "[[department]]\nname = \"A\"\naliases = [\"X\"]\n[[department]]\nname = \"B\"\naliases = [\"x\"]\n",
+                "både",
+            ),
+            (
+                "[[department]]\nname = \"A\"\ncoordinator = true\n[[department]]\nname = \"B\"\ncoordinator = true\n",
+                "koordinator",
+            ),
+            ("[sender]\nafdeling = \"A\"\n", "afdeling"),
+            ("[[afdeling]]\nname = \"A\"\n", "afdeling"),
+        ] {
+            let err = Roster::from_toml(toml, "afdelinger.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(want), "{toml}: {err}");
+            assert!(err.contains("afdelinger.toml"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_roster_file_replaces_the_formats_departments() {
+        let mut f = Format::default_format();
+        assert!(f.departments.is_empty() && f.sender.is_none());
+        f.set_roster(
+            Roster::from_toml(
+                "[[department]]\nname = \"A\"\n[[department]]\nname = \"B\"\n",
+                "r.toml",
+            )
+            .unwrap(),
+        );
+        assert_eq!(f.departments.len(), 2);
+        assert!(f.sender.is_none());
     }
 
     #[test]

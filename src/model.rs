@@ -16,8 +16,64 @@ pub struct Model {
     /// Id of the committee format used (`id` in the format's TOML).
     #[serde(default)]
     pub format: String,
-    /// One entry per accepted submission, in file-name order.
+    /// One entry per accepted CURRENT submission, in file-name order
+    /// (contract §1a): older versions and byte-identical copies are not here.
     pub submissions: Vec<Submission>,
+    /// Files read but left out of the pack: older versions of a submission
+    /// and byte-identical copies, each naming the current file.
+    #[serde(default)]
+    pub set_aside: Vec<SetAside>,
+}
+
+/// Why a readable file is not in the pack (contract §1a).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SetAsideReason {
+    /// An older version of the submission that is current.
+    Superseded,
+    /// Byte-identical to the current file.
+    DuplicateFile,
+}
+
+impl SetAsideReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SetAsideReason::Superseded => "superseded",
+            SetAsideReason::DuplicateFile => "duplicate-file",
+        }
+    }
+
+    /// Danish, for a person: "ældre version", "identisk kopi".
+    pub fn danish(self) -> &'static str {
+        match self {
+            SetAsideReason::Superseded => "ældre version",
+            SetAsideReason::DuplicateFile => "identisk kopi",
+        }
+    }
+}
+
+/// A file set aside (`model.json`'s `set_aside`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SetAside {
+    /// File name of the file set aside.
+    pub source: String,
+    pub sha256: String,
+    pub reason: SetAsideReason,
+    /// File name of the current version that is in the pack instead.
+    pub current: String,
+    /// The department the file names, if any.
+    #[serde(default)]
+    pub department: Option<String>,
+    /// Forside Dato of the file set aside (yyyy-mm-dd), if any.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// When the file was received (its modification time, or when watch
+    /// received it), RFC 3339.
+    #[serde(default)]
+    pub received: Option<String>,
+    /// Which rule made the two files versions of one submission (Danish).
+    #[serde(default)]
+    pub why: String,
 }
 
 /// One department's workbook, normalized.
@@ -38,6 +94,11 @@ pub struct Submission {
     /// Indledning, Mål 1…, Afsluttende tekst). They override the format's.
     #[serde(default, skip_serializing_if = "DocumentTexts::is_empty")]
     pub document: DocumentTexts,
+    /// When the file was received: its modification time (build, check) or
+    /// when watch received it; local time, RFC 3339. Decides between two
+    /// versions with the same Forside Dato (contract §1a).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received: Option<String>,
 }
 
 /// Metadata key/value rows (contract §1.1). `None` (JSON null) when absent.
@@ -55,6 +116,10 @@ pub struct Metadata {
     pub fax: Option<String>,
     pub email: Option<String>,
     pub ean: Option<String>,
+    /// Forside label|value rows the committee format does not know: label as
+    /// written → text (contract §1.1, v2). Never silently dropped.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub other: IndexMap<String, String>,
 }
 
 /// Appendix texts from a submission's Forside, when present.

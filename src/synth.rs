@@ -365,6 +365,7 @@ fn content(seed: u64, index: usize, format: &Format) -> Content {
         fax: None,
         email: Some(format!("indberetning{index}@kk.dk")),
         ean: Some(format!("579800968{:04}", index % 10_000)),
+        other: Default::default(),
     };
 
     let k = rng.range(3, 12);

@@ -163,9 +163,13 @@ fn lock_hidden_and_other_files_are_skipped_and_a_corrupt_file_is_rejected_alone(
             "02-ssp.xlsx",
             "03-boern-unge.xlsx",
             "04-integration.xlsx",
-            "06-STORE-BOGSTAVER.XLSX"
         ]
     );
+    // A byte-identical copy under another name is one submission: set aside,
+    // named, not counted twice (contract §1a).
+    assert_eq!(model["set_aside"][0]["source"], "06-STORE-BOGSTAVER.XLSX");
+    assert_eq!(model["set_aside"][0]["reason"], "duplicate-file");
+    assert_eq!(model["set_aside"][0]["current"], "02-ssp.xlsx");
     let findings = json(&out.path().join("findings.json"));
     let rejected: Vec<&Value> = findings
         .as_array()
@@ -176,8 +180,20 @@ fn lock_hidden_and_other_files_are_skipped_and_a_corrupt_file_is_rejected_alone(
     assert_eq!(rejected.len(), 1);
     assert_eq!(rejected[0]["file"], "05-ødelagt.xlsx");
     assert!(!rejected[0]["message"].as_str().unwrap().is_empty());
-    // The same department twice: reported, not silently counted twice.
-    assert!(findings
+    // The same file twice: reported, not silently counted twice.
+    let dup: Vec<&Value> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "duplicate-file")
+        .collect();
+    assert_eq!(dup.len(), 1);
+    assert_eq!(dup[0]["file"], "06-STORE-BOGSTAVER.XLSX");
+    assert!(dup[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("'02-ssp.xlsx'"));
+    assert!(!findings
         .as_array()
         .unwrap()
         .iter()
@@ -209,7 +225,8 @@ fn check_groups_by_file_and_summarizes() {
     assert_eq!(o.status.code(), Some(0), "{}", s(&o));
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(
-        text.trim_end().ends_with("0 fejl, 5 advarsler i 4 filer"),
+        text.trim_end()
+            .ends_with("0 fejl, 5 advarsler i 4 filer\n4 afdelinger har afleveret"),
         "{text}"
     );
     assert!(text.starts_with("01-bolig.xlsx\n"), "{text}");

@@ -22,6 +22,7 @@ fn kilder_links_stop_at_excels_limit_and_keep_every_row() {
     let model = Model {
         format: f.id.clone(),
         submissions: vec![sub],
+        ..Default::default()
     };
     let (bytes, truncated) = budget_workbook_bytes(&model, &[], &f).unwrap();
     assert!(truncated.is_empty());

@@ -21,8 +21,7 @@
 use bilag::finding::{sort_findings, Code, Finding};
 use bilag::format::Format;
 use bilag::inbox::pack::{write_budget, write_json, APPENDIX_DOCX, FINDINGS_JSON, MODEL_JSON};
-use bilag::inbox::{file_name, list_inbox, sha256_hex, Loaded};
-use bilag::model::Model;
+use bilag::inbox::{file_name, list_inbox, sha256_hex, Outcome};
 use bilag::normalize::normalize_workbook;
 use bilag::read::{read_workbook_bytes, Limits, Workbook};
 use bilag::reconcile::reconcile;
@@ -295,47 +294,30 @@ fn stages(inbox: &Path, out: Option<&Path>) -> Res<StagesReport> {
 
     // normalize: grids → one model (as inbox::load_files assembles it).
     let mut loaded = t.stage("normalize", || {
-        let mut outcomes: Vec<(String, Result<_, String>)> = grids
+        let outcomes: Vec<(String, Result<_, String>)> = grids
             .into_par_iter()
             .map(|(name, sha, wb)| {
                 let r = wb.map(|wb| normalize_workbook(&wb, &name, &sha, &format));
                 (name, r)
             })
             .collect();
-        outcomes.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut loaded = Loaded {
-            model: Model {
-                format: format.id.clone(),
-                submissions: Vec::new(),
-            },
-            ..Default::default()
-        };
-        for (name, r) in outcomes {
-            match r {
-                Ok((sub, findings)) if !findings.iter().any(|f| f.code == Code::FileRejected) => {
-                    loaded.model.submissions.push(sub);
-                    loaded.findings.extend(findings);
-                    loaded.accepted.push(name);
-                }
-                Ok((_, findings)) => {
-                    loaded.findings.extend(
-                        findings
-                            .into_iter()
-                            .filter(|f| f.code == Code::FileRejected)
-                            .take(1),
-                    );
-                    loaded.rejected.push(name);
-                }
-                Err(e) => {
-                    loaded
-                        .findings
-                        .push(Finding::new(Code::FileRejected, &name, e));
-                    loaded.rejected.push(name);
-                }
-            }
-        }
-        sort_findings(&mut loaded.findings);
-        loaded
+        // The pipeline's own assembly (versions, roster), not a copy of it.
+        let outcomes: Vec<(String, Outcome)> = outcomes
+            .into_iter()
+            .map(|(name, r)| {
+                let outcome = match r {
+                    Ok((sub, findings)) => {
+                        match findings.iter().find(|f| f.code == Code::FileRejected) {
+                            Some(f) => Outcome::Rejected(f.clone()),
+                            None => Outcome::Accepted(Box::new(sub), findings),
+                        }
+                    }
+                    Err(e) => Outcome::Rejected(Finding::new(Code::FileRejected, &name, e)),
+                };
+                (name, outcome)
+            })
+            .collect();
+        bilag::inbox::assemble(&format, outcomes)
     });
 
     t.stage("reconcile", || {

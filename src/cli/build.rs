@@ -3,11 +3,11 @@
 use super::progress::{print_report, Progress};
 use super::{Exit, Fatal};
 use crate::finding::{count_by_severity, Finding};
-use crate::format::Format;
 use crate::inbox::pack::reconcile_and_write_pack;
 use crate::inbox::watch::BuildReport;
 use crate::inbox::{list_inbox, load_files_with};
 use crate::read::Limits;
+use crate::reconcile::departments::Status;
 use std::path::PathBuf;
 
 /// Læs alle afleveringer i en mappe og skriv bilagspakken.
@@ -32,9 +32,8 @@ pub struct Args {
     /// Folder to write the pack to (created if missing).
     #[arg(long, short)]
     pub out: PathBuf,
-    /// Committee format (TOML) instead of the built-in Socialudvalget 2008 format.
-    #[arg(long, value_name = "FILE")]
-    pub format: Option<PathBuf>,
+    #[command(flatten)]
+    pub format: super::FormatArgs,
     /// Print nothing but errors (no progress bar, no summary).
     #[arg(long, short)]
     pub quiet: bool,
@@ -45,7 +44,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Exit, Fatal> {
-    let format = Format::load_or_default(args.format.as_deref()).map_err(Fatal::new)?;
+    let format = args.format.load()?;
     let listing = list_inbox(&args.inbox).map_err(|e| {
         Fatal::new(format!(
             "kan ikke læse mappen {}: {e}",
@@ -62,6 +61,7 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
     });
     progress.finish();
     let (accepted, rejected) = (loaded.accepted.len(), loaded.rejected.len());
+    let status = Status::of(&loaded.model, &[], &format);
     let findings = reconcile_and_write_pack(&args.out, loaded, &format).map_err(Fatal::new)?;
 
     let (errors, warnings, infos) = count_by_severity(&findings);
@@ -77,6 +77,8 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
         warnings,
         infos,
         out: args.out.display().to_string(),
+        set_aside: status.set_aside.len(),
+        departments: status.summary(),
     };
     print_report(&progress, &report, args.json);
     Ok(exit_for(&findings))

@@ -3,9 +3,9 @@
 use super::build::exit_for;
 use super::{Exit, Fatal};
 use crate::finding::{count_by_severity, Finding};
-use crate::format::Format;
 use crate::inbox::{list_inbox, load_and_reconcile};
 use crate::read::Limits;
+use crate::reconcile::departments::Status;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -28,13 +28,12 @@ pub struct Args {
     /// Print the findings as a JSON array (contract §5) instead of text.
     #[arg(long)]
     pub json: bool,
-    /// Committee format (TOML) instead of the built-in one.
-    #[arg(long, value_name = "FILE")]
-    pub format: Option<PathBuf>,
+    #[command(flatten)]
+    pub format: super::FormatArgs,
 }
 
 pub fn run(args: Args) -> Result<Exit, Fatal> {
-    let format = Format::load_or_default(args.format.as_deref()).map_err(Fatal::new)?;
+    let format = args.format.load()?;
     let mut files = Vec::new();
     for p in &args.paths {
         if p.is_dir() {
@@ -56,6 +55,10 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
         );
     } else {
         print!("{}", report(&loaded.findings, n_files));
+        println!(
+            "{}",
+            Status::of(&loaded.model, &loaded.findings, &format).summary()
+        );
     }
     Ok(exit_for(&loaded.findings))
 }

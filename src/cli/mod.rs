@@ -40,6 +40,35 @@ pub enum Command {
     Watch(watch::Args),
 }
 
+/// The committee format and the roster: shared by build, check and watch.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FormatArgs {
+    /// Committee format (TOML) instead of the built-in Socialudvalget 2008
+    /// format. It may hold the roster ([[department]]) and the letterhead's
+    /// sender ([sender]).
+    #[arg(long, value_name = "FILE")]
+    pub format: Option<std::path::PathBuf>,
+    /// The departments expected to submit (TOML): one [[department]] per
+    /// department with name = "…", optional aliases = ["…"] and
+    /// coordinator = true, and optionally a [sender] table for the
+    /// appendix letterhead. Departments without a readable submission are
+    /// reported as missing (missing-submission), senders not on the list as
+    /// unknown-department. Replaces a roster in the format.
+    #[arg(long, value_name = "FILE")]
+    pub departments: Option<std::path::PathBuf>,
+}
+
+impl FormatArgs {
+    /// The format with the roster applied.
+    ///
+    /// # Errors
+    /// A file that cannot be read or is not valid, named.
+    pub fn load(&self) -> Result<crate::format::Format, Fatal> {
+        crate::format::Format::load_with_roster(self.format.as_deref(), self.departments.as_deref())
+            .map_err(Fatal::new)
+    }
+}
+
 /// Exit statuses (contract §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {

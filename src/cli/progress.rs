@@ -102,8 +102,13 @@ pub fn summary_line(r: &BuildReport) -> String {
     } else {
         String::new()
     };
+    let set_aside = if r.set_aside > 0 {
+        format!(" ({} lagt til side)", r.set_aside)
+    } else {
+        String::new()
+    };
     format!(
-        "bilag: {} filer læst, {rejected}, {} sprunget over{waiting} · {} fejl, {} advarsler, {} info · pakken ligger i {}",
+        "bilag: {} filer læst{set_aside}, {rejected}, {} sprunget over{waiting} · {} fejl, {} advarsler, {} info · pakken ligger i {}",
         r.accepted, r.skipped, r.errors, r.warnings, r.infos, r.out
     )
 }
@@ -112,6 +117,9 @@ pub fn summary_line(r: &BuildReport) -> String {
 /// on stdout with --json.
 pub fn print_report(progress: &Progress, r: &BuildReport, json: bool) {
     progress.log(&summary_line(r));
+    if !r.departments.is_empty() {
+        progress.log(&format!("bilag: {}", r.departments));
+    }
     if json {
         if let Ok(line) = serde_json::to_string(r) {
             // A closed pipe must not stop a watch in the middle of a step.

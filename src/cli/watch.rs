@@ -2,7 +2,6 @@
 
 use super::progress::{print_report, Progress};
 use super::{Exit, Fatal};
-use crate::format::Format;
 use crate::inbox::ledger::{Entry, Status};
 use crate::inbox::watch::{watch, BuildReport, Hooks, Intake, Options, Trigger, Wake};
 use crate::read::Limits;
@@ -45,9 +44,8 @@ pub struct Args {
     /// arrive). Decimals allowed: --poll 0.5.
     #[arg(long, value_name = "SECONDS")]
     pub poll: Option<f64>,
-    /// Committee format (TOML) instead of the built-in Socialudvalget 2008 format.
-    #[arg(long, value_name = "FILE")]
-    pub format: Option<PathBuf>,
+    #[command(flatten)]
+    pub format: super::FormatArgs,
     /// Print nothing but problems (no progress bar, no summaries).
     #[arg(long, short)]
     pub quiet: bool,
@@ -138,7 +136,7 @@ fn received_line(e: &Entry) -> String {
 }
 
 pub fn run(args: Args) -> Result<Exit, Fatal> {
-    let format = Format::load_or_default(args.format.as_deref()).map_err(Fatal::new)?;
+    let format = args.format.load()?;
     if !args.inbox.is_dir() {
         return Err(Fatal::new(format!(
             "mappen {} findes ikke (eller er ikke en mappe)",

@@ -5,6 +5,7 @@
 pub mod archive;
 pub mod ledger;
 pub mod pack;
+pub mod versions;
 pub mod watch;
 
 use crate::finding::{sort_findings, Code, Finding};
@@ -114,7 +115,16 @@ pub fn read_one(path: &Path, format: &Format, limits: &Limits) -> Outcome {
         Ok(b) => b,
         Err(e) => return reject(format!("Filen kan ikke læses: {e}.")),
     };
-    read_bytes(&name, &bytes, format, limits)
+    let mut outcome = read_bytes(&name, &bytes, format, limits);
+    if let (Outcome::Accepted(sub, _), Ok(modified)) = (&mut outcome, meta.modified()) {
+        sub.received = Some(rfc3339(modified));
+    }
+    outcome
+}
+
+/// A time as local RFC 3339 to the second ("2026-12-05T10:03:00+01:00").
+pub fn rfc3339(t: std::time::SystemTime) -> String {
+    chrono::DateTime::<chrono::Local>::from(t).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
 /// The file-rejected finding for a file over the size limit.
@@ -225,12 +235,19 @@ pub fn load_files_with(
 /// One model from the outcomes of reading files (in any order): accepted
 /// submissions in file-name order, the findings of reading sorted. Not yet
 /// reconciled (see [`reconcile_loaded`]).
+///
+/// Departments, not files (contract §1a): of the files that are versions of
+/// one submission only the current one stays in the model
+/// ([`versions::decide`]); the others move to `model.set_aside`, their own
+/// findings are dropped and each gets one `superseded` or `duplicate-file`
+/// finding naming the current file. With a roster, `missing-submission` and
+/// `unknown-department` are added.
 pub fn assemble(format: &Format, mut outcomes: Vec<(String, Outcome)>) -> Loaded {
     outcomes.sort_by(|a, b| a.0.cmp(&b.0));
     let mut loaded = Loaded {
         model: Model {
             format: format.id.clone(),
-            submissions: Vec::new(),
+            ..Default::default()
         },
         ..Default::default()
     };
@@ -247,8 +264,114 @@ pub fn assemble(format: &Format, mut outcomes: Vec<(String, Outcome)>) -> Loaded
             }
         }
     }
+    set_aside_versions(&mut loaded);
+    let rejected: Vec<Finding> = loaded
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::FileRejected)
+        .cloned()
+        .collect();
+    loaded
+        .findings
+        .extend(crate::reconcile::departments::check_roster(
+            &loaded.model,
+            format,
+            &rejected,
+        ));
     sort_findings(&mut loaded.findings);
     loaded
+}
+
+/// Moves every submission that is not current out of the model (see
+/// [`assemble`]).
+fn set_aside_versions(loaded: &mut Loaded) {
+    let subs = &loaded.model.submissions;
+    let decisions = versions::decide(subs);
+    if decisions.is_empty() {
+        return;
+    }
+    let mut findings = Vec::with_capacity(decisions.len());
+    for d in &decisions {
+        let entry = versions::set_aside_entry(subs, d);
+        findings.push(set_aside_finding(subs, d, &entry));
+        loaded.model.set_aside.push(entry);
+    }
+    let gone: std::collections::HashSet<&str> = decisions
+        .iter()
+        .map(|d| subs[d.index].source.as_str())
+        .collect();
+    loaded.findings.retain(|f| !gone.contains(f.file.as_str()));
+    let mut index = 0;
+    let out: std::collections::HashSet<usize> = decisions.iter().map(|d| d.index).collect();
+    loaded.model.submissions.retain(|_| {
+        index += 1;
+        !out.contains(&(index - 1))
+    });
+    loaded.findings.extend(findings);
+}
+
+/// The superseded / duplicate-file finding for a file set aside.
+fn set_aside_finding(
+    subs: &[Submission],
+    d: &versions::Decision,
+    e: &crate::model::SetAside,
+) -> Finding {
+    use crate::model::SetAsideReason;
+    let current = &subs[d.current];
+    let when = |s: &Submission| {
+        let date = s
+            .metadata
+            .date
+            .as_deref()
+            .map(|d| format!("dato {}", danish_date(d)));
+        let rec = s
+            .received
+            .as_deref()
+            .and_then(|r| chrono::DateTime::parse_from_rfc3339(r).ok())
+            .map(|t| format!("gemt {}", t.format("%d-%m-%Y kl. %H:%M")));
+        let parts: Vec<String> = date.into_iter().chain(rec).collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", parts.join(", "))
+        }
+    };
+    match (e.reason, d.identical_to) {
+        (SetAsideReason::DuplicateFile, Some(same)) if same != d.current => Finding::new(
+            Code::DuplicateFile,
+            &e.source,
+            format!(
+                "Filen er byte for byte identisk med '{}', som selv er en ældre version af '{}'; den tæller ikke med i pakken, der bruger '{}'.",
+                subs[same].source, current.source, current.source
+            ),
+        ),
+        (SetAsideReason::DuplicateFile, _) => Finding::new(
+            Code::DuplicateFile,
+            &e.source,
+            format!(
+                "Filen er byte for byte identisk med '{}' og tælles kun én gang; pakken bruger '{}'. Slet kopien fra indbakken, hvis den ikke skal bruges.",
+                current.source, current.source
+            ),
+        ),
+        (SetAsideReason::Superseded, _) => Finding::new(
+            Code::Superseded,
+            &e.source,
+            format!(
+                "Filen{} er en ældre version af '{}'{} ({}); den er lagt til side og tæller ikke med i pakken.",
+                when(&subs[d.index]),
+                current.source,
+                when(current),
+                e.why
+            ),
+        ),
+    }
+}
+
+/// "2008-03-03" → "03-03-2008"; anything else as written.
+fn danish_date(iso: &str) -> String {
+    chrono::NaiveDate::parse_from_str(iso.trim(), "%Y-%m-%d")
+        .map(|d| d.format("%d-%m-%Y").to_string())
+        .unwrap_or_else(|_| iso.to_string())
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ use super::{assemble, list_inbox, read_bytes, reconcile_loaded, sha256_hex, Outc
 use crate::finding::{count_by_severity, sort_findings, Code, Finding};
 use crate::format::Format;
 use crate::read::Limits;
+use crate::reconcile::departments::Status as DepartmentStatus;
 use crate::reconcile::diff::diff_submissions;
 use crate::write::WriteError;
 use rayon::prelude::*;
@@ -103,6 +104,11 @@ pub struct BuildReport {
     pub infos: usize,
     /// Where the pack is.
     pub out: String,
+    /// Files read but set aside (older versions, identical copies).
+    pub set_aside: usize,
+    /// Who has sent what, one line ("3 af 4 afdelinger har afleveret;
+    /// mangler: SSP København").
+    pub departments: String,
 }
 
 /// What one scan of the inbox did.
@@ -570,8 +576,21 @@ impl Intake {
                 }
             }
         }
+        // When each file was received decides between versions with the
+        // same Forside Dato (contract §1a), as in a one-shot build: the
+        // inbox file's modification time.
+        for (name, outcome) in &mut outcomes {
+            if let Outcome::Accepted(sub, _) = outcome {
+                sub.received = self
+                    .current
+                    .get(name.as_str())
+                    .and_then(|c| c.key.1)
+                    .map(super::rfc3339);
+            }
+        }
         let mut loaded = assemble(&self.opts.format, outcomes);
         reconcile_loaded(&mut loaded, &self.opts.format);
+        let status = DepartmentStatus::of(&loaded.model, &loaded.findings, &self.opts.format);
 
         self.builds += 1;
         let now = chrono::Local::now();
@@ -605,6 +624,8 @@ impl Intake {
             warnings,
             infos,
             out: self.opts.out.display().to_string(),
+            set_aside: status.set_aside.len(),
+            departments: status.summary(),
         };
         self.last_inputs = Some(inputs);
         self.forget_unused_outcomes();

@@ -22,6 +22,7 @@
 //! unit-assumed, ambiguous numbers in budget cells) come from the reader and
 //! the normalizer, not from here.
 
+pub mod departments;
 pub mod diff;
 pub mod duplicates;
 pub mod economy;

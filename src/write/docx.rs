@@ -186,6 +186,7 @@ impl Texts {
             fax: first(&|s| s.metadata.fax.clone()),
             email: first(&|s| s.metadata.email.clone()),
             ean: first(&|s| s.metadata.ean.clone()),
+            other: Default::default(),
         };
         let department = meta
             .department
