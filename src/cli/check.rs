@@ -75,7 +75,17 @@ pub fn report(findings: &[Finding], n_files: usize) -> String {
     // `findings` is sorted errors first, so files appear in order of their worst finding.
     let mut out = String::new();
     for file in files {
-        let _ = writeln!(out, "{file}");
+        // Findings about the inbox as a whole (a roster department that
+        // sent nothing) name no file.
+        let _ = writeln!(
+            out,
+            "{}",
+            if file.is_empty() {
+                "Afdelingslisten"
+            } else {
+                file
+            }
+        );
         for f in findings.iter().filter(|f| f.file == file) {
             let place = match (&f.sheet, &f.cell) {
                 (Some(s), Some(c)) => format!("{s}!{c}"),

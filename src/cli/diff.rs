@@ -12,8 +12,11 @@ use std::path::{Path, PathBuf};
 ///
 /// Compares two versions of one department's submission: initiatives added,
 /// removed or changed (which fields, old → new text) and budget amounts
-/// changed per line and year (old → new, difference in kroner). Exit status
-/// 0 when nothing changed, 1 when something did, 2 when a file cannot be read.
+/// changed per line and year (old → new, difference in kroner). When the two
+/// files are not versions of one submission (two departments, or nothing in
+/// common: no shared name, Dokumentnr. or status-schema titles), the first
+/// line says so. Exit status 0 when nothing changed, 1 when something did,
+/// 2 when a file cannot be read.
 ///
 /// Example: bilag diff arkiv/01-bolig-v1.xlsx indbakke/01-bolig.xlsx
 #[derive(Debug, clap::Args)]
@@ -54,6 +57,9 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
             serde_json::to_string_pretty(&diff).map_err(Fatal::new)?
         );
     } else {
+        if let Some(note) = diff.versions.note(&diff.old_source, &diff.new_source) {
+            println!("{note}");
+        }
         print!("{}", diff.render(&format));
     }
     Ok(if diff.is_empty() {

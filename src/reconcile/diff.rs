@@ -22,6 +22,9 @@ use std::collections::{BTreeSet, HashMap};
 pub struct SubmissionDiff {
     pub old_source: String,
     pub new_source: String,
+    /// Whether the two files are versions of one submission at all
+    /// (contract §1a), and the departments they name.
+    pub versions: VersionRelation,
     /// Metadata rows that changed; `field` is the model's key ("date").
     pub metadata: Vec<TextChange>,
     /// Appendix texts on the Forside that changed ("title", "intro",
@@ -36,6 +39,55 @@ pub struct SubmissionDiff {
     pub amounts_changed: Vec<AmountChange>,
     /// Stated total rows ("I alt") whose amounts changed.
     pub totals_changed: Vec<AmountChange>,
+}
+
+/// Are two files versions of one submission (contract §1a)?
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct VersionRelation {
+    /// True when a rule of [`crate::inbox::versions::version_rule`] holds.
+    pub same_submission: bool,
+    /// Why they are (or, when not, why not), in Danish.
+    pub why: String,
+    pub old_department: Option<String>,
+    pub new_department: Option<String>,
+}
+
+impl VersionRelation {
+    /// What [`diff_submissions`] finds about two submissions.
+    pub fn of(old: &Submission, new: &Submission) -> VersionRelation {
+        use crate::reconcile::departments::department_of;
+        let (od, nd) = (department_of(old), department_of(new));
+        let rule = crate::inbox::versions::version_rule(old, new);
+        let different = matches!((od, nd), (Some(a), Some(b))
+            if crate::format::department_key(a) != crate::format::department_key(b));
+        VersionRelation {
+            same_submission: rule.is_some() && !different,
+            why: match rule {
+                Some(why) if !different => why,
+                _ if different => "filerne er fra to forskellige afdelinger".into(),
+                _ => "hverken filnavn, dokumentnr. eller statusskemaernes titler er fælles".into(),
+            },
+            old_department: od.map(String::from),
+            new_department: nd.map(String::from),
+        }
+    }
+
+    /// The note `bilag diff` prints first when the files are not two
+    /// versions of one department's submission; `None` when they are.
+    pub fn note(&self, old: &str, new: &str) -> Option<String> {
+        if self.same_submission {
+            return None;
+        }
+        Some(match (&self.old_department, &self.new_department) {
+            (Some(a), Some(b)) if self.why.contains("forskellige afdelinger") => format!(
+                "Bemærk: {old} er fra '{a}' og {new} er fra '{b}' — to forskellige afdelinger, ikke to versioner af samme aflevering. Forskellene nedenfor er forskellene mellem to afdelingers afleveringer."
+            ),
+            _ => format!(
+                "Bemærk: {old} og {new} ligner ikke to versioner af samme aflevering ({}); forskellene nedenfor kan være store af den grund.",
+                self.why
+            ),
+        })
+    }
 }
 
 /// One text that changed; `None` when absent on that side.
@@ -88,6 +140,7 @@ pub fn diff_submissions(old: &Submission, new: &Submission) -> SubmissionDiff {
     let mut d = SubmissionDiff {
         old_source: old.source.clone(),
         new_source: new.source.clone(),
+        versions: VersionRelation::of(old, new),
         ..Default::default()
     };
 
