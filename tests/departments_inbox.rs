@@ -456,3 +456,30 @@ fn five_hundred_generated_submissions_of_ten_departments_are_all_current() {
         .collect();
     assert!(departments.len() <= 10, "{departments:?}");
 }
+
+#[test]
+fn the_example_roster_in_templates_is_valid_and_knows_the_four_fixtures() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/afdelinger-eksempel.toml");
+    let o = bilag(&[
+        "check",
+        fixture("").to_str().unwrap(),
+        "--departments",
+        path.to_str().unwrap(),
+        "--json",
+    ]);
+    let findings: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        codes(&findings, "unknown-department").is_empty(),
+        "{findings:#}"
+    );
+    assert!(
+        codes(&findings, "missing-submission").is_empty(),
+        "{findings:#}"
+    );
+    let roster = bilag::format::Roster::load(&path).unwrap();
+    assert_eq!(roster.departments.len(), 4);
+    assert_eq!(
+        roster.departments.iter().filter(|d| d.coordinator).count(),
+        1
+    );
+}
