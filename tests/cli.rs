@@ -447,3 +447,66 @@ fn diff_explains_a_resubmission_in_a_few_lines() {
     assert_eq!(v["amounts_changed"][0]["new"], "12500000");
     assert_eq!(v["initiatives_changed"][0]["fields"][0]["field"], "Økonomi");
 }
+
+#[test]
+fn build_refuses_an_out_folder_in_the_inbox() {
+    // Issue 14.1: the next build would read its own budget.xlsx as a department.
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("indbakke");
+    std::fs::create_dir(&inbox).unwrap();
+    std::fs::copy(
+        fixtures("departments/01-bolig.xlsx"),
+        inbox.join("01-bolig.xlsx"),
+    )
+    .unwrap();
+    for out in [
+        inbox.clone(),
+        inbox.join("pakke"),
+        inbox.join("a/b/../pakke"),
+    ] {
+        let o = bilag(&[
+            "build",
+            inbox.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{}: {}", out.display(), s(&o));
+        assert!(s(&o).contains("ligger i indbakken"), "{}", s(&o));
+    }
+    let names: Vec<_> = std::fs::read_dir(&inbox)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        names,
+        ["01-bolig.xlsx"],
+        "nothing was written into the inbox"
+    );
+    // Beside the inbox is fine.
+    let o = bilag(&[
+        "build",
+        inbox.to_str().unwrap(),
+        "--out",
+        dir.path().join("pakke").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", s(&o));
+}
+
+#[test]
+fn check_reads_a_file_named_twice_once() {
+    // Issue 14.7: check DIR DIR reported every file as its own duplicate.
+    let d = fixtures("departments");
+    let one = bilag(&["check", d.to_str().unwrap(), "--json"]);
+    let twice = bilag(&[
+        "check",
+        d.to_str().unwrap(),
+        d.to_str().unwrap(),
+        d.join("01-bolig.xlsx").to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(twice.status.code(), Some(0), "{}", s(&twice));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&one.stdout).unwrap(),
+        serde_json::from_slice::<Value>(&twice.stdout).unwrap()
+    );
+}

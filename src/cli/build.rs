@@ -45,6 +45,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<Exit, Fatal> {
     let format = args.format.load()?;
+    super::refuse_out_in_inbox(&args.inbox, &args.out)?;
     let listing = list_inbox(&args.inbox).map_err(|e| {
         Fatal::new(format!(
             "kan ikke læse mappen {}: {e}",

@@ -46,6 +46,10 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
             return Err(Fatal::new(format!("{} findes ikke", p.display())));
         }
     }
+    // The same file named twice (check DIR DIR, or a file and its folder)
+    // is one file, read once.
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone())));
     let loaded = load_and_reconcile(&files, &format, &Limits::default());
     let n_files = loaded.accepted.len() + loaded.rejected.len();
     if args.json {

@@ -69,6 +69,49 @@ impl FormatArgs {
     }
 }
 
+/// Refuses an OUT that is INBOX or lies inside it (contract §4): the next
+/// build would read its own pack as a submission, and bilag never writes
+/// into the inbox. OUT need not exist yet.
+///
+/// # Errors
+/// A Danish sentence naming both folders.
+pub fn refuse_out_in_inbox(inbox: &std::path::Path, out: &std::path::Path) -> Result<(), Fatal> {
+    let Ok(inbox_abs) = inbox.canonicalize() else {
+        return Ok(());
+    };
+    // The nearest folder of OUT that exists, resolved, with the rest added.
+    let out_abs = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    let mut existing = out_abs.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(p), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = p;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    for name in rest.iter().rev() {
+        resolved.push(name);
+    }
+    if resolved.starts_with(&inbox_abs) {
+        return Err(Fatal::new(format!(
+            "--out {} ligger i indbakken {}: bilag skriver aldrig i indbakken, og næste kørsel ville læse sin egen pakke som en aflevering. Vælg en mappe uden for indbakken, fx --out {}",
+            out.display(),
+            inbox.display(),
+            inbox_abs
+                .parent()
+                .map(|p| p.join("pakke").display().to_string())
+                .unwrap_or_else(|| "pakke".into())
+        )));
+    }
+    Ok(())
+}
+
 /// Exit statuses (contract §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
