@@ -1,8 +1,6 @@
 //! The `bilag` binary: parse the arguments, run the command, map the result
 //! to an exit status. Everything else lives in the library.
 
-use clap::Parser;
-
 /// mimalloc instead of the system allocator: the model of a large inbox is
 /// millions of small allocations made from several threads while the
 /// workbook grids are freed; glibc's arenas kept the freed space (peak
@@ -13,5 +11,5 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> std::process::ExitCode {
     bilag::process::no_transparent_huge_pages();
     bilag::read::install_panic_hook();
-    bilag::cli::run(bilag::cli::Cli::parse())
+    bilag::cli::run(bilag::cli::Cli::parse_danish())
 }

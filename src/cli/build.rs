@@ -12,33 +12,41 @@ use std::path::PathBuf;
 
 /// Læs alle afleveringer i en mappe og skriv bilagspakken.
 ///
-/// Reads every submission in INBOX (in parallel) and writes the pack to OUT:
-/// model.json (what was read) and findings.json (what needs a look).
-/// Excel/LibreOffice lock files (~$*, .~lock.*#), hidden files and files that
-/// are not spreadsheets are skipped. A file that cannot be read is rejected
-/// with a finding that says why; the other files are still built. INBOX is
-/// never changed. Every output is written to a temporary file and renamed, so
-/// an interrupted run leaves the previous pack whole.
+/// Læser alle regneark i INDBAKKE (.xlsx .xlsm .xlsb .xls .ods, flere ad
+/// gangen), tæller hver afdelings nyeste aflevering én gang (ældre versioner
+/// og kopier lægges til side med et fund), afstemmer tallene og skriver
+/// pakken til MAPPE: budget.xlsx (oversigt, status, afdelingsark, kilder og
+/// afstemning), appendix.docx (bilaget i udvalgets format), model.json (det
+/// læste), findings.json (det, der skal ses på) og pack.json (hvilken
+/// kørsel filerne kommer fra).
 ///
-/// On a terminal a progress bar shows while the files are read; every run
-/// ends with a summary on stderr: files read, rejected and skipped, findings
-/// by severity, where the pack is.
+/// Låsefiler fra Excel og LibreOffice (~$*, .~lock.*#), skjulte filer og
+/// filer, der ikke er regneark, springes over. En fil, der ikke kan læses,
+/// afvises med et fund, der siger hvorfor; de andre filer bygges stadig.
+/// INDBAKKE ændres aldrig, og MAPPE må ikke ligge i den. Hver fil skrives
+/// først til en midlertidig fil og omdøbes bagefter.
 ///
-/// Example: bilag build indbakke --out pakke
+/// På en terminal vises en statuslinje, mens filerne læses; hver kørsel
+/// slutter med en opsummering: filer læst, afvist og sprunget over, fund
+/// efter alvor, hvilke afdelinger der har afleveret, og hvor pakken ligger.
+///
+/// Eksempel: bilag build indbakke --out pakke --departments afdelinger.toml
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Folder with the departments' workbooks (.xlsx .xlsm .xlsb .xls .ods).
+    /// Mappen med afdelingernes regneark.
+    #[arg(value_name = "INDBAKKE")]
     pub inbox: PathBuf,
-    /// Folder to write the pack to (created if missing).
-    #[arg(long, short)]
+    /// Mappen, pakken skrives til (oprettes, hvis den ikke findes).
+    #[arg(long, short, value_name = "MAPPE")]
     pub out: PathBuf,
     #[command(flatten)]
     pub format: super::FormatArgs,
-    /// Print nothing but errors (no progress bar, no summary).
+    /// Skriv kun fejl (ingen statuslinje, ingen opsummering).
     #[arg(long, short)]
     pub quiet: bool,
-    /// Also print the summary as one JSON line on stdout (time, accepted,
-    /// rejected, skipped, errors, warnings, infos, out).
+    /// Skriv også opsummeringen som én JSON-linje på stdout (time,
+    /// accepted, rejected, skipped, errors, warnings, infos, out, set_aside,
+    /// departments).
     #[arg(long)]
     pub json: bool,
 }

@@ -11,21 +11,23 @@ use std::path::PathBuf;
 
 /// Læs og afstem afleveringerne uden at skrive noget.
 ///
-/// Reads and reconciles the submissions and prints the findings, grouped by
-/// file, errors first, with a one-line summary ("3 fejl, 5 advarsler i 4
-/// filer"). Writes nothing. A folder is read like `build` reads its inbox; a
-/// file named on the command line is always read. Exit status: 0 no errors,
-/// 1 errors found, 2 could not run — so it can gate a script.
+/// Læser og afstemmer afleveringerne og skriver fundene, ordnet efter fil
+/// med fejl først, og en opsummering ("3 fejl, 5 advarsler i 4 filer") og
+/// hvilke afdelinger der har afleveret. Skriver ingen filer. En mappe læses
+/// som build læser sin indbakke (ældre versioner og kopier lægges til side);
+/// en fil, der nævnes på kommandolinjen, læses altid. Afslutningskode: 0
+/// ingen fejl, 1 fejl fundet, 2 kunne ikke køre — så den kan bruges i et
+/// script.
 ///
-/// Examples:
-///   bilag check indbakke
-///   bilag check indbakke/01-bolig.xlsx indbakke/02-ssp.xlsx --json
+/// Eksempel: bilag check indbakke
+///
+/// Eksempel: bilag check indbakke/01-bolig.xlsx indbakke/02-ssp.xlsx --json
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Folders and/or workbooks to check.
-    #[arg(required = true, value_name = "INBOX|FILE")]
+    /// Mapper og/eller regneark, der skal tjekkes.
+    #[arg(required = true, value_name = "INDBAKKE|FIL")]
     pub paths: Vec<PathBuf>,
-    /// Print the findings as a JSON array (contract §5) instead of text.
+    /// Skriv fundene som en JSON-liste (kontraktens §5) i stedet for tekst.
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]

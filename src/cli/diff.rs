@@ -10,26 +10,28 @@ use std::path::{Path, PathBuf};
 
 /// Vis hvad der er ændret mellem to udgaver af en afdelings aflevering.
 ///
-/// Compares two versions of one department's submission: initiatives added,
-/// removed or changed (which fields, old → new text) and budget amounts
-/// changed per line and year (old → new, difference in kroner). When the two
-/// files are not versions of one submission (two departments, or nothing in
-/// common: no shared name, Dokumentnr. or status-schema titles), the first
-/// line says so. Exit status 0 when nothing changed, 1 when something did,
-/// 2 when a file cannot be read.
+/// Sammenligner to udgaver af en afdelings aflevering: statusskemaer
+/// tilføjet, fjernet eller ændret (hvilke felter, gammel → ny tekst) og
+/// beløb ændret pr. budgetlinje og år (gammelt → nyt, forskel i kroner).
+/// Er de to filer ikke udgaver af samme aflevering (to afdelinger, eller
+/// hverken filnavn, dokumentnr. eller statusskemaernes titler til fælles),
+/// siger første linje det. Afslutningskode: 0 ingen ændringer, 1 ændringer,
+/// 2 en fil kan ikke læses.
 ///
-/// Example: bilag diff arkiv/01-bolig-v1.xlsx indbakke/01-bolig.xlsx
+/// Eksempel: bilag diff pakke/archive/01-bolig-v1.xlsx indbakke/01-bolig.xlsx
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The earlier version.
+    /// Den tidligere udgave.
+    #[arg(value_name = "GAMMEL")]
     pub old: PathBuf,
-    /// The new version.
+    /// Den nye udgave.
+    #[arg(value_name = "NY")]
     pub new: PathBuf,
-    /// Print the differences as JSON.
+    /// Skriv forskellene som JSON.
     #[arg(long)]
     pub json: bool,
-    /// Committee format (TOML) instead of the built-in one.
-    #[arg(long, value_name = "FILE")]
+    /// Udvalgsformat (TOML) i stedet for det indbyggede.
+    #[arg(long, value_name = "FIL")]
     pub format: Option<PathBuf>,
 }
 

@@ -12,22 +12,23 @@ use std::path::PathBuf;
 
 /// Vis hvad bilag læser i ét regneark.
 ///
-/// Shows what bilag reads from one workbook: the Forside fields, each status
-/// schema (sheet, cell, section, fields) and each budget line with its
-/// amounts in kroner, plus the findings met while reading. Use it to check a
-/// department's file before a build. Exit status 0 when the file was read,
-/// 1 when it is not readable as a submission.
+/// Viser, hvad bilag læser i ét regneark: forsidens felter, hvert
+/// statusskema (ark, celle, sektion, felter) og hver budgetlinje med beløb i
+/// kroner, og de fund, læsningen gav. Brug den til at tjekke en afdelings
+/// fil før en kørsel. Afslutningskode: 0 filen blev læst, 1 filen kan ikke
+/// læses som en aflevering.
 ///
-/// Example: bilag inspect indbakke/01-bolig.xlsx
+/// Eksempel: bilag inspect indbakke/01-bolig.xlsx
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The workbook to read.
+    /// Regnearket, der skal læses.
+    #[arg(value_name = "FIL")]
     pub file: PathBuf,
-    /// Print the submission and its findings as JSON ({"submission", "findings"}).
+    /// Skriv afleveringen og dens fund som JSON ({"submission", "findings"}).
     #[arg(long)]
     pub json: bool,
-    /// Committee format (TOML) instead of the built-in one.
-    #[arg(long, value_name = "FILE")]
+    /// Udvalgsformat (TOML) i stedet for det indbyggede.
+    #[arg(long, value_name = "FIL")]
     pub format: Option<PathBuf>,
 }
 

@@ -7,6 +7,7 @@ pub mod diff;
 pub mod inspect;
 pub mod progress;
 pub mod template;
+pub mod usage;
 pub mod watch;
 
 use clap::{Parser, Subcommand};
@@ -14,20 +15,59 @@ use std::process::ExitCode;
 
 /// bilag læser afdelingernes regneark, afstemmer tallene og skriver
 /// udvalgets bilagspakke (budget.xlsx, appendix.docx, model.json,
-/// findings.json).
+/// findings.json, pack.json).
 ///
-/// bilag reads the departments' workbooks from a folder, reconciles the
-/// numbers and writes the committee pack. It never changes the files in the
-/// folder it reads.
+/// bilag samler afdelingernes indberetninger fra en mappe, tæller hver
+/// afdelings nyeste aflevering én gang, afstemmer tallene og skriver pakken.
+/// Filerne i mappen ændres aldrig.
 ///
-/// Exit status: 0 = no errors found, 1 = done but errors were found (see
-/// findings), 2 = could not run (missing folder, bad arguments, unwritable
-/// output).
+/// Afslutningskode: 0 = ingen fejl fundet, 1 = færdig, men der er fundet
+/// fejl (se fundene), 2 = kunne ikke køre (mappe findes ikke, forkerte
+/// argumenter, kan ikke skrive).
 #[derive(Debug, Parser)]
-#[command(name = "bilag", version, about, long_about, max_term_width = 100)]
+#[command(
+    name = "bilag",
+    version,
+    about,
+    long_about,
+    max_term_width = 100,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Vis hjælp (-h giver en kort udgave, --help den lange)
+    #[arg(short = 'h', long = "help", action = clap::ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// Vis bilags versionsnummer
+    #[arg(short = 'V', long = "version", action = clap::ArgAction::Version)]
+    version: Option<bool>,
+}
+
+impl Cli {
+    /// Parses the process's arguments with Danish help and errors: prints
+    /// --help/--version and exits 0, prints a Danish usage error and exits 2.
+    pub fn parse_danish() -> Cli {
+        use clap::FromArgMatches;
+        let parsed = usage::command()
+            .try_get_matches()
+            .and_then(|m| Cli::from_arg_matches(&m));
+        match parsed {
+            Ok(cli) => cli,
+            Err(e) => match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    let _ = e.print();
+                    std::process::exit(0);
+                }
+                _ => {
+                    eprint!("{}", usage::danish_error(&e));
+                    std::process::exit(2);
+                }
+            },
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -43,18 +83,19 @@ pub enum Command {
 /// The committee format and the roster: shared by build, check and watch.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct FormatArgs {
-    /// Committee format (TOML) instead of the built-in Socialudvalget 2008
-    /// format. It may hold the roster ([[department]]) and the letterhead's
-    /// sender ([sender]).
-    #[arg(long, value_name = "FILE")]
+    /// Udvalgsformat (TOML) i stedet for det indbyggede (Socialudvalget
+    /// 2008). Det kan også rumme afdelingslisten ([[department]]) og
+    /// brevhovedets afsender ([sender]).
+    #[arg(long, value_name = "FIL")]
     pub format: Option<std::path::PathBuf>,
-    /// The departments expected to submit (TOML): one [[department]] per
-    /// department with name = "…", optional aliases = ["…"] and
-    /// coordinator = true, and optionally a [sender] table for the
-    /// appendix letterhead. Departments without a readable submission are
-    /// reported as missing (missing-submission), senders not on the list as
-    /// unknown-department. Replaces a roster in the format.
-    #[arg(long, value_name = "FILE")]
+    /// Afdelingsliste (TOML): de afdelinger, der skal aflevere — én
+    /// [[department]] pr. afdeling med name = "…", evt. aliases = ["…"] og
+    /// coordinator = true, og evt. en [sender]-tabel til bilagets brevhoved.
+    /// En afdeling uden en læsbar aflevering meldes som manglende
+    /// (missing-submission), en afsender, der ikke står på listen, som
+    /// unknown-department. Erstatter en liste i udvalgsformatet. Eksempel:
+    /// templates/afdelinger-eksempel.toml.
+    #[arg(long, value_name = "FIL")]
     pub departments: Option<std::path::PathBuf>,
 }
 

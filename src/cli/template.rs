@@ -7,22 +7,21 @@ use std::path::PathBuf;
 
 /// Lav en tom indberetningsskabelon til afdelingerne.
 ///
-/// Writes a blank submission workbook in the committee format for a
-/// department to fill in: a Forside with labelled input cells, ready status
-/// schema blocks for section 1 and section 2, and an Økonomi sheet with the
-/// format's years, groups and unit. Labels are locked (sheet protection
-/// without a password), input cells are open, dates and amounts are
-/// validated, and short Danish hints show in the input cells. bilag reads a
-/// filled-in template back exactly as typed.
+/// Skriver et tomt indberetningsregneark i udvalgets format, som en
+/// afdeling kan udfylde: en forside med felter, klar-til-brug statusskemaer
+/// for sektion 1 og 2 og et Økonomi-ark med formatets år, grupper og enhed.
+/// Ledeteksterne er låst (arkbeskyttelse uden adgangskode), felterne er
+/// åbne, datoer og beløb kontrolleres, og korte danske hjælpetekster står i
+/// felterne. bilag læser en udfyldt skabelon præcis som den er skrevet.
 ///
-/// Example: bilag template --out indberetning-2009.xlsx
+/// Eksempel: bilag template --out indberetning-2009.xlsx
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Where to write the template (.xlsx).
-    #[arg(long, short, value_name = "FILE.xlsx")]
+    /// Hvor skabelonen skrives (.xlsx).
+    #[arg(long, short, value_name = "FIL.xlsx")]
     pub out: PathBuf,
-    /// Committee format (TOML) instead of the built-in one.
-    #[arg(long, value_name = "FILE")]
+    /// Udvalgsformat (TOML) i stedet for det indbyggede.
+    #[arg(long, value_name = "FIL")]
     pub format: Option<PathBuf>,
 }
 
