@@ -49,17 +49,24 @@ fn four_departments_give_the_seeds_appendix() {
     paths.sort();
     assert_eq!(paths.len(), 4);
     let bytes = appendix_of(paths, "appendix-departments.docx");
-    // Metadata comes from the first submission that has it: 01-bolig, whose
-    // Dokumentnr. is its own.
-    let texts: Vec<String> = seed_texts()
-        .into_iter()
-        .map(|t| {
-            if t == "2008-124406" {
-                "2008-118340".into()
-            } else {
-                t
-            }
-        })
+    // The letterhead is one sender's (contract §1a): without a [sender] or
+    // a coordinator, only what all four share — the addressee, Dato and
+    // Sagsnr.; no one department's Dokumentnr., caseworker or office.
+    let seed = seed_texts();
+    let title = seed.iter().position(|t| t.starts_with("Bilag 1:")).unwrap();
+    let texts: Vec<String> = ["Til Socialudvalget", "03-03-2008", "Sagsnr.", "2008-20510"]
+        .iter()
+        .map(|t| t.to_string())
+        .chain(seed[title..].iter().cloned())
         .collect();
+    let letterhead = letterhead_cells(&bytes).concat().join("\n");
+    for one in [
+        "Dokumentnr.",
+        "Sagsbehandler",
+        "Susan Fiil Præstegaard",
+        "Telefon",
+    ] {
+        assert!(!letterhead.contains(one), "{one} in {letterhead}");
+    }
     assert_in_order(&document_texts(&bytes).join("\n"), &texts, "departments");
 }

@@ -14,6 +14,8 @@
 //!   `duplicate-initiative`.
 //! - [`fields`]: a status schema without a field its section requires —
 //!   `missing-field`.
+//! - [`committee`]: a submission addressed to another committee than the
+//!   format's — `committee-mismatch`.
 //!
 //! [`diff_submissions`] compares two versions of one department's
 //! submission (`bilag diff`).
@@ -22,6 +24,7 @@
 //! unit-assumed, ambiguous numbers in budget cells) come from the reader and
 //! the normalizer, not from here.
 
+pub mod committee;
 pub mod departments;
 pub mod diff;
 pub mod duplicates;
@@ -49,6 +52,7 @@ pub fn reconcile(model: &Model, format: &Format) -> Vec<Finding> {
     let matching = matching::match_initiatives(model);
     findings.extend(economy::check_economy(model, format, &matching));
     findings.extend(duplicates::check_duplicates(model));
+    findings.extend(committee::check_committee(model, format));
     sort_findings(&mut findings);
     findings
 }

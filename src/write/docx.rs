@@ -3,6 +3,12 @@
 //! intro and goals, one two-column table per status schema, and the
 //! economic overview with computed totals.
 //!
+//! The letter head is addressed to the format's committee and is ONE
+//! sender's (contract §1a): the `[sender]` table when given, else the
+//! coordinating department's submission, else field by field what every
+//! submission shares — never one department's caseworker beside another's
+//! Dokumentnr.
+//!
 //! docx-rs builds the document; [`super::docx_post`] then fixes what
 //! docx-rs cannot express or gets wrong (language tag, repeated table
 //! header rows, core properties, schema element order, compression).
@@ -18,9 +24,10 @@
 use super::docx_post::{self, CoreProps};
 use super::overview::Overview;
 use super::{write_atomic, WriteError};
-use crate::format::{Format, Section};
-use crate::model::{Initiative, Metadata, Model};
+use crate::format::{Format, Section, Sender};
+use crate::model::{DocumentTexts, Initiative, Model, Submission};
 use crate::normalize::danish;
+use crate::reconcile::departments::department_of;
 use docx_rs::{
     AlignmentType, BreakType, Docx, Footer, LineSpacing, NumPages, PageMargin, PageNum, Paragraph,
     Run, RunFonts, Style, StyleType, Tab, TabValueType, Table, TableCell, TableLayoutType,
@@ -154,79 +161,198 @@ pub fn write_appendix(model: &Model, format: &Format, path: &Path) -> Result<(),
     write_atomic(path, &bytes)
 }
 
-/// The texts of the document head: the format's, overridden by the first
-/// submission that carries its own (Forside rows), committee filled in.
+/// The texts of the document head: the letterhead of ONE sender
+/// ([`letterhead_sender`]), addressed to the format's committee, and the
+/// format's texts unless the sender's submissions carry their own
+/// ([`document_texts`]), committee filled in.
 struct Texts {
     committee: String,
     title: String,
     intro: String,
     goals: Vec<String>,
     closing: String,
-    meta: Metadata,
-    /// The sending department/office.
-    department: Option<String>,
+    /// Every letterhead field but the addressee (department, address,
+    /// numbers, caseworker, date as yyyy-mm-dd).
+    sender: Sender,
 }
 
 impl Texts {
     fn collect(model: &Model, format: &Format) -> Texts {
-        let subs = &model.submissions;
-        let first = |f: &dyn Fn(&crate::model::Submission) -> Option<String>| {
-            subs.iter()
-                .find_map(|s| f(s).filter(|v| !v.trim().is_empty()))
-        };
-        let meta = Metadata {
-            committee: first(&|s| s.metadata.committee.clone()),
-            date: first(&|s| s.metadata.date.clone()),
-            case_number: first(&|s| s.metadata.case_number.clone()),
-            document_number: first(&|s| s.metadata.document_number.clone()),
-            caseworker: first(&|s| s.metadata.caseworker.clone()),
-            department: first(&|s| s.metadata.department.clone()),
-            address: first(&|s| s.metadata.address.clone()),
-            phone: first(&|s| s.metadata.phone.clone()),
-            fax: first(&|s| s.metadata.fax.clone()),
-            email: first(&|s| s.metadata.email.clone()),
-            ean: first(&|s| s.metadata.ean.clone()),
-            other: Default::default(),
-        };
-        let department = meta
-            .department
-            .clone()
-            .or_else(|| first(&|s| s.department.clone()));
+        let from = LetterheadFrom::of(model, format);
+        let own = document_texts(model, &from);
         let doc = &format.document;
-        let goals = subs
-            .iter()
-            .map(|s| &s.document.goals)
-            .find(|g| g.iter().any(|t| !t.trim().is_empty()))
-            .cloned()
-            .unwrap_or_else(|| doc.goals.clone());
+        let goals = if own.goals.is_empty() {
+            &doc.goals
+        } else {
+            &own.goals
+        };
         Texts {
-            committee: meta
-                .committee
-                .as_deref()
-                .map(strip_til)
-                .filter(|c| !c.is_empty())
-                .unwrap_or_else(|| format.committee.clone()),
-            title: format
-                .fill(&first(&|s| s.document.title.clone()).unwrap_or_else(|| doc.title.clone())),
-            intro: format
-                .fill(&first(&|s| s.document.intro.clone()).unwrap_or_else(|| doc.intro.clone())),
+            committee: format.committee.clone(),
+            title: format.fill(own.title.as_ref().unwrap_or(&doc.title)),
+            intro: format.fill(own.intro.as_ref().unwrap_or(&doc.intro)),
             goals: goals.iter().map(|g| format.fill(g)).collect(),
-            closing: format.fill(
-                &first(&|s| s.document.closing.clone()).unwrap_or_else(|| doc.closing.clone()),
-            ),
-            meta,
-            department,
+            closing: format.fill(own.closing.as_ref().unwrap_or(&doc.closing)),
+            sender: letterhead_sender(model, &from),
         }
     }
 }
 
-/// "Til Socialudvalget" (the whole cell) → "Socialudvalget".
-fn strip_til(committee: &str) -> String {
-    let c = committee.trim();
-    match c.get(..4) {
-        Some(p) if p.eq_ignore_ascii_case("til ") => c[4..].trim().to_string(),
-        _ => c.to_string(),
+/// Whose letterhead the appendix has (contract §1a): never fields of two
+/// senders.
+enum LetterheadFrom<'a> {
+    /// The `[sender]` table of the committee format or the roster file.
+    Table(&'a Sender),
+    /// One submission: the coordinating department's, or the only one.
+    Submission(&'a Submission),
+    /// Field by field, a value every current submission shares.
+    Shared,
+}
+
+impl<'a> LetterheadFrom<'a> {
+    fn of(model: &'a Model, format: &'a Format) -> LetterheadFrom<'a> {
+        if let Some(s) = &format.sender {
+            return LetterheadFrom::Table(s);
+        }
+        if let Some(sub) = coordinator_submission(model, format) {
+            return LetterheadFrom::Submission(sub);
+        }
+        match model.submissions.as_slice() {
+            [one] => LetterheadFrom::Submission(one),
+            _ => LetterheadFrom::Shared,
+        }
     }
+}
+
+/// The current submission of the roster's coordinating department; of
+/// several, the newest by Forside Dato, then file name.
+fn coordinator_submission<'a>(model: &'a Model, format: &Format) -> Option<&'a Submission> {
+    let coordinator = format.coordinator()?;
+    model
+        .submissions
+        .iter()
+        .filter(|s| {
+            department_of(s)
+                .and_then(|d| format.roster_department(d))
+                .is_some_and(|r| r.name == coordinator.name)
+        })
+        .max_by(|a, b| {
+            a.metadata
+                .date
+                .cmp(&b.metadata.date)
+                .then_with(|| a.source.cmp(&b.source))
+        })
+}
+
+/// A text that says something: not empty after trimming.
+fn stated(value: Option<&str>) -> Option<&str> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
+/// The letterhead's fields from whom [`LetterheadFrom`] names.
+fn letterhead_sender(model: &Model, from: &LetterheadFrom) -> Sender {
+    match from {
+        LetterheadFrom::Table(table) => {
+            let given = |v: &Option<String>| stated(v.as_deref()).map(String::from);
+            Sender {
+                department: given(&table.department),
+                address: given(&table.address),
+                phone: given(&table.phone),
+                fax: given(&table.fax),
+                email: given(&table.email),
+                ean: given(&table.ean),
+                caseworker: given(&table.caseworker),
+                case_number: given(&table.case_number),
+                document_number: given(&table.document_number),
+                // Without a date of its own: the date the submissions share
+                // (see [`Sender::date`]), else today's.
+                date: given(&table.date).or_else(|| shared(model, &|s| s.metadata.date.as_deref())),
+            }
+        }
+        LetterheadFrom::Submission(sub) => sender_by(&|f| stated(f(sub)).map(String::from)),
+        LetterheadFrom::Shared => sender_by(&|f| shared(model, f)),
+    }
+}
+
+/// A field of a submission.
+type FieldOf = dyn Fn(&Submission) -> Option<&str>;
+
+/// Every letterhead field, each as `value` gives it for one field of a
+/// submission.
+fn sender_by(value: &dyn Fn(&FieldOf) -> Option<String>) -> Sender {
+    Sender {
+        department: value(&department_of),
+        address: value(&|s| s.metadata.address.as_deref()),
+        phone: value(&|s| s.metadata.phone.as_deref()),
+        fax: value(&|s| s.metadata.fax.as_deref()),
+        email: value(&|s| s.metadata.email.as_deref()),
+        ean: value(&|s| s.metadata.ean.as_deref()),
+        caseworker: value(&|s| s.metadata.caseworker.as_deref()),
+        case_number: value(&|s| s.metadata.case_number.as_deref()),
+        document_number: value(&|s| s.metadata.document_number.as_deref()),
+        date: value(&|s| s.metadata.date.as_deref()),
+    }
+}
+
+/// The value every submission states, equal after trimming; `None` when
+/// one lacks it, two differ, or there are no submissions.
+fn shared(model: &Model, f: &FieldOf) -> Option<String> {
+    let mut values = model
+        .submissions
+        .iter()
+        .map(|s| stated(f(s)).map(str::trim));
+    let first = values.next()??;
+    values.all(|v| v == Some(first)).then(|| first.to_string())
+}
+
+/// The appendix texts a submission may carry (Titel, Indledning, Mål n,
+/// Afsluttende tekst), from the same sender as the letterhead: the
+/// coordinator's (or the only) submission; with a `[sender]` table (which
+/// has no texts) or no single sender, each text that every submission
+/// stating it agrees on. What is left empty is the format's.
+fn document_texts(model: &Model, from: &LetterheadFrom) -> DocumentTexts {
+    match from {
+        LetterheadFrom::Submission(s) => DocumentTexts {
+            title: stated(s.document.title.as_deref()).map(String::from),
+            intro: stated(s.document.intro.as_deref()).map(String::from),
+            goals: if s.document.goals.iter().any(|g| !g.trim().is_empty()) {
+                s.document.goals.clone()
+            } else {
+                Vec::new()
+            },
+            closing: stated(s.document.closing.as_deref()).map(String::from),
+        },
+        LetterheadFrom::Table(_) | LetterheadFrom::Shared => {
+            let agreed =
+                |f: &FieldOf| agreed(model.submissions.iter().filter_map(|s| stated(f(s))));
+            let goals: Vec<&Vec<String>> = model
+                .submissions
+                .iter()
+                .map(|s| &s.document.goals)
+                .filter(|g| g.iter().any(|t| !t.trim().is_empty()))
+                .collect();
+            let same_goals = goals.windows(2).all(|w| {
+                w[0].len() == w[1].len() && w[0].iter().zip(w[1]).all(|(a, b)| a.trim() == b.trim())
+            });
+            DocumentTexts {
+                title: agreed(&|s| s.document.title.as_deref()),
+                intro: agreed(&|s| s.document.intro.as_deref()),
+                goals: match goals.first() {
+                    Some(g) if same_goals => (*g).clone(),
+                    _ => Vec::new(),
+                },
+                closing: agreed(&|s| s.document.closing.as_deref()),
+            }
+        }
+    }
+}
+
+/// The one text all of `texts` are (equal after trimming); `None` when
+/// there are none or two differ.
+fn agreed<'t>(mut texts: impl Iterator<Item = &'t str>) -> Option<String> {
+    let first = texts.next()?;
+    texts
+        .all(|t| t.trim() == first.trim())
+        .then(|| first.to_string())
 }
 
 /// Removes what may not stand in a WordprocessingML text: C0 control
@@ -517,7 +643,7 @@ const LABEL_TAB: usize = 1_304;
 /// sending office beside them on the right, as a borderless two-column
 /// table (renders the same in Word and LibreOffice, unlike text frames).
 fn letterhead(texts: &Texts) -> Table {
-    let m = &texts.meta;
+    let m = &texts.sender;
     let date = m
         .date
         .as_deref()
@@ -574,7 +700,7 @@ fn letterhead(texts: &Texts) -> Table {
         .width(SENDER_W, WidthType::Dxa)
         .clear_all_border();
     let mut any = false;
-    if let Some(d) = &texts.department {
+    if let Some(d) = &m.department {
         for line in clean_text(d).split('\n') {
             right = right.add_paragraph(
                 Paragraph::new()
@@ -1169,14 +1295,6 @@ mod tests {
         assert_eq!(clean_text("a\r\nb\rc\td"), "a\nb\nc\td");
         assert_eq!(clean_text("x\u{FFFE}y\u{FFFF}z"), "xyz");
         assert_eq!(clean_text("=SUM(A1)"), "=SUM(A1)");
-    }
-
-    #[test]
-    fn a_committee_written_with_til_is_not_addressed_twice() {
-        assert_eq!(strip_til("Til Socialudvalget"), "Socialudvalget");
-        assert_eq!(strip_til(" til  Socialudvalget "), "Socialudvalget");
-        assert_eq!(strip_til("Tilsynsudvalget"), "Tilsynsudvalget");
-        assert_eq!(strip_til("Til"), "Til");
     }
 
     #[test]

@@ -48,16 +48,19 @@ pub fn paragraph_texts(xml: &[u8]) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur: Option<String> = None;
     let mut in_t = false;
+    // A w:tab in the paragraph properties is a tab stop, not text.
+    let mut in_ppr = false;
     loop {
         match reader.read_event().expect("well-formed XML") {
             Event::Start(s) => match s.name().into_inner() {
                 "w:p" => cur = Some(String::new()),
                 "w:t" => in_t = true,
+                "w:pPr" => in_ppr = true,
                 _ => {}
             },
             Event::Empty(s) => match s.name().into_inner() {
                 "w:p" => out.push(String::new()),
-                "w:tab" => {
+                "w:tab" if !in_ppr => {
                     if let Some(c) = &mut cur {
                         c.push('\t')
                     }
@@ -72,6 +75,7 @@ pub fn paragraph_texts(xml: &[u8]) -> Vec<String> {
             Event::End(e) => match e.name().into_inner() {
                 "w:p" => out.extend(cur.take()),
                 "w:t" => in_t = false,
+                "w:pPr" => in_ppr = false,
                 _ => {}
             },
             Event::Text(t) if in_t => {
@@ -233,4 +237,44 @@ pub fn seed_texts() -> Vec<String> {
         "81,66 mio.",
     ]));
     t
+}
+
+/// The letterhead of an appendix: the paragraph texts of each cell of the
+/// document's first table (left: addressee, Dato, numbers, caseworker;
+/// right: the sending office). Label and value are joined by a tab
+/// ("Dato\t03-03-2008"); a cell without text gives no paragraphs.
+pub fn letterhead_cells(docx: &[u8]) -> Vec<Vec<String>> {
+    let xml = String::from_utf8(part(docx, "word/document.xml").expect("word/document.xml"))
+        .expect("UTF-8");
+    let start = xml.find("<w:tbl>").expect("a letterhead table");
+    let end = start + xml[start..].find("</w:tbl>").expect("a closed table");
+    let table = &xml[start..end];
+    let mut cells = Vec::new();
+    let mut rest = table;
+    while let Some(at) = find_open_tag(rest, "w:tc") {
+        let close = at + rest[at..].find("</w:tc>").expect("a closed cell");
+        let cell = &rest[at..close + "</w:tc>".len()];
+        let texts: Vec<String> =
+            paragraph_texts(format!("<w:x xmlns:w=\"w\">{cell}</w:x>").as_bytes())
+                .into_iter()
+                .filter(|t| !t.is_empty())
+                .collect();
+        cells.push(texts);
+        rest = &rest[close + "</w:tc>".len()..];
+    }
+    cells
+}
+
+/// Where `<tag>` or `<tag …>` opens (not `<tagPr>`).
+fn find_open_tag(xml: &str, tag: &str) -> Option<usize> {
+    let open = format!("<{tag}");
+    let mut from = 0;
+    while let Some(i) = xml[from..].find(&open) {
+        let at = from + i;
+        match xml[at + open.len()..].chars().next() {
+            Some('>') | Some(' ') | Some('/') => return Some(at),
+            _ => from = at + open.len(),
+        }
+    }
+    None
 }
