@@ -273,7 +273,14 @@ fn inspect_exit_statuses_and_json() {
         v["submission"]["budget_lines"][1]["amounts"]["2008"],
         "7500000"
     );
-    assert_eq!(v["findings"].as_array().unwrap().len(), 0);
+    // What check says of the file alone (the Økonomi text's "7, 5 mio.kr").
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["ambiguous-number"]);
 
     let o = bilag(&[
         "inspect",
@@ -509,4 +516,80 @@ fn check_reads_a_file_named_twice_once() {
         serde_json::from_slice::<Value>(&one.stdout).unwrap(),
         serde_json::from_slice::<Value>(&twice.stdout).unwrap()
     );
+}
+
+#[test]
+fn inspect_shows_every_finding_check_gives_the_file_alone() {
+    // Issue 14.5: inspect ended "Fund: 0" where check reported an economy-mismatch.
+    let f = fixtures("departments/01-bolig.xlsx");
+    let o = bilag(&["inspect", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", s(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("\nFund: 1\n"), "{out}");
+    assert!(out.contains("economy-mismatch"), "{out}");
+    // Stated totals in kroner as the lines are, not raw.
+    assert!(out.contains("i alt 73.160.000 kr."), "{out}");
+    let inspect = bilag(&["inspect", f.to_str().unwrap(), "--json"]);
+    let check = bilag(&["check", f.to_str().unwrap(), "--json"]);
+    let a: Value = serde_json::from_slice(&inspect.stdout).unwrap();
+    let b: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(a["findings"], b);
+}
+
+#[test]
+fn template_never_overwrites_a_file_without_force_and_writes_only_xlsx() {
+    // Issue 14.4.
+    let dir = tempfile::tempdir().unwrap();
+    let filled = dir.path().join("01-bolig.xlsx");
+    std::fs::copy(fixtures("departments/01-bolig.xlsx"), &filled).unwrap();
+    let before = std::fs::read(&filled).unwrap();
+    let o = bilag(&["template", "--out", filled.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", s(&o));
+    assert!(s(&o).contains("--force"), "{}", s(&o));
+    assert_eq!(
+        std::fs::read(&filled).unwrap(),
+        before,
+        "the filled-in workbook is untouched"
+    );
+    let docx = dir.path().join("skabelon.docx");
+    let o = bilag(&["template", "--out", docx.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", s(&o));
+    assert!(s(&o).contains(".xlsx"), "{}", s(&o));
+    assert!(!docx.exists());
+    let o = bilag(&["template", "--out", filled.to_str().unwrap(), "--force"]);
+    assert_eq!(o.status.code(), Some(0), "{}", s(&o));
+    assert_ne!(std::fs::read(&filled).unwrap(), before);
+}
+
+#[test]
+fn format_prints_the_built_in_format_and_writes_it_once() {
+    let o = bilag(&["format"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        bilag::format::DEFAULT_FORMAT_TOML
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("mit-udvalg.toml");
+    let o = bilag(&["format", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", s(&o));
+    // What it wrote is a format bilag builds with.
+    let f = bilag::format::Format::load(&out).unwrap();
+    assert_eq!(f.committee, "Socialudvalget");
+    let o = bilag(&["format", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", s(&o));
+}
+
+#[test]
+fn a_build_with_errors_says_where_to_look() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = bilag(&[
+        "build",
+        fixtures("seed").to_str().unwrap(),
+        "--out",
+        dir.path().join("pakke").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", s(&o));
+    assert!(s(&o).contains("arket Afstemning"), "{}", s(&o));
+    assert!(s(&o).contains("bilag check"), "{}", s(&o));
 }

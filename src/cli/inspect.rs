@@ -4,7 +4,7 @@ use super::{Exit, Fatal};
 use crate::finding::Finding;
 use crate::format::Format;
 use crate::inbox::{read_one, Outcome};
-use crate::model::{kroner_string, Submission};
+use crate::model::Submission;
 use crate::normalize::danish::format_danish_decimal;
 use crate::read::Limits;
 use std::fmt::Write as _;
@@ -41,7 +41,19 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
         )));
     }
     let (sub, findings, exit) = match read_one(&args.file, &format, &Limits::default()) {
-        Outcome::Accepted(sub, findings) => (Some(*sub), findings, Exit::Clean),
+        Outcome::Accepted(sub, mut findings) => {
+            // Every finding `check FILE` gives this file alone: what reading
+            // met and what reconciling finds.
+            let model = crate::model::Model {
+                format: format.id.clone(),
+                submissions: vec![*sub],
+                ..Default::default()
+            };
+            findings.extend(crate::reconcile::reconcile(&model, &format));
+            crate::finding::sort_findings(&mut findings);
+            let sub = model.submissions.into_iter().next();
+            (sub, findings, Exit::Clean)
+        }
         Outcome::Rejected(f) => (None, vec![f], Exit::Findings),
     };
     if sub.is_none() {
@@ -94,12 +106,17 @@ pub fn summary(s: &Submission, findings: &[Finding]) -> String {
     for i in &s.initiatives {
         let _ = writeln!(
             o,
-            "  sektion {}  {}!{:<5} {}  ({} felter)",
+            "  sektion {}  {}!{:<5} {}  ({} {})",
             i.section,
             i.source.sheet,
             i.source.cell,
             i.title,
-            i.fields.len()
+            i.fields.len(),
+            if i.fields.len() == 1 {
+                "felt"
+            } else {
+                "felter"
+            }
         );
     }
     let _ = writeln!(o, "\nBudgetlinjer: {}", s.budget_lines.len());
@@ -136,7 +153,7 @@ pub fn summary(s: &Submission, findings: &[Finding]) -> String {
             let amounts: Vec<String> = t
                 .amounts
                 .iter()
-                .map(|(y, a)| format!("{y}: {}", kroner_string(a)))
+                .map(|(y, a)| format!("{y}: {} kr.", format_danish_decimal(*a)))
                 .collect();
             let _ = writeln!(
                 o,
@@ -145,8 +162,10 @@ pub fn summary(s: &Submission, findings: &[Finding]) -> String {
                 t.source.cell,
                 t.title,
                 amounts.join(" · "),
-                t.total
-                    .map_or(String::new(), |v| format!(" · i alt {}", kroner_string(&v)))
+                t.total.map_or(String::new(), |v| format!(
+                    " · i alt {} kr.",
+                    format_danish_decimal(v)
+                ))
             );
         }
     }

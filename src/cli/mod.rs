@@ -4,6 +4,7 @@
 pub mod build;
 pub mod check;
 pub mod diff;
+pub mod format;
 pub mod inspect;
 pub mod progress;
 pub mod template;
@@ -77,6 +78,7 @@ pub enum Command {
     Inspect(inspect::Args),
     Diff(diff::Args),
     Template(template::Args),
+    Format(format::Args),
     Watch(watch::Args),
 }
 
@@ -190,6 +192,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Inspect(args) => inspect::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Template(args) => template::run(args),
+        Command::Format(args) => format::run(args),
         Command::Watch(args) => watch::run(args),
     };
     match result {

@@ -120,6 +120,12 @@ pub fn print_report(progress: &Progress, r: &BuildReport, json: bool) {
     if !r.departments.is_empty() {
         progress.log(&format!("bilag: {}", r.departments));
     }
+    if r.errors > 0 {
+        progress.log(&format!(
+            "bilag: se fejlene på arket Afstemning i {}/budget.xlsx, eller kør bilag check på indbakken",
+            r.out
+        ));
+    }
     if json {
         if let Ok(line) = serde_json::to_string(r) {
             // A closed pipe must not stop a watch in the middle of a step.

@@ -95,7 +95,8 @@ pub fn danish_error(e: &clap::Error) -> String {
             format!("{} mangler", quoted(&missing))
         }
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "angiv en kommando (build, check, inspect, diff, template eller watch)".to_string()
+            "angiv en kommando (build, check, inspect, diff, template, format eller watch)"
+                .to_string()
         }
         ErrorKind::InvalidValue => {
             let valid = strings(e, ContextKind::ValidValue);
