@@ -611,6 +611,59 @@ fn a_broken_replacement_keeps_the_last_good_version_in_the_pack() {
     assert_eq!(snapshot(inbox), before);
 }
 
+/// Versions decided as in build, through the binary: a re-save under a new
+/// name replaces its predecessor, a removal is ledgered, and both are told.
+#[test]
+fn a_resave_under_a_new_name_and_a_removal_are_ledgered_and_told() {
+    let inbox = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (inbox, out) = (inbox.path(), out.path());
+    let bolig = fixture("departments/01-bolig.xlsx");
+    let ssp = fixture("departments/02-ssp.xlsx");
+    write(inbox, "01-bolig.xlsx", &bolig);
+    std::fs::File::options()
+        .write(true)
+        .open(inbox.join("01-bolig.xlsx"))
+        .unwrap()
+        .set_modified(SystemTime::now() - Duration::from_secs(3600))
+        .unwrap();
+    write(inbox, "02-ssp.xlsx", &ssp);
+    let mut w = Watch::start(inbox, out, &["--poll", "0.1"]);
+    w.wait_settled(inbox);
+
+    let fixed = with_comment(&bolig, "rettet");
+    write(inbox, "01-bolig (rettet).xlsx", &fixed);
+    w.wait_settled(inbox);
+    let model = json(&out.join("model.json"));
+    assert_eq!(model["set_aside"][0]["source"], "01-bolig.xlsx");
+    assert_eq!(model["set_aside"][0]["current"], "01-bolig (rettet).xlsx");
+    let line = ledger(out).pop().unwrap();
+    assert_eq!(line["supersedes"], "01-bolig.xlsx");
+    assert!(
+        w.stderr().contains(
+            "modtaget 01-bolig (rettet).xlsx: læst (3 statusskemaer, 3 budgetlinjer), erstatter 01-bolig.xlsx, samme indhold som før"
+        ),
+        "{}",
+        w.stderr()
+    );
+
+    std::fs::remove_file(inbox.join("02-ssp.xlsx")).unwrap();
+    w.wait_settled(inbox);
+    let before = snapshot(inbox);
+    let log = w.stop();
+    assert!(
+        log.contains("02-ssp.xlsx er fjernet fra indbakken og tages ud af pakken"),
+        "{log}"
+    );
+    let lines = ledger(out);
+    assert_eq!(lines.len(), 4, "{lines:#?}");
+    assert_eq!(lines[3]["event"], "removed");
+    assert_eq!(lines[3]["file"], "02-ssp.xlsx");
+    assert_eq!(lines[3]["sha256"], sha(&ssp));
+    assert_pack_equals_build(inbox, out);
+    assert_eq!(snapshot(inbox), before);
+}
+
 #[test]
 fn a_burst_of_200_files() {
     let inbox = tempfile::tempdir().unwrap();

@@ -2,7 +2,7 @@
 
 use super::progress::{print_report, Progress};
 use super::{Exit, Fatal};
-use crate::inbox::ledger::{Entry, Status};
+use crate::inbox::ledger::{Entry, Removal, Status};
 use crate::inbox::watch::{watch, BuildReport, Hooks, Intake, Options, Trigger, Wake};
 use crate::read::Limits;
 use std::path::PathBuf;
@@ -19,13 +19,18 @@ use std::time::Duration;
 ///
 /// INBOX is never changed. Every version of every file received is copied to
 /// OUT/archive/ (named with the time, the file name and a short hash) and
-/// gets one line in OUT/ledger.jsonl (time, file, sha256, accepted or
-/// rejected and why, what was read, what changed since the last version).
-/// The same file dropped twice is recorded once.
+/// gets a line in OUT/ledger.jsonl (time, file, sha256, accepted or rejected
+/// and why, what was read, what changed since the last version). The same
+/// file dropped twice is recorded once; a file that goes back to an earlier
+/// version gets a new line. A file removed from INBOX gets a "removed" line,
+/// also when it was removed while bilag watch was not running.
 ///
-/// When a new version of a file cannot be read, the pack keeps that
-/// department's last good version and a finding says so. The pack files are
-/// replaced together; OUT/pack.json names the build they come from.
+/// Versions are decided as bilag build decides them: a re-save under a new
+/// name ("01-bolig (rettet).xlsx") replaces the older file in the pack, and
+/// its ledger line says which file and what changed; an identical copy
+/// counts once. When a new version of a file cannot be read, the pack keeps
+/// that department's last good version and a finding says so. The pack files
+/// are replaced together; OUT/pack.json names the build they come from.
 ///
 /// Stop with Ctrl-C (or SIGTERM): the step in hand is finished first, exit
 /// status 0. A watch that is killed can simply be started again.
@@ -91,10 +96,8 @@ impl Hooks for CliHooks {
     fn stopping(&self) -> bool {
         self.stop.load(Ordering::SeqCst)
     }
-    fn removed(&self, file: &str) {
-        self.progress.log(&format!(
-            "bilag: {file} er fjernet fra indbakken og tages ud af pakken"
-        ));
+    fn removed(&self, r: &Removal) {
+        self.progress.log(&removed_line(r));
     }
     fn warn(&self, message: &str) {
         if let Ok(mut last) = self.last_warning.lock() {
@@ -107,32 +110,73 @@ impl Hooks for CliHooks {
     }
 }
 
-/// "modtaget 01-bolig.xlsx: læst (3 statusskemaer, 5 budgetlinjer), 2 ændringer"
+/// "bilag: 01-bolig.xlsx er fjernet fra indbakken og tages ud af pakken"
+fn removed_line(r: &Removal) -> String {
+    if r.while_stopped {
+        format!(
+            "bilag: {} er fjernet fra indbakken, mens bilag ikke holdt øje, og tages ud af pakken",
+            r.file
+        )
+    } else {
+        format!(
+            "bilag: {} er fjernet fra indbakken og tages ud af pakken",
+            r.file
+        )
+    }
+}
+
+/// "bilag: modtaget 01-bolig (rettet).xlsx: læst (3 statusskemaer, 3
+/// budgetlinjer), erstatter 01-bolig.xlsx, 1 ændring"
 fn received_line(e: &Entry) -> String {
+    let back = e
+        .returns_to
+        .as_deref()
+        .map(|t| format!(", vendt tilbage til versionen fra {}", display_time(t)))
+        .unwrap_or_default();
     match e.status {
         Status::Accepted => {
-            let changes = match &e.changes {
-                None => String::new(),
-                Some(c) if c.is_empty() => ", samme indhold som før".into(),
-                Some(c) => format!(
-                    ", {} ændring{}",
-                    c.len(),
-                    if c.len() == 1 { "" } else { "er" }
-                ),
-            };
-            format!(
-                "bilag: modtaget {}: læst ({} statusskemaer, {} budgetlinjer){changes}",
+            let mut line = format!(
+                "bilag: modtaget {}: læst ({} statusskemaer, {} budgetlinjer){back}",
                 e.file,
                 e.initiatives.unwrap_or(0),
                 e.budget_lines.unwrap_or(0)
-            )
+            );
+            if let Some(f) = &e.supersedes {
+                line.push_str(&format!(", erstatter {f}"));
+            }
+            if let Some(f) = &e.superseded_by {
+                line.push_str(&format!(", ældre version af {f} (lagt til side)"));
+            }
+            if let Some(f) = &e.identical_to {
+                line.push_str(&format!(", identisk med {f} (tælles én gang)"));
+            }
+            match &e.changes {
+                None => {}
+                Some(c) if c.is_empty() => line.push_str(", samme indhold som før"),
+                Some(c) => line.push_str(&format!(
+                    ", {} ændring{}",
+                    c.len(),
+                    if c.len() == 1 { "" } else { "er" }
+                )),
+            }
+            if e.returns_to.is_some() && e.superseded_by.is_none() && e.identical_to.is_none() {
+                line.push_str("; pakken bruger den igen");
+            }
+            line
         }
         Status::Rejected => format!(
-            "bilag: modtaget {}: afvist — {}",
+            "bilag: modtaget {}{back}: afvist — {}",
             e.file,
             e.reason.as_deref().unwrap_or("")
         ),
     }
+}
+
+/// "05-12-2026 kl. 10:02:00" from an RFC 3339 time.
+fn display_time(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| t.format("%d-%m-%Y kl. %H:%M:%S").to_string())
+        .unwrap_or_else(|_| rfc3339.to_string())
 }
 
 pub fn run(args: Args) -> Result<Exit, Fatal> {
@@ -192,4 +236,76 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
     watch(&mut intake, trigger, &stop, tx, rx, &hooks).map_err(Fatal::new)?;
     hooks.progress.log("bilag: stoppet.");
     Ok(Exit::Clean)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(file: &str) -> Entry {
+        Entry {
+            time: "2026-12-05T10:05:00+01:00".into(),
+            file: file.into(),
+            sha256: "bb".into(),
+            size: 10,
+            status: Status::Accepted,
+            reason: None,
+            initiatives: Some(3),
+            budget_lines: Some(3),
+            archive: format!("2026-12-05T10-05-00_{file}"),
+            replaces: None,
+            compared_with: None,
+            changes: None,
+            supersedes: None,
+            superseded_by: None,
+            identical_to: None,
+            returns_to: None,
+            note: None,
+            modified: None,
+        }
+    }
+
+    #[test]
+    fn a_resave_under_a_new_name_says_what_it_replaces() {
+        let e = Entry {
+            supersedes: Some("01-bolig.xlsx".into()),
+            compared_with: Some("aa".into()),
+            changes: Some(vec!["Beløb ændret".into()]),
+            ..entry("01-bolig (rettet).xlsx")
+        };
+        assert_eq!(
+            received_line(&e),
+            "bilag: modtaget 01-bolig (rettet).xlsx: læst (3 statusskemaer, 3 budgetlinjer), erstatter 01-bolig.xlsx, 1 ændring"
+        );
+    }
+
+    #[test]
+    fn a_copy_a_return_and_a_removal_are_told() {
+        let copy = Entry {
+            identical_to: Some("04-integration.xlsx".into()),
+            ..entry("Kopi af 04-integration.xlsx")
+        };
+        assert!(
+            received_line(&copy).ends_with(", identisk med 04-integration.xlsx (tælles én gang)"),
+            "{}",
+            received_line(&copy)
+        );
+        let back = Entry {
+            returns_to: Some("2026-12-05T10:02:00+01:00".into()),
+            changes: Some(vec!["a".into(), "b".into()]),
+            ..entry("01-bolig.xlsx")
+        };
+        assert_eq!(
+            received_line(&back),
+            "bilag: modtaget 01-bolig.xlsx: læst (3 statusskemaer, 3 budgetlinjer), vendt tilbage til versionen fra 05-12-2026 kl. 10:02:00, 2 ændringer; pakken bruger den igen"
+        );
+        let r = Removal {
+            time: "2026-12-05T11:00:00+01:00".into(),
+            file: "02-ssp.xlsx".into(),
+            sha256: "cc".into(),
+            archive: "x".into(),
+            while_stopped: true,
+        };
+        assert!(removed_line(&r).contains("mens bilag ikke holdt øje"));
+    }
 }

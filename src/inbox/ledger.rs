@@ -1,5 +1,9 @@
-//! `OUT/ledger.jsonl`: one JSON line per file version received, appended and
-//! synced, never rewritten.
+//! `OUT/ledger.jsonl`: one JSON line per file version received and per file
+//! removed from the inbox, appended and synced, never rewritten.
+//!
+//! Every line names its `"event"`: `"received"` ([`Entry`]) or `"removed"`
+//! ([`Removal`]). Lines written before removals were recorded have no
+//! `"event"`; they are read as `"received"`.
 //!
 //! Each line is written with a single `write` of the whole line (newline
 //! included) to a file opened for appending, then `fsync`ed before bilag goes
@@ -25,7 +29,85 @@ pub enum Status {
     Rejected,
 }
 
-/// One line of the ledger: one version of one file, received once.
+/// One line of the ledger.
+// Most lines are receipts; a box per receipt would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "lowercase")]
+pub enum Record {
+    /// A version of a file arrived in the inbox.
+    Received(Entry),
+    /// A file left the inbox.
+    Removed(Removal),
+}
+
+impl<'de> Deserialize<'de> for Record {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Record, D::Error> {
+        use serde::de::Error;
+        let mut v = serde_json::Value::deserialize(d)?;
+        let Some(line) = v.as_object_mut() else {
+            return Err(D::Error::custom("a ledger line is a JSON object"));
+        };
+        // Lines from before removals were recorded carry no event: receipts.
+        let event = match line.remove("event") {
+            None => "received".to_string(),
+            Some(serde_json::Value::String(s)) => s,
+            Some(other) => return Err(D::Error::custom(format!("event {other}"))),
+        };
+        match event.as_str() {
+            "received" => Entry::deserialize(v)
+                .map(Record::Received)
+                .map_err(D::Error::custom),
+            "removed" => Removal::deserialize(v)
+                .map(Record::Removed)
+                .map_err(D::Error::custom),
+            other => Err(D::Error::custom(format!("unknown event '{other}'"))),
+        }
+    }
+}
+
+impl From<Entry> for Record {
+    fn from(e: Entry) -> Record {
+        Record::Received(e)
+    }
+}
+
+impl From<Removal> for Record {
+    fn from(r: Removal) -> Record {
+        Record::Removed(r)
+    }
+}
+
+impl Record {
+    /// The file the line is about.
+    pub fn file(&self) -> &str {
+        match self {
+            Record::Received(e) => &e.file,
+            Record::Removed(r) => &r.file,
+        }
+    }
+}
+
+/// A `"removed"` line: a file that was in the inbox is no longer there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Removal {
+    /// When bilag noticed (local time, RFC 3339).
+    pub time: String,
+    /// File name in the inbox.
+    pub file: String,
+    /// sha256 of the last version of the file that was received.
+    pub sha256: String,
+    /// That version's copy in `OUT/archive/`.
+    pub archive: String,
+    /// The file was already gone when the watch started (it was removed
+    /// while the watch was stopped); `time` is when that was noticed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub while_stopped: bool,
+}
+
+/// A `"received"` line: one version of one file. The same bytes under the
+/// same name get a new line only when the file held other bytes (or was
+/// removed) in between: see `returns_to`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
     /// When bilag received the version (local time, RFC 3339).
@@ -53,6 +135,34 @@ pub struct Entry {
     /// (empty when the content is the same); `null` when there was nothing
     /// to compare (first version, or this one was rejected).
     pub changes: Option<Vec<String>>,
+    /// Another file in the inbox that was in the pack and that this version
+    /// replaces there: the other file is an older version of the same
+    /// submission (contract §1a) and is now set aside. `compared_with` and
+    /// `changes` are then against that file's version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<String>,
+    /// The file in the inbox that this version is an older version of: it
+    /// is set aside, not counted in the pack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded_by: Option<String>,
+    /// The file in the inbox this version is byte for byte identical to: it
+    /// is counted once, as that file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identical_to: Option<String>,
+    /// The file returned to bytes it held before (A → B → A): the time of
+    /// the line that first received them. `archive` is that line's copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returns_to: Option<String>,
+    /// What this version means for the pack, for people (Danish), when it is
+    /// more than "read": which file it replaces, that it is set aside, that
+    /// the pack uses an earlier version again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The inbox file's modification time when this version was read (local
+    /// time, RFC 3339): when it was saved. `null` in lines from before it was
+    /// recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
 }
 
 /// The ledger file, open for appending.
@@ -65,7 +175,7 @@ pub struct Ledger {
 /// What [`Ledger::open`] found in an existing ledger.
 #[derive(Debug, Default)]
 pub struct Recovered {
-    pub entries: Vec<Entry>,
+    pub entries: Vec<Record>,
     /// Lines that are not ledger entries (1-based line numbers) — reported, kept.
     pub bad_lines: Vec<usize>,
     /// Bytes of a torn last line that were cut off.
@@ -102,7 +212,7 @@ impl Ledger {
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            match serde_json::from_slice::<Entry>(line) {
+            match serde_json::from_slice::<Record>(line) {
                 Ok(e) => recovered.entries.push(e),
                 Err(_) => recovered.bad_lines.push(n + 1),
             }
@@ -110,13 +220,13 @@ impl Ledger {
         Ok((Ledger { path, file }, recovered))
     }
 
-    /// Appends one entry as one line with a single write, then syncs it to
+    /// Appends one record as one line with a single write, then syncs it to
     /// disk.
     ///
     /// # Errors
     /// The line could not be written or synced.
-    pub fn append(&mut self, entry: &Entry) -> std::io::Result<()> {
-        let mut line = serde_json::to_vec(entry).map_err(std::io::Error::other)?;
+    pub fn append(&mut self, record: &Record) -> std::io::Result<()> {
+        let mut line = serde_json::to_vec(record).map_err(std::io::Error::other)?;
         line.push(b'\n');
         self.file.write_all(&line)?;
         self.file.sync_data()
@@ -131,7 +241,7 @@ impl Ledger {
 mod tests {
     use super::*;
 
-    fn entry(file: &str, sha: &str) -> Entry {
+    fn entry(file: &str, sha: &str) -> Record {
         Entry {
             time: "2026-11-25T12:03:00+01:00".into(),
             file: file.into(),
@@ -145,7 +255,18 @@ mod tests {
             replaces: None,
             compared_with: None,
             changes: None,
+            supersedes: None,
+            superseded_by: None,
+            identical_to: None,
+            returns_to: None,
+            note: None,
+            modified: None,
         }
+        .into()
+    }
+
+    fn files(r: &Recovered) -> Vec<&str> {
+        r.entries.iter().map(Record::file).collect()
     }
 
     #[test]
@@ -157,11 +278,11 @@ mod tests {
         l.append(&entry("b.xlsx", "bb")).unwrap();
         drop(l);
         let (_, r) = Ledger::open(dir.path()).unwrap();
-        let files: Vec<_> = r.entries.iter().map(|e| e.file.as_str()).collect();
-        assert_eq!(files, ["a.xlsx", "b.xlsx"]);
+        assert_eq!(files(&r), ["a.xlsx", "b.xlsx"]);
         let text = std::fs::read_to_string(dir.path().join(LEDGER_FILE)).unwrap();
         assert_eq!(text.lines().count(), 2);
         let v: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+        assert_eq!(v["event"], "received");
         assert_eq!(v["status"], "accepted");
         assert_eq!(v["initiatives"], 3);
         assert_eq!(v["reason"], serde_json::Value::Null);
@@ -184,8 +305,7 @@ mod tests {
         l.append(&entry("b.xlsx", "bb")).unwrap();
         drop(l);
         let (_, r) = Ledger::open(dir.path()).unwrap();
-        let files: Vec<_> = r.entries.iter().map(|e| e.file.as_str()).collect();
-        assert_eq!(files, ["a.xlsx", "b.xlsx"]);
+        assert_eq!(files(&r), ["a.xlsx", "b.xlsx"]);
         assert!(r.bad_lines.is_empty());
     }
 
@@ -199,5 +319,75 @@ mod tests {
         l.append(&entry("a.xlsx", "aa")).unwrap();
         let text = std::fs::read_to_string(&p).unwrap();
         assert!(text.starts_with("not json\n{"), "{text}");
+    }
+
+    #[test]
+    fn a_line_without_an_event_is_a_receipt_and_a_removal_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(LEDGER_FILE);
+        // A line as bilag wrote it before removals were recorded.
+        std::fs::write(
+            &p,
+            concat!(
+                r#"{"time":"2026-11-25T12:03:00+01:00","file":"01-bolig.xlsx","sha256":"aa","#,
+                r#""size":10,"status":"accepted","reason":null,"initiatives":3,"budget_lines":3,"#,
+                r#""archive":"2026-11-25T12-03-00_01-bolig_aa.xlsx","replaces":null,"changes":null}"#,
+                "\n"
+            ),
+        )
+        .unwrap();
+        let (mut l, r) = Ledger::open(dir.path()).unwrap();
+        assert!(r.bad_lines.is_empty());
+        match &r.entries[..] {
+            [Record::Received(e)] => {
+                assert_eq!(e.file, "01-bolig.xlsx");
+                assert_eq!(e.initiatives, Some(3));
+                assert_eq!(e.supersedes, None);
+            }
+            other => panic!("{other:?}"),
+        }
+        let removal = Removal {
+            time: "2026-11-25T13:00:00+01:00".into(),
+            file: "01-bolig.xlsx".into(),
+            sha256: "aa".into(),
+            archive: "2026-11-25T12-03-00_01-bolig_aa.xlsx".into(),
+            while_stopped: true,
+        };
+        l.append(&removal.clone().into()).unwrap();
+        l.append(&Record::Removed(Removal {
+            while_stopped: false,
+            ..removal.clone()
+        }))
+        .unwrap();
+        drop(l);
+        let text = std::fs::read_to_string(&p).unwrap();
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines[1]["event"], "removed");
+        assert_eq!(lines[1]["sha256"], "aa");
+        assert_eq!(lines[1]["while_stopped"], true);
+        assert_eq!(lines[2].get("while_stopped"), None);
+        assert!(text
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with(r#"{"event":"removed","#));
+        let (_, r) = Ledger::open(dir.path()).unwrap();
+        assert_eq!(r.entries.len(), 3);
+        assert_eq!(r.entries[1], Record::Removed(removal));
+    }
+
+    #[test]
+    fn an_unknown_event_is_a_bad_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(LEDGER_FILE),
+            "{\"event\":\"renamed\",\"file\":\"a.xlsx\"}\n",
+        )
+        .unwrap();
+        let (_, r) = Ledger::open(dir.path()).unwrap();
+        assert_eq!(r.bad_lines, [1]);
     }
 }

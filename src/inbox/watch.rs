@@ -13,9 +13,17 @@
 //!   have paused); a file that cannot be opened at all (in use, no access)
 //!   waits.
 //! - The inbox is only ever read. Every new (file name, sha256) is copied to
-//!   `OUT/archive/` and gets one line in `OUT/ledger.jsonl`; the same bytes
-//!   under the same name are recorded once, also across restarts (the state
-//!   is read back from the ledger).
+//!   `OUT/archive/` and gets a line in `OUT/ledger.jsonl`; the same bytes
+//!   under the same name seen again are recorded once, also across restarts
+//!   (the state is read back from the ledger). A file that returns to bytes
+//!   it held before (A → B → A) is a new arrival: a new line (`returns_to`)
+//!   that reuses the earlier archive copy.
+//! - A file that leaves the inbox gets a `"removed"` line, also when it left
+//!   while the watch was stopped (found when it starts; recorded once).
+//! - Versions of one submission are decided as in `bilag build`
+//!   ([`assemble`]): a re-save under another name replaces its predecessor in
+//!   the pack, and its ledger line says which file it supersedes and what
+//!   changed against that file's version.
 //! - The pack is built from the archive copies of the versions in the inbox.
 //!   When the version in the inbox was rejected, the last accepted version of
 //!   that file is used instead and a file-rejected finding says so.
@@ -23,11 +31,13 @@
 //!   `pack.json` last.
 
 use super::archive::Archive;
-use super::ledger::{Entry, Ledger, Status};
+use super::ledger::{Entry, Ledger, Record, Removal, Status};
 use super::pack::{publish_pack, remove_stale, Manifest, ManifestInput};
-use super::{assemble, list_inbox, read_bytes, reconcile_loaded, sha256_hex, Outcome};
+use super::versions::decide;
+use super::{assemble, list_inbox, read_bytes, reconcile_loaded, sha256_hex, Listing, Outcome};
 use crate::finding::{count_by_severity, sort_findings, Code, Finding};
 use crate::format::Format;
+use crate::model::{SetAsideReason, Submission};
 use crate::read::Limits;
 use crate::reconcile::departments::Status as DepartmentStatus;
 use crate::reconcile::diff::diff_submissions;
@@ -62,8 +72,9 @@ pub trait Hooks: Sync {
     fn read_done(&self) {}
     /// A new version was archived and ledgered.
     fn received(&self, _entry: &Entry) {}
-    /// A file that was in the pack is no longer in the inbox.
-    fn removed(&self, _file: &str) {}
+    /// A file that was received is no longer in the inbox (its removal is
+    /// ledgered).
+    fn removed(&self, _removal: &Removal) {}
     /// A pack is being built from `n` files.
     fn building(&self, _n: usize) {}
     /// A pack was published.
@@ -116,6 +127,8 @@ pub struct BuildReport {
 pub struct ScanReport {
     /// Versions archived and ledgered in this scan.
     pub received: Vec<Entry>,
+    /// Files gone from the inbox, ledgered in this scan.
+    pub removed: Vec<Removal>,
     /// Files not read yet (still changing, or waiting for a second look).
     pub waiting: Vec<String>,
     pub skipped: usize,
@@ -166,13 +179,21 @@ pub struct Intake {
     opts: Options,
     ledger: Ledger,
     archive: Archive,
-    /// Every ledgered version: (file, sha256) → its line and, when loaded,
-    /// what reading it gave.
+    /// Every ledgered version: (file, sha256) → the line that first received
+    /// it (and named its archive copy) and, when loaded, what reading it gave.
     versions: HashMap<(String, String), Version>,
-    /// Per file: sha256 of the latest ledgered version and of the latest
-    /// accepted one.
-    last: HashMap<String, String>,
+    /// Per file: the latest line that received a version, and the sha256 of
+    /// the latest accepted version.
+    latest: HashMap<String, Entry>,
     last_accepted: HashMap<String, String>,
+    /// Per file: when its latest accepted version was saved (the file's
+    /// modification time then; the ledger time for lines without one).
+    accepted_saved: HashMap<String, String>,
+    /// Files whose latest ledger line is a removal.
+    removed: HashSet<String>,
+    /// Received files missing from the inbox, not yet ledgered as removed:
+    /// when first missed.
+    missing: HashMap<String, Instant>,
     /// Files in the inbox whose version is ledgered, with the size and
     /// modification time it had when read.
     current: BTreeMap<String, Current>,
@@ -187,11 +208,13 @@ pub struct Intake {
 }
 
 impl Intake {
-    /// Opens OUT (creating it), cleans what a killed run left there, and
-    /// reads the ledger back.
+    /// Opens OUT (creating it), cleans what a killed run left there, reads
+    /// the ledger back, and ledgers as removed every file the ledger last
+    /// saw in the inbox that is not there now (removed while the watch was
+    /// stopped).
     ///
     /// # Errors
-    /// OUT, its archive or its ledger cannot be created or read.
+    /// OUT, its archive or its ledger cannot be created, read or written.
     pub fn open(opts: Options, hooks: &dyn Hooks) -> Result<Intake, WatchError> {
         let out = opts.out.clone();
         std::fs::create_dir_all(&out).map_err(io_err(&out))?;
@@ -212,7 +235,10 @@ impl Intake {
         let known: HashSet<String> = recovered
             .entries
             .iter()
-            .map(|e| e.archive.clone())
+            .map(|r| match r {
+                Record::Received(e) => e.archive.clone(),
+                Record::Removed(r) => r.archive.clone(),
+            })
             .collect();
         let archive = Archive::open(&out, &known).map_err(io_err(&out.join("archive")))?;
         let mut intake = Intake {
@@ -220,8 +246,11 @@ impl Intake {
             ledger,
             archive,
             versions: HashMap::new(),
-            last: HashMap::new(),
+            latest: HashMap::new(),
             last_accepted: HashMap::new(),
+            accepted_saved: HashMap::new(),
+            removed: HashSet::new(),
+            missing: HashMap::new(),
             current: BTreeMap::new(),
             looks: HashMap::new(),
             failing: HashMap::new(),
@@ -230,24 +259,96 @@ impl Intake {
             last_inputs: None,
             builds: 0,
         };
-        for e in recovered.entries {
-            intake.remember(e, None);
+        for r in recovered.entries {
+            intake.remember(r, None);
+        }
+        // An inbox that cannot be listed now (a network drive away) says
+        // nothing about what was removed; the first scan reports the error.
+        if let Ok(listing) = list_inbox(&intake.opts.inbox) {
+            intake.record_removals(&inbox_names(&listing), true, hooks)?;
         }
         Ok(intake)
     }
 
-    fn remember(&mut self, entry: Entry, outcome: Option<Outcome>) {
-        let key = (entry.file.clone(), entry.sha256.clone());
-        self.last.insert(entry.file.clone(), entry.sha256.clone());
+    fn remember(&mut self, record: Record, outcome: Option<Outcome>) {
+        let entry = match record {
+            Record::Removed(r) => {
+                self.removed.insert(r.file);
+                return;
+            }
+            Record::Received(e) => e,
+        };
+        self.removed.remove(&entry.file);
         if entry.status == Status::Accepted {
             self.last_accepted
                 .insert(entry.file.clone(), entry.sha256.clone());
+            let saved = entry.modified.clone().unwrap_or_else(|| entry.time.clone());
+            self.accepted_saved.insert(entry.file.clone(), saved);
         }
-        // The same (file, sha256) twice can only come from a ledger written
-        // by hand; the first line stands.
-        self.versions
-            .entry(key)
-            .or_insert(Version { entry, outcome });
+        self.latest.insert(entry.file.clone(), entry.clone());
+        // A version received again (A → B → A) keeps the line that first
+        // received it: its time and archive copy name the version.
+        match self
+            .versions
+            .entry((entry.file.clone(), entry.sha256.clone()))
+        {
+            std::collections::hash_map::Entry::Occupied(mut v) => {
+                if v.get().outcome.is_none() {
+                    v.get_mut().outcome = outcome;
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(Version { entry, outcome });
+            }
+        }
+    }
+
+    /// Ledgers a removal for every file whose latest line received a
+    /// version and that is not among `names` (the inbox's spreadsheets).
+    /// While watching, a file counts as gone only when two looks at least
+    /// `settle` apart miss it: a program that saves by renaming the old file
+    /// away and the new one into place leaves it missing for a moment.
+    fn record_removals(
+        &mut self,
+        names: &HashSet<String>,
+        while_stopped: bool,
+        hooks: &dyn Hooks,
+    ) -> Result<Vec<Removal>, WatchError> {
+        let now = Instant::now();
+        self.missing.retain(|f, _| !names.contains(f));
+        let mut gone: Vec<&Entry> = Vec::new();
+        for e in self.latest.values() {
+            if self.removed.contains(&e.file) || names.contains(&e.file) {
+                continue;
+            }
+            let since = *self.missing.entry(e.file.clone()).or_insert(now);
+            if while_stopped || now.duration_since(since) >= self.opts.settle {
+                gone.push(e);
+            }
+        }
+        gone.sort_by(|a, b| a.file.cmp(&b.file));
+        let time = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+        let gone: Vec<Removal> = gone
+            .into_iter()
+            .map(|e| Removal {
+                time: time.clone(),
+                file: e.file.clone(),
+                sha256: e.sha256.clone(),
+                archive: e.archive.clone(),
+                while_stopped,
+            })
+            .collect();
+        for removal in &gone {
+            let record = Record::Removed(removal.clone());
+            self.ledger
+                .append(&record)
+                .map_err(io_err(self.ledger.path()))?;
+            self.current.remove(&removal.file);
+            self.missing.remove(&removal.file);
+            self.remember(record, None);
+            hooks.removed(removal);
+        }
+        Ok(gone)
     }
 
     /// Files not read yet (still changing, or waiting for a second look).
@@ -255,27 +356,27 @@ impl Intake {
         &self.waiting
     }
 
-    /// Looks at the inbox once: forgets files that are gone, takes a look at
+    /// Whether a scan has something to look at again after `settle`: a file
+    /// not read yet, or one missed once that may be gone.
+    pub fn looking(&self) -> bool {
+        !self.waiting.is_empty() || !self.missing.is_empty()
+    }
+
+    /// Looks at the inbox once: ledgers files that are gone, takes a look at
     /// changed ones, and reads, archives and ledgers every file whose two
     /// looks agree.
     ///
     /// # Errors
-    /// The inbox cannot be listed, or a version cannot be archived or
-    /// ledgered (it is tried again at the next scan).
+    /// The inbox cannot be listed, or a version or removal cannot be
+    /// archived or ledgered (it is tried again at the next scan).
     pub fn scan(&mut self, hooks: &dyn Hooks) -> Result<ScanReport, WatchError> {
         let listing = list_inbox(&self.opts.inbox).map_err(io_err(&self.opts.inbox))?;
         let now = Instant::now();
-        let names: HashSet<String> = listing.files.iter().map(|p| super::file_name(p)).collect();
-        let gone: Vec<String> = self
-            .current
-            .keys()
-            .filter(|n| !names.contains(*n))
-            .cloned()
-            .collect();
-        for n in &gone {
-            self.current.remove(n);
-            hooks.removed(n);
-        }
+        let names = inbox_names(&listing);
+        let mut report = ScanReport {
+            removed: self.record_removals(&names, false, hooks)?,
+            ..ScanReport::default()
+        };
         self.looks.retain(|n, _| names.contains(n));
         self.failing.retain(|n, _| names.contains(n));
         self.skipped = listing.skipped.len();
@@ -308,6 +409,13 @@ impl Intake {
         // Read the candidates in parallel; parse only versions not yet known.
         let (format, limits) = (&self.opts.format, &self.opts.limits);
         let versions = &self.versions;
+        // What each file in the inbox held when last seen.
+        let held: HashMap<&str, &str> = self
+            .latest
+            .iter()
+            .filter(|(f, _)| !self.removed.contains(*f))
+            .map(|(f, e)| (f.as_str(), e.sha256.as_str()))
+            .collect();
         let new_count = candidates.len();
         if new_count > 0 {
             hooks.reading(new_count);
@@ -318,7 +426,8 @@ impl Intake {
                 let r = if hooks.stopping() {
                     Err(STOPPED.to_string())
                 } else {
-                    read_candidate(&name, &path, key, versions, format, limits)
+                    let held = held.get(name.as_str()).copied();
+                    read_candidate(&name, &path, key, held, versions, format, limits)
                 };
                 hooks.read_one(&name);
                 (name, key, r)
@@ -329,7 +438,7 @@ impl Intake {
             hooks.read_done();
         }
 
-        let mut report = ScanReport::default();
+        let mut arrivals = Vec::new();
         for (name, key, read) in reads {
             if hooks.stopping() {
                 waiting.insert(name);
@@ -347,45 +456,72 @@ impl Intake {
                     continue;
                 }
             };
-            match read {
+            let (sha, bytes, outcome, returns) = match read {
                 Read::Known { sha } => {
                     self.looks.remove(&name);
                     self.failing.remove(&name);
                     self.current.insert(name, Current { sha, key });
+                    continue;
                 }
+                Read::Return { sha, bytes } => match self.outcome(&name, &sha) {
+                    Some(o) => (sha, bytes, o, true),
+                    None => {
+                        let outcome =
+                            read_version(&name, &bytes, &self.opts.format, &self.opts.limits);
+                        (sha, bytes, outcome, false)
+                    }
+                },
                 Read::New {
                     sha,
                     bytes,
                     outcome,
-                } => {
-                    if let Outcome::Rejected(_) = outcome {
-                        // Rejected only when the same bytes still fail
-                        // REJECT_AFTER_SETTLES settles later: a copy that
-                        // paused gets time to go on.
-                        match self.failing.get(&name) {
-                            Some((s, since))
-                                if *s == sha
-                                    && now.duration_since(*since)
-                                        >= self.opts.settle * REJECT_AFTER_SETTLES => {}
-                            Some((s, _)) if *s == sha => {
-                                waiting.insert(name);
-                                continue;
-                            }
-                            _ => {
-                                self.failing.insert(name.clone(), (sha, now));
-                                waiting.insert(name);
-                                continue;
-                            }
-                        }
+                } => (sha, bytes, outcome, false),
+            };
+            if let Outcome::Rejected(_) = outcome {
+                // Rejected only when the same bytes still fail
+                // REJECT_AFTER_SETTLES settles later: a copy that paused
+                // gets time to go on.
+                match self.failing.get(&name) {
+                    Some((s, since))
+                        if *s == sha
+                            && now.duration_since(*since)
+                                >= self.opts.settle * REJECT_AFTER_SETTLES => {}
+                    Some((s, _)) if *s == sha => {
+                        waiting.insert(name);
+                        continue;
                     }
-                    let entry = self.record(&name, &sha, &bytes, outcome)?;
-                    hooks.received(&entry);
-                    report.received.push(entry);
-                    self.looks.remove(&name);
-                    self.failing.remove(&name);
-                    self.current.insert(name, Current { sha, key });
+                    _ => {
+                        self.failing.insert(name.clone(), (sha, now));
+                        waiting.insert(name);
+                        continue;
+                    }
                 }
             }
+            arrivals.push(Arrival {
+                name,
+                sha,
+                key,
+                bytes,
+                outcome,
+                returns,
+            });
+        }
+
+        let mut placements = self.placements(&arrivals);
+        for a in arrivals {
+            let placement = placements.remove(&a.name).unwrap_or_default();
+            let entry = self.record(&a, placement)?;
+            hooks.received(&entry);
+            report.received.push(entry);
+            self.looks.remove(&a.name);
+            self.failing.remove(&a.name);
+            self.current.insert(
+                a.name,
+                Current {
+                    sha: a.sha,
+                    key: a.key,
+                },
+            );
         }
         // A file waiting for a new version keeps its previous one in the pack.
         self.waiting = waiting;
@@ -394,64 +530,251 @@ impl Intake {
         Ok(report)
     }
 
-    /// Archives a new version and appends its ledger line.
-    fn record(
-        &mut self,
-        name: &str,
-        sha: &str,
-        bytes: &[u8],
-        outcome: Outcome,
-    ) -> Result<Entry, WatchError> {
+    /// The submission the pack uses for each file in the inbox (as
+    /// [`Intake::build`] gives them to [`assemble`]), by file name.
+    fn pack_submissions(&mut self) -> BTreeMap<String, Submission> {
+        let mut subs = BTreeMap::new();
+        for input in self.inputs() {
+            let Some(used) = &input.used_sha256 else {
+                continue;
+            };
+            if let Some(Outcome::Accepted(sub, _)) = self.outcome(&input.file, used) {
+                let mut sub = *sub;
+                sub.received = self.received(&input.file);
+                subs.insert(input.file, sub);
+            }
+        }
+        subs
+    }
+
+    /// When the version of a file the pack uses was received, as a
+    /// submission says it: the file's modification time, as in a one-shot
+    /// build. When the version in the inbox was rejected and the pack uses
+    /// the last accepted one, when that one was saved.
+    fn received(&self, name: &str) -> Option<String> {
+        let cur = self.current.get(name)?;
+        let accepted = self
+            .versions
+            .get(&(name.to_string(), cur.sha.clone()))
+            .is_some_and(|v| v.entry.status == Status::Accepted);
+        if accepted {
+            cur.key.1.map(super::rfc3339)
+        } else {
+            self.accepted_saved.get(name).cloned()
+        }
+    }
+
+    /// Where each accepted arrival stands among the versions of its
+    /// submission (contract §1a), decided as the next build will decide it:
+    /// the pack's submissions before this scan's arrivals, and after.
+    fn placements(&mut self, arrivals: &[Arrival]) -> HashMap<String, Placement> {
+        let mut out = HashMap::new();
+        if !arrivals
+            .iter()
+            .any(|a| matches!(a.outcome, Outcome::Accepted(..)))
+        {
+            return out;
+        }
+        let before = self.pack_submissions();
+        let mut after = before.clone();
+        for a in arrivals {
+            let sub = match &a.outcome {
+                Outcome::Accepted(sub, _) => Some((**sub).clone()),
+                // The pack keeps the file's last accepted version.
+                Outcome::Rejected(_) => match self.last_accepted.get(&a.name).cloned() {
+                    Some(prev) => match self.outcome(&a.name, &prev) {
+                        Some(Outcome::Accepted(sub, _)) => Some(*sub),
+                        _ => None,
+                    },
+                    None => None,
+                },
+            };
+            if let Some(mut sub) = sub {
+                sub.received = match &a.outcome {
+                    Outcome::Accepted(..) => a.key.1.map(super::rfc3339),
+                    Outcome::Rejected(_) => self.accepted_saved.get(&a.name).cloned(),
+                };
+                after.insert(a.name.clone(), sub);
+            }
+        }
+        let before: Vec<Submission> = before.into_values().collect();
+        let in_pack_before: HashSet<&str> = {
+            let aside: HashSet<usize> = decide(&before).iter().map(|d| d.index).collect();
+            (0..before.len())
+                .filter(|i| !aside.contains(i))
+                .map(|i| before[i].source.as_str())
+                .collect()
+        };
+        let after: Vec<Submission> = after.into_values().collect();
+        let decisions = decide(&after);
+        for a in arrivals {
+            if !matches!(a.outcome, Outcome::Accepted(..)) {
+                continue;
+            }
+            let mut p = Placement::default();
+            for d in &decisions {
+                let (this, current) = (&after[d.index].source, &after[d.current].source);
+                if *this == a.name {
+                    match d.reason {
+                        SetAsideReason::Superseded => p.superseded_by = Some(current.clone()),
+                        SetAsideReason::DuplicateFile => {
+                            let same = d.identical_to.unwrap_or(d.current);
+                            p.identical_to = Some(after[same].source.clone());
+                        }
+                    }
+                } else if *current == a.name
+                    && p.supersedes.is_none()
+                    && in_pack_before.contains(this.as_str())
+                {
+                    p.supersedes = before.iter().find(|s| s.source == *this).cloned();
+                }
+            }
+            out.insert(a.name.clone(), p);
+        }
+        out
+    }
+
+    /// Archives a version (or reuses the copy of an earlier arrival of the
+    /// same bytes) and appends its ledger line.
+    fn record(&mut self, a: &Arrival, placement: Placement) -> Result<Entry, WatchError> {
         let now = chrono::Local::now();
-        let archive = self.archive.store(
-            &now.format("%Y-%m-%dT%H-%M-%S").to_string(),
-            name,
-            sha,
-            bytes,
-        )?;
+        let name = a.name.as_str();
+        let earlier = if a.returns {
+            self.versions
+                .get(&(a.name.clone(), a.sha.clone()))
+                .map(|v| v.entry.clone())
+        } else {
+            None
+        };
+        let reuse = earlier
+            .as_ref()
+            .map(|e| e.archive.clone())
+            .filter(|n| self.archive.dir().join(n).is_file());
+        let (archive, stored) = match reuse {
+            Some(n) => (n, false),
+            None => {
+                let n = self.archive.store(
+                    &now.format("%Y-%m-%dT%H-%M-%S").to_string(),
+                    name,
+                    &a.sha,
+                    &a.bytes,
+                )?;
+                (n, true)
+            }
+        };
         let mut entry = Entry {
             time: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
             file: name.to_string(),
-            sha256: sha.to_string(),
-            size: bytes.len() as u64,
+            sha256: a.sha.clone(),
+            size: a.bytes.len() as u64,
             status: Status::Rejected,
             reason: None,
             initiatives: None,
             budget_lines: None,
             archive: archive.clone(),
-            replaces: self.last.get(name).cloned(),
+            replaces: self.latest.get(name).map(|e| e.sha256.clone()),
             compared_with: None,
             changes: None,
+            supersedes: None,
+            superseded_by: placement.superseded_by,
+            identical_to: placement.identical_to,
+            returns_to: earlier.map(|e| e.time),
+            note: None,
+            modified: a.key.1.map(super::rfc3339),
         };
-        match &outcome {
+        match &a.outcome {
             Outcome::Accepted(sub, _) => {
                 entry.status = Status::Accepted;
                 entry.initiatives = Some(sub.initiatives.len());
                 entry.budget_lines = Some(sub.budget_lines.len());
-                if let Some(prev) = self.last_accepted.get(name).cloned() {
-                    if let Some(Outcome::Accepted(old, _)) = self.outcome(name, &prev) {
-                        let diff = diff_submissions(&old, sub);
-                        entry.compared_with = Some(prev);
-                        entry.changes = Some(if diff.is_empty() {
-                            Vec::new()
-                        } else {
-                            diff.render(&self.opts.format)
-                                .lines()
-                                .skip(1)
-                                .map(|l| l.trim_start_matches("- ").to_string())
-                                .collect()
-                        });
+                // Compared with what the pack held for this submission: the
+                // file this one supersedes, else this file's last accepted
+                // version.
+                let before = match placement.supersedes {
+                    Some(old) => {
+                        entry.supersedes = Some(old.source.clone());
+                        Some((old.sha256.clone(), old))
                     }
+                    None => match self.last_accepted.get(name).cloned() {
+                        Some(prev) => match self.outcome(name, &prev) {
+                            Some(Outcome::Accepted(old, _)) => Some((prev, *old)),
+                            _ => None,
+                        },
+                        None => None,
+                    },
+                };
+                if let Some((sha, old)) = before {
+                    let diff = diff_submissions(&old, sub);
+                    entry.compared_with = Some(sha);
+                    entry.changes = Some(if diff.is_empty() {
+                        Vec::new()
+                    } else {
+                        diff.render(&self.opts.format)
+                            .lines()
+                            .skip(1)
+                            .map(|l| l.trim_start_matches("- ").to_string())
+                            .collect()
+                    });
                 }
             }
             Outcome::Rejected(f) => entry.reason = Some(f.message.clone()),
         }
-        if let Err(e) = self.ledger.append(&entry) {
-            self.archive.keep_unledgered(name, sha, &archive);
+        entry.note = self.note(&entry);
+        if let Err(e) = self.ledger.append(&Record::Received(entry.clone())) {
+            if stored {
+                self.archive.keep_unledgered(name, &a.sha, &archive);
+            }
             return Err(io_err(self.ledger.path())(e));
         }
-        self.remember(entry.clone(), Some(outcome));
+        self.remember(Record::Received(entry.clone()), Some(a.outcome.clone()));
         Ok(entry)
+    }
+
+    /// The ledger line's `note` (Danish): what the version means for the
+    /// pack when that is more than "read" or "rejected".
+    fn note(&self, e: &Entry) -> Option<String> {
+        let mut parts = Vec::new();
+        let aside = e.superseded_by.is_some() || e.identical_to.is_some();
+        if let Some(t) = &e.returns_to {
+            let back = format!(
+                "{} er vendt tilbage til versionen fra {}",
+                e.file,
+                display_time(t)
+            );
+            parts.push(match (e.status, aside) {
+                (Status::Accepted, false) => format!("{back}; pakken bruger den igen."),
+                (Status::Accepted, true) => format!("{back}."),
+                (Status::Rejected, _) => {
+                    let good = self
+                        .last_accepted
+                        .get(&e.file)
+                        .and_then(|s| self.versions.get(&(e.file.clone(), s.clone())));
+                    match good {
+                        Some(v) => format!(
+                            "{back}, som ikke kan læses; pakken bruger fortsat den seneste gode version, modtaget {}.",
+                            display_time(&v.entry.time)
+                        ),
+                        None => format!("{back}, som ikke kan læses; filen er ikke med i pakken."),
+                    }
+                }
+            });
+        }
+        if let Some(f) = &e.supersedes {
+            parts.push(format!(
+                "Erstatter '{f}' i pakken; '{f}' er en ældre version af samme aflevering og er lagt til side."
+            ));
+        }
+        if let Some(f) = &e.superseded_by {
+            parts.push(format!(
+                "En ældre version af '{f}'; lagt til side og tæller ikke med i pakken."
+            ));
+        }
+        if let Some(f) = &e.identical_to {
+            parts.push(format!(
+                "Byte for byte identisk med '{f}'; tælles kun én gang."
+            ));
+        }
+        (!parts.is_empty()).then(|| parts.join(" "))
     }
 
     /// What reading a ledgered version gives (from memory, else from its
@@ -581,11 +904,7 @@ impl Intake {
         // inbox file's modification time.
         for (name, outcome) in &mut outcomes {
             if let Outcome::Accepted(sub, _) = outcome {
-                sub.received = self
-                    .current
-                    .get(name.as_str())
-                    .and_then(|c| c.key.1)
-                    .map(super::rfc3339);
+                sub.received = self.received(name);
             }
         }
         let mut loaded = assemble(&self.opts.format, outcomes);
@@ -640,12 +959,18 @@ impl Intake {
             .and_then(|v| v.entry.reason.clone())
             .unwrap_or_else(|| "Filen kan ikke læses.".into());
         let when = |v: Option<&Version>| v.map(|v| display_time(&v.entry.time)).unwrap_or_default();
+        // The version in the inbox may have returned (A → B → A): when it
+        // arrived last.
+        let new_time = match self.latest.get(name) {
+            Some(e) if e.sha256 == sha => display_time(&e.time),
+            _ => when(new),
+        };
         Finding::new(
             Code::FileRejected,
             name,
             format!(
                 "Den nyeste version af filen (modtaget {}) kan ikke læses: {} Pakken bruger i stedet den seneste gode version, modtaget {} (archive/{}).",
-                when(new),
+                new_time,
                 reason.trim_end(),
                 when(old),
                 old.map(|v| v.entry.archive.as_str()).unwrap_or("?"),
@@ -693,8 +1018,11 @@ const CHANGED: &str = "ændret under læsning";
 const STOPPED: &str = "stopper";
 
 enum Read {
-    /// A (file, sha256) already ledgered.
+    /// The bytes the file held when last seen: nothing to record.
     Known { sha: String },
+    /// Bytes this file held before, then others (or it was removed): a new
+    /// arrival of a version already read.
+    Return { sha: String, bytes: Vec<u8> },
     New {
         sha: String,
         bytes: Vec<u8>,
@@ -702,10 +1030,39 @@ enum Read {
     },
 }
 
+/// A version to archive and ledger.
+struct Arrival {
+    name: String,
+    sha: String,
+    key: Key,
+    bytes: Vec<u8>,
+    outcome: Outcome,
+    /// The file held these bytes before (A → B → A).
+    returns: bool,
+}
+
+/// Where an accepted arrival stands among the versions of its submission.
+#[derive(Default)]
+struct Placement {
+    /// The pack's submission of another file that was in the pack and is
+    /// set aside now, as an older version of this one.
+    supersedes: Option<Submission>,
+    superseded_by: Option<String>,
+    identical_to: Option<String>,
+}
+
+/// The names of the spreadsheets in a listing.
+fn inbox_names(listing: &Listing) -> HashSet<String> {
+    listing.files.iter().map(|p| super::file_name(p)).collect()
+}
+
+/// Reads a file whose two looks agreed. `held`: the sha256 of the bytes the
+/// file held when last seen, if it was in the inbox.
 fn read_candidate(
     name: &str,
     path: &Path,
     key: Key,
+    held: Option<&str>,
     versions: &HashMap<(String, String), Version>,
     format: &Format,
     limits: &Limits,
@@ -715,8 +1072,11 @@ fn read_candidate(
         return Err(CHANGED.into());
     }
     let sha = sha256_hex(&bytes);
-    if versions.contains_key(&(name.to_string(), sha.clone())) {
+    if held == Some(sha.as_str()) {
         return Ok(Read::Known { sha });
+    }
+    if versions.contains_key(&(name.to_string(), sha.clone())) {
+        return Ok(Read::Return { sha, bytes });
     }
     let outcome = read_version(name, &bytes, format, limits);
     Ok(Read::New {
@@ -832,7 +1192,7 @@ pub fn watch(
         }
         let timeout = if scanned_at < first_build_at {
             first_build_at.saturating_duration_since(Instant::now())
-        } else if intake.waiting().is_empty() {
+        } else if !intake.looking() {
             idle
         } else {
             settle
