@@ -593,3 +593,48 @@ fn a_build_with_errors_says_where_to_look() {
     assert!(s(&o).contains("arket Afstemning"), "{}", s(&o));
     assert!(s(&o).contains("bilag check"), "{}", s(&o));
 }
+
+#[test]
+fn every_help_and_common_usage_error_is_danish() {
+    // Issue 14: no English sentence reaches a person.
+    const ENGLISH: &[&str] = &[
+        "Usage:",
+        "Options:",
+        "Arguments:",
+        "Commands:",
+        "Print ",
+        "error:",
+        " the ",
+        "The ",
+        " and ",
+        " or ",
+        "Folder",
+        "Example",
+        "instead of",
+        "Reads ",
+        "Writes ",
+        "required",
+        "For more information",
+        "tip:",
+        "(see a summary",
+    ];
+    let mut runs: Vec<Vec<&str>> = vec![vec!["--help"], vec!["-h"], vec![]];
+    for cmd in [
+        "build", "check", "inspect", "diff", "template", "format", "watch",
+    ] {
+        runs.push(vec![cmd, "--help"]);
+        runs.push(vec![cmd, "-h"]);
+        runs.push(vec![cmd, "--ukendt"]);
+    }
+    runs.push(vec!["bygg"]);
+    runs.push(vec!["build"]);
+    runs.push(vec!["watch", "x", "--out", "y", "--poll", "hurtigt"]);
+    for args in runs {
+        let o = bilag(&args);
+        let text = s(&o);
+        assert!(!text.trim().is_empty(), "{args:?} printed nothing");
+        for e in ENGLISH {
+            assert!(!text.contains(e), "{args:?}: English {e:?} in:\n{text}");
+        }
+    }
+}

@@ -29,8 +29,6 @@ use std::process::ExitCode;
 #[command(
     name = "bilag",
     version,
-    about,
-    long_about,
     max_term_width = 100,
     disable_help_flag = true,
     disable_version_flag = true,

@@ -12,51 +12,55 @@ use std::time::Duration;
 
 /// Hold øje med en indbakke og byg bilagspakken, hver gang den ændres.
 ///
-/// Builds the pack at start and again whenever a workbook in INBOX is added,
-/// replaced or removed — nobody has to run a command. A file is read only
-/// when it is complete (its size and time stay the same between two looks
-/// and it opens); a file still being copied is read when the copy is done.
+/// Bygger pakken ved start og igen, hver gang et regneark i INDBAKKE lægges
+/// ind, erstattes eller fjernes — ingen skal køre en kommando. En fil læses
+/// først, når den er færdig (størrelse og tid er de samme ved to kig, og den
+/// kan åbnes); en fil, der stadig kopieres, læses, når kopieringen er slut.
 ///
-/// INBOX is never changed. Every version of every file received is copied to
-/// OUT/archive/ (named with the time, the file name and a short hash) and
-/// gets a line in OUT/ledger.jsonl (time, file, sha256, accepted or rejected
-/// and why, what was read, what changed since the last version). The same
-/// file dropped twice is recorded once; a file that goes back to an earlier
-/// version gets a new line. A file removed from INBOX gets a "removed" line,
-/// also when it was removed while bilag watch was not running.
+/// INDBAKKE ændres aldrig. Hver version af hver modtaget fil kopieres til
+/// MAPPE/archive/ (navngivet med tid, filnavn og en kort hash) og får en
+/// linje i MAPPE/ledger.jsonl (tid, fil, sha256, læst eller afvist og
+/// hvorfor, hvad der blev læst, hvad der er ændret siden sidste version).
+/// Samme fil lagt ind to gange registreres én gang; en fil, der vender
+/// tilbage til en tidligere version, får en ny linje. En fil, der fjernes
+/// fra INDBAKKE, får en "removed"-linje, også når den blev fjernet, mens
+/// bilag watch ikke kørte.
 ///
-/// Versions are decided as bilag build decides them: a re-save under a new
-/// name ("01-bolig (rettet).xlsx") replaces the older file in the pack, and
-/// its ledger line says which file and what changed; an identical copy
-/// counts once. When a new version of a file cannot be read, the pack keeps
-/// that department's last good version and a finding says so. The pack files
-/// are replaced together; OUT/pack.json names the build they come from.
+/// Versioner afgøres som i bilag build: en ny udgave under et nyt navn
+/// ("01-bolig (rettet).xlsx") erstatter den ældre fil i pakken, og dens
+/// linje siger hvilken og hvad der er ændret; en identisk kopi tælles én
+/// gang. Kan en ny version af en fil ikke læses, beholder pakken afdelingens
+/// sidste gode version, og et fund siger det. Pakkens filer (budget.xlsx,
+/// appendix.docx, model.json, findings.json) udskiftes samlet;
+/// MAPPE/pack.json siger, hvilken kørsel de kommer fra.
 ///
-/// Stop with Ctrl-C (or SIGTERM): the step in hand is finished first, exit
-/// status 0. A watch that is killed can simply be started again.
+/// Stop med Ctrl-C (eller SIGTERM): det igangværende trin gøres færdigt
+/// først, afslutningskode 0. En watch, der bliver slået ihjel, kan bare
+/// startes igen.
 ///
-/// Example: bilag watch indbakke --out pakke
+/// Eksempel: bilag watch indbakke --out pakke --departments afdelinger.toml
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Folder the departments drop their workbooks in.
+    /// Mappen, afdelingerne lægger deres regneark i.
+    #[arg(value_name = "INDBAKKE")]
     pub inbox: PathBuf,
-    /// Folder to write the pack, archive/ and ledger.jsonl to (created if
-    /// missing).
-    #[arg(long, short)]
+    /// Mappen, pakken, archive/ og ledger.jsonl skrives til (oprettes, hvis
+    /// den ikke findes; må ikke ligge i INDBAKKE).
+    #[arg(long, short, value_name = "MAPPE")]
     pub out: PathBuf,
-    /// Look for changes every SECONDS instead of waiting for the operating
-    /// system's notifications (for network drives, where they may not
-    /// arrive). Decimals allowed: --poll 0.5.
-    #[arg(long, value_name = "SECONDS")]
+    /// Kig efter ændringer hvert SEKUNDER sekund i stedet for at vente på
+    /// styresystemets besked (til netværksdrev, hvor beskeden ikke altid
+    /// kommer). Decimaler er tilladt: --poll 0.5.
+    #[arg(long, value_name = "SEKUNDER")]
     pub poll: Option<f64>,
     #[command(flatten)]
     pub format: super::FormatArgs,
-    /// Print nothing but problems (no progress bar, no summaries).
+    /// Skriv kun problemer (ingen statuslinje, ingen opsummeringer).
     #[arg(long, short)]
     pub quiet: bool,
-    /// Print one JSON line per build on stdout (time, build, accepted,
+    /// Skriv én JSON-linje pr. kørsel på stdout (time, build, accepted,
     /// rejected, older_versions, skipped, waiting, errors, warnings, infos,
-    /// out).
+    /// out, set_aside, departments).
     #[arg(long)]
     pub json: bool,
 }
@@ -187,13 +191,7 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
             args.inbox.display()
         )));
     }
-    if let (Ok(i), Ok(o)) = (args.inbox.canonicalize(), args.out.canonicalize()) {
-        if o == i {
-            return Err(Fatal::new(
-                "--out må ikke være indbakken selv: bilag ændrer aldrig indbakken",
-            ));
-        }
-    }
+    super::refuse_out_in_inbox(&args.inbox, &args.out)?;
     let trigger = match args.poll {
         Some(s) if s.is_finite() && s > 0.0 => Trigger::Poll(Duration::from_secs_f64(s.max(0.05))),
         Some(_) => return Err(Fatal::new("--poll skal være et positivt antal sekunder")),
