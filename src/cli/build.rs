@@ -3,7 +3,9 @@
 use super::progress::{print_report, Progress};
 use super::{Exit, Fatal};
 use crate::finding::{count_by_severity, Finding};
-use crate::inbox::pack::reconcile_and_write_pack;
+use crate::inbox::pack::{
+    publish_with, reconcile_and_write_pack, remove_stale, Manifest, ManifestInput, OutLock,
+};
 use crate::inbox::watch::BuildReport;
 use crate::inbox::{list_inbox, load_files_with};
 use crate::read::Limits;
@@ -62,6 +64,9 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
     })?;
     std::fs::create_dir_all(&args.out)
         .map_err(|e| Fatal::new(format!("kan ikke oprette {}: {e}", args.out.display())))?;
+    // One bilag at a time on OUT; then what a killed run of our own left.
+    let _lock = OutLock::acquire(&args.out, "bilag build").map_err(Fatal::new)?;
+    remove_stale(&args.out);
 
     let progress = Progress::new(args.quiet);
     progress.start(listing.files.len(), "læser");
@@ -71,12 +76,25 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
     progress.finish();
     let (accepted, rejected) = (loaded.accepted.len(), loaded.rejected.len());
     let status = Status::of(&loaded.model, &[], &format);
-    let findings = reconcile_and_write_pack(&args.out, loaded, &format).map_err(Fatal::new)?;
+    let started = chrono::Local::now();
+    let manifest = Manifest {
+        build: format!("{}-{}", started.format("%Y%m%dT%H%M%S"), std::process::id()),
+        time: started.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        format: format.id.clone(),
+        inputs: manifest_inputs(&listing.files, &loaded),
+        files: Vec::new(),
+    };
+    progress.log_waiting("skriver pakken");
+    let (findings, manifest) = publish_with(&args.out, manifest, |staging| {
+        reconcile_and_write_pack(staging, loaded, &format)
+    })
+    .map_err(Fatal::new)?;
+    progress.finish();
 
     let (errors, warnings, infos) = count_by_severity(&findings);
     let report = BuildReport {
-        time: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-        build: None,
+        time: manifest.time.clone(),
+        build: Some(manifest.build.clone()),
         accepted,
         rejected,
         older_versions: 0,
@@ -91,6 +109,41 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
     };
     print_report(&progress, &report, args.json);
     Ok(exit_for(&findings))
+}
+
+/// What pack.json says of each inbox file: its sha256 and whether it is
+/// in the pack ("accepted"), set aside ("superseded", "duplicate-file") or
+/// could not be read ("rejected").
+fn manifest_inputs(
+    files: &[std::path::PathBuf],
+    loaded: &crate::inbox::Loaded,
+) -> Vec<ManifestInput> {
+    let model = &loaded.model;
+    files
+        .iter()
+        .map(|p| {
+            let name = crate::inbox::file_name(p);
+            let sub = model.submissions.iter().find(|s| s.source == name);
+            let aside = model.set_aside.iter().find(|s| s.source == name);
+            let (status, sha) = match (sub, aside) {
+                (Some(s), _) => ("accepted".to_string(), s.sha256.clone()),
+                (None, Some(a)) => (a.reason.as_str().to_string(), a.sha256.clone()),
+                (None, None) => (
+                    "rejected".to_string(),
+                    std::fs::read(p)
+                        .map(|b| crate::inbox::sha256_hex(&b))
+                        .unwrap_or_default(),
+                ),
+            };
+            ManifestInput {
+                used_sha256: (status == "accepted").then(|| sha.clone()),
+                file: name,
+                sha256: sha,
+                status,
+                archive: None,
+            }
+        })
+        .collect()
 }
 
 /// 0 when no finding is an error, else 1.

@@ -52,6 +52,26 @@ impl Progress {
         }
     }
 
+    /// A spinner with a message while a step of unknown length runs
+    /// (hidden when stderr is not a terminal, never with --quiet).
+    pub fn log_waiting(&self, message: &'static str) {
+        let bar = if self.quiet {
+            ProgressBar::hidden()
+        } else {
+            ProgressBar::new_spinner()
+        };
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+            bar.set_style(style);
+        }
+        bar.set_message(message);
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        if let Ok(mut b) = self.bar.lock() {
+            if let Some(old) = b.replace(bar) {
+                old.finish_and_clear();
+            }
+        }
+    }
+
     /// Removes the bar.
     pub fn finish(&self) {
         if let Ok(mut b) = self.bar.lock() {

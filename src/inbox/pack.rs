@@ -167,19 +167,30 @@ pub struct PackFile {
     pub sha256: String,
 }
 
-/// Writes the pack of one build and swaps it into `out` as one unit, as far
-/// as a folder of separate files allows:
+/// Prefix of the folder the previous pack's files wait in while a new pack
+/// is swapped in (see [`publish_pack`]).
+pub const BACKUP_PREFIX: &str = ".bilag-old-";
+
+/// The lock file in OUT (see [`OutLock`]).
+pub const LOCK_FILE: &str = ".bilag.lock";
+
+/// Writes the pack of one build and swaps it into `out` as one unit:
 ///
 /// 1. [`write_pack`] writes every file into `out/.bilag-build-<id>/` (each
 ///    synced). This is the slow part; OUT is untouched while it runs, so a
-///    crash here leaves the previous pack whole (the stale folder is removed
-///    at the next start, see [`remove_stale`]).
-/// 2. The files are renamed into `out` one after the other (microseconds;
-///    `findings.json` last), and the folder entry is synced.
-/// 3. `pack.json` is written last (atomically), naming the build and the
-///    sha256 of every file — until it is replaced it names the previous
-///    build, so a reader that finds pack.json agreeing with the files has
-///    one consistent build.
+///    crash here leaves the previous pack whole.
+/// 2. Every pack file that would be replaced must be replaceable (not
+///    read-only); else nothing is moved and the error names the file.
+/// 3. The previous pack's files move to `out/.bilag-old-<id>/`, the new ones
+///    into `out` (renames: microseconds), and `pack.json` is written last,
+///    naming the build and the sha256 of every file. A rename that fails
+///    puts everything back.
+/// 4. The previous files are deleted.
+///
+/// A run killed during step 3 leaves `.bilag-old-<id>/`; [`remove_stale`]
+/// at the next start puts the previous pack back (or, when `pack.json`
+/// already names the new build, keeps it), so OUT never holds files of two
+/// builds and `pack.json` is true for every pack file in it.
 ///
 /// Returns the findings of writing (see [`write_pack`]) and the manifest
 /// written.
@@ -190,18 +201,34 @@ pub fn publish_pack(
     out: &Path,
     loaded: &Loaded,
     format: &Format,
-    mut manifest: Manifest,
+    manifest: Manifest,
 ) -> Result<(Vec<Finding>, Manifest), WriteError> {
+    publish_with(out, manifest, |staging| write_pack(staging, loaded, format))
+}
+
+/// [`publish_pack`] with `write` filling the staging folder (it returns
+/// what the caller needs back: the build's findings, say).
+///
+/// # Errors
+/// The error `write` returns, or [`WriteError`] naming the file that could
+/// not be moved.
+pub fn publish_with<T>(
+    out: &Path,
+    mut manifest: Manifest,
+    write: impl FnOnce(&Path) -> Result<T, WriteError>,
+) -> Result<(T, Manifest), WriteError> {
     let staging = out.join(format!("{STAGING_PREFIX}{}", manifest.build));
-    let io = |p: &Path| {
-        let path = p.display().to_string();
-        move |source| WriteError::Io { path, source }
-    };
     if staging.exists() {
         std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
     }
     std::fs::create_dir_all(&staging).map_err(io(&staging))?;
-    let write_findings = write_pack(&staging, loaded, format)?;
+    let value = match write(&staging) {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
 
     let mut names: Vec<String> = std::fs::read_dir(&staging)
         .map_err(io(&staging))?
@@ -219,29 +246,215 @@ pub fn publish_pack(
             sha256: super::sha256_hex(&bytes),
         });
     }
-    for name in &names {
-        let to = out.join(name);
-        std::fs::rename(staging.join(name), &to).map_err(io(&to))?;
+    let swapped = swap_in(out, &staging, &names, &manifest.build);
+    if let Err(e) = swapped {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    let written = write_json(&out.join(PACK_JSON), &manifest);
+    let backup = out.join(format!("{BACKUP_PREFIX}{}", manifest.build));
+    if let Err(e) = written {
+        // The new files without their manifest: put the previous pack back.
+        restore(out, &backup);
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
     }
     sync_dir(out);
-    write_json(&out.join(PACK_JSON), &manifest)?;
+    let _ = std::fs::remove_dir_all(&backup);
     let _ = std::fs::remove_dir_all(&staging);
-    Ok((write_findings, manifest))
+    Ok((value, manifest))
+}
+
+fn io(p: &Path) -> impl FnOnce(std::io::Error) -> WriteError {
+    let path = p.display().to_string();
+    move |source| WriteError::Io { path, source }
+}
+
+/// The name of the list of a build's new files, kept in its backup folder.
+const NEW_FILES: &str = ".new-files";
+
+/// Steps 2 and 3 of [`publish_pack`] (without pack.json).
+fn swap_in(out: &Path, staging: &Path, names: &[String], build: &str) -> Result<(), WriteError> {
+    for name in names {
+        let to = out.join(name);
+        if let Ok(m) = std::fs::metadata(&to) {
+            if m.permissions().readonly() || m.is_dir() {
+                return Err(WriteError::Io {
+                    path: to.display().to_string(),
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::PermissionDenied,
+                        "filen er skrivebeskyttet (eller er en mappe) og kan ikke erstattes; den forrige pakke er urørt",
+                    ),
+                });
+            }
+        }
+    }
+    let backup = out.join(format!("{BACKUP_PREFIX}{build}"));
+    if backup.exists() {
+        std::fs::remove_dir_all(&backup).map_err(io(&backup))?;
+    }
+    std::fs::create_dir_all(&backup).map_err(io(&backup))?;
+    let list = backup.join(NEW_FILES);
+    std::fs::write(&list, names.join("\n")).map_err(io(&list))?;
+    if let Ok(d) = std::fs::File::open(&backup) {
+        let _ = d.sync_all();
+    }
+    // The previous pack out of the way, then the new one in; any failure
+    // puts the previous pack back.
+    let result = (|| {
+        for name in names.iter().map(String::as_str).chain([PACK_JSON]) {
+            let from = out.join(name);
+            if from.exists() {
+                std::fs::rename(&from, backup.join(name)).map_err(io(&from))?;
+            }
+        }
+        // The previous pack.json stays in place until the new one replaces
+        // it: a reader sees the previous build's manifest, not none.
+        let old_manifest = backup.join(PACK_JSON);
+        if old_manifest.exists() {
+            std::fs::copy(&old_manifest, out.join(PACK_JSON)).map_err(io(&old_manifest))?;
+        }
+        for name in names {
+            let to = out.join(name);
+            std::fs::rename(staging.join(name), &to).map_err(io(&to))?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        restore(out, &backup);
+    }
+    result
+}
+
+/// Puts the previous pack back from a backup folder: the files of the
+/// interrupted build that were new are removed, the previous ones renamed
+/// back, the folder removed.
+fn restore(out: &Path, backup: &Path) {
+    // The previous build's manifest tells its files from the new ones: a
+    // file of the new build's list that is not in the backup folder is new
+    // unless the previous manifest names it with these very bytes (it was
+    // not moved aside yet when the run stopped).
+    let previous: Vec<PackFile> = [backup.join(PACK_JSON), out.join(PACK_JSON)]
+        .iter()
+        .find_map(|p| std::fs::read_to_string(p).ok())
+        .and_then(|t| serde_json::from_str::<Manifest>(&t).ok())
+        .map(|m| m.files)
+        .unwrap_or_default();
+    if let Ok(list) = std::fs::read_to_string(backup.join(NEW_FILES)) {
+        for name in list
+            .lines()
+            .filter(|n| !n.is_empty() && !n.contains(['/', '\\']))
+        {
+            if backup.join(name).exists() {
+                continue;
+            }
+            let here = out.join(name);
+            let is_previous = std::fs::read(&here).ok().is_some_and(|b| {
+                let sha = super::sha256_hex(&b);
+                previous.iter().any(|f| f.name == name && f.sha256 == sha)
+            });
+            if !is_previous {
+                let _ = std::fs::remove_file(here);
+            }
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(backup) {
+        for e in entries.filter_map(|e| e.ok()) {
+            let name = e.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let _ = std::fs::rename(e.path(), out.join(&name));
+        }
+    }
+    sync_dir(out);
+    let _ = std::fs::remove_dir_all(backup);
 }
 
 /// Removes what a killed run left in `out`: staging folders and temporary
-/// files. Pack files themselves are always whole (renamed into place).
+/// files of its own (`.bilag-build-*`, `.bilag-tmp-*`), and finishes an
+/// interrupted swap (`.bilag-old-*`): when `pack.json` names that build the
+/// new pack stays, else the previous pack is put back. Call it only while
+/// holding the [`OutLock`]: another running bilag's files are its own.
 pub fn remove_stale(out: &Path) {
     let Ok(entries) = std::fs::read_dir(out) else {
         return;
     };
+    let current = std::fs::read_to_string(out.join(PACK_JSON))
+        .ok()
+        .and_then(|t| serde_json::from_str::<Manifest>(&t).ok())
+        .map(|m| m.build);
     for e in entries.filter_map(|e| e.ok()) {
         let name = e.file_name().to_string_lossy().into_owned();
         if name.starts_with(STAGING_PREFIX) {
             let _ = std::fs::remove_dir_all(e.path());
         } else if name.starts_with(".bilag-tmp-") {
             let _ = std::fs::remove_file(e.path());
+        } else if let Some(build) = name.strip_prefix(BACKUP_PREFIX) {
+            if current.as_deref() == Some(build) {
+                let _ = std::fs::remove_dir_all(e.path());
+            } else {
+                restore(out, &e.path());
+            }
         }
+    }
+}
+
+/// An exclusive lock on OUT for one running bilag (build or watch): a
+/// second one on the same OUT is told who holds it. The lock is the
+/// operating system's (released when the process ends, also by kill -9);
+/// the file says who took it.
+#[derive(Debug)]
+pub struct OutLock {
+    _file: std::fs::File,
+}
+
+impl OutLock {
+    /// Takes the lock on `out` (which must exist) for `what` ("bilag
+    /// build").
+    ///
+    /// # Errors
+    /// A Danish sentence naming the holder when another bilag holds it, or
+    /// the lock file cannot be made.
+    pub fn acquire(out: &Path, what: &str) -> Result<OutLock, String> {
+        let path = out.join(LOCK_FILE);
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| format!("kan ikke oprette låsefilen {}: {e}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let holder = std::fs::read_to_string(&path).unwrap_or_default();
+                let holder = holder.trim();
+                return Err(format!(
+                    "{} bruges allerede af en anden kørsel af bilag{}; vent til den er færdig (eller stop den), eller vælg en anden --out",
+                    out.display(),
+                    if holder.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({holder})")
+                    }
+                ));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(format!("kan ikke låse {}: {e}", path.display()));
+            }
+        }
+        let who = format!(
+            "{what}, proces {}, startet {}",
+            std::process::id(),
+            chrono::Local::now().format("%d-%m-%Y kl. %H:%M:%S")
+        );
+        use std::io::Write;
+        let mut f = &file;
+        let _ = f.set_len(0);
+        let _ = f.write_all(who.as_bytes());
+        let _ = f.sync_all();
+        Ok(OutLock { _file: file })
     }
 }
 
