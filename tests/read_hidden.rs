@@ -513,3 +513,32 @@ fn hidden_copy_of_the_economy_sheet_does_not_double_the_lines() {
         .collect();
     assert_eq!(rest, want_findings.iter().collect::<Vec<_>>());
 }
+
+#[test]
+fn a_large_sheet_is_scanned_for_hidden_rows_beside_calamine() {
+    // Over 4 MB of worksheet XML: the scan runs on a thread of its own.
+    let mut wb = XlsxBook::new();
+    let ws = wb.add_worksheet().set_name("Stor").unwrap();
+    for r in 0..55_000u32 {
+        ws.write_string(r, 0, "En linje med lidt tekst").unwrap();
+        ws.write_number(r, 1, r as f64).unwrap();
+    }
+    ws.set_row_hidden(44_444).unwrap();
+    ws.set_column_hidden(2).unwrap();
+    ws.write_number(5, 2, 1.0).unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let wb = read(&bytes);
+    let parts: Vec<(HiddenPart, Vec<u32>)> = wb
+        .hidden
+        .iter()
+        .map(|h| (h.part, h.cells.rows.iter().map(|r| r.index).collect()))
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            (HiddenPart::Rows, vec![44_444]),
+            (HiddenPart::Columns, vec![5])
+        ]
+    );
+    assert_eq!(wb.sheets[0].rows.len(), 54_999);
+}

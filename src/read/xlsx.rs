@@ -42,40 +42,75 @@ pub(super) fn read(bytes: &[u8], budget: &mut Budget) -> Result<Vec<ReadSheet>, 
         .iter()
         .map(|s| (s.name.clone(), s.typ, s.visible))
         .collect();
+    // A hidden sheet is left out whole: only visible ones are scanned.
+    let visible: Vec<usize> = (0..sheets.len())
+        .filter(|&i| sheets[i].1 == SheetType::WorkSheet && sheets[i].2 == SheetVisible::Visible)
+        .collect();
     let mut parts = Parts::open(bytes, sheets.len());
-    let mut out: Vec<ReadSheet> = Vec::new();
-    for (i, (name, typ, visible)) in sheets.into_iter().enumerate() {
-        if typ != SheetType::WorkSheet || out.iter().any(|s| s.sheet.name == name) {
+    // The extra pass over the worksheet XML costs about what inflating it
+    // costs. For large parts it runs beside calamine's reading, on another
+    // core, so that a big workbook takes no longer to read.
+    let (mut out, mut layouts) = if parts.size(&visible) < PARALLEL_SCAN_BYTES {
+        let layouts = parts.layouts(&visible);
+        (read_sheets(&mut wb, budget, &sheets)?, layouts)
+    } else {
+        std::thread::scope(|s| {
+            let scan = s.spawn(|| parts.layouts(&visible));
+            let out = read_sheets(&mut wb, budget, &sheets);
+            let layouts = scan.join().unwrap_or_default();
+            out.map(|o| (o, layouts))
+        })?
+    };
+    for (i, r) in &mut out {
+        if let Some(l) = layouts.get_mut(*i) {
+            r.layout = std::mem::take(l);
+        }
+    }
+    Ok(out.into_iter().map(|(_, r)| r).collect())
+}
+
+/// Worksheet parts larger than this in all (uncompressed) are scanned for
+/// hidden rows and columns on a thread of their own.
+const PARALLEL_SCAN_BYTES: u64 = 4 * 1024 * 1024;
+
+/// calamine's reading of every worksheet, with its index in
+/// `sheets_metadata()`.
+fn read_sheets(
+    wb: &mut Xlsx<Cursor<&[u8]>>,
+    budget: &mut Budget,
+    sheets: &[(String, SheetType, SheetVisible)],
+) -> Result<Vec<(usize, ReadSheet)>, ReadError> {
+    let mut out: Vec<(usize, ReadSheet)> = Vec::new();
+    for (i, (name, typ, visible)) in sheets.iter().enumerate() {
+        if *typ != SheetType::WorkSheet || out.iter().any(|(_, s)| s.sheet.name == *name) {
             continue;
         }
-        let mut builder = SheetBuilder::new(&name);
+        let mut builder = SheetBuilder::new(name);
         {
-            let mut cells = match wb.worksheet_cells_reader(&name) {
+            let mut cells = match wb.worksheet_cells_reader(name) {
                 Ok(r) => r,
                 // A chart or dialog sheet listed as a worksheet: nothing to read.
                 Err(XlsxError::NotAWorksheet(_)) => continue,
-                Err(e) => return Err(error_in(&name, e)),
+                Err(e) => return Err(error_in(name, e)),
             };
-            while let Some(cell) = cells.next_cell().map_err(|e| error_in(&name, e))? {
+            while let Some(cell) = cells.next_cell().map_err(|e| error_in(name, e))? {
                 let (row, col) = cell.get_position();
                 builder.push_ref(budget, row, col, cell.get_value().clone())?;
             }
         }
         let regions = wb
-            .merge_cells_by_sheet_name(&name)
-            .map_err(|e| error_in(&name, e))?;
-        limits::check_merged(&name, regions.len(), budget.limits)?;
+            .merge_cells_by_sheet_name(name)
+            .map_err(|e| error_in(name, e))?;
+        limits::check_merged(name, regions.len(), budget.limits)?;
         let merged = regions.iter().filter_map(merged_range).collect();
-        // A hidden sheet is left out whole: its rows and columns do not matter.
-        let layout = match visible {
-            SheetVisible::Visible => parts.layout(i),
-            _ => Layout::default(),
-        };
-        out.push(ReadSheet {
-            sheet: builder.finish(budget, merged)?,
-            visible,
-            layout,
-        });
+        out.push((
+            i,
+            ReadSheet {
+                sheet: builder.finish(budget, merged)?,
+                visible: *visible,
+                layout: Layout::default(),
+            },
+        ));
     }
     Ok(out)
 }
@@ -195,6 +230,30 @@ impl<'a> Parts<'a> {
             .cloned()
             .unwrap_or_else(|| path.to_string());
         self.zip.as_mut()?.by_name(&name).ok()
+    }
+
+    /// The uncompressed size of these sheets' parts.
+    fn size(&mut self, sheets: &[usize]) -> u64 {
+        let paths: Vec<String> = sheets
+            .iter()
+            .filter_map(|&n| self.sheets.get(n).cloned())
+            .collect();
+        paths
+            .iter()
+            .filter_map(|path| self.open_part(path).map(|p| p.size()))
+            .sum()
+    }
+
+    /// The hidden rows and columns of these sheets, indexed by sheet (the
+    /// others' are empty).
+    fn layouts(&mut self, sheets: &[usize]) -> Vec<Layout> {
+        let mut out = vec![Layout::default(); self.sheets.len()];
+        for &n in sheets {
+            if let Some(slot) = out.get_mut(n) {
+                *slot = self.layout(n);
+            }
+        }
+        out
     }
 
     /// The hidden rows and columns of the n-th sheet.
