@@ -42,6 +42,7 @@ fn normalize(sheets: Vec<Sheet>) -> (Submission, Vec<Finding>) {
     let wb = Workbook {
         kind: SourceKind::Xlsx,
         sheets,
+        hidden: Vec::new(),
     };
     normalize_workbook(&wb, "test.xlsx", "00", &Format::default_format())
 }

@@ -11,10 +11,15 @@
 //!    Forside/Info/Metadata sheet or above the other parts of a sheet;
 //! 3. the budget tables' rows are classified (group heading, line, caption,
 //!    stated total) knowing the initiatives, since a titled row without
-//!    amounts that names an initiative is a line, not a heading.
+//!    amounts that names an initiative is a line, not a heading;
+//! 4. what the workbook hides ([`Workbook::hidden`]) is not read into the
+//!    model; each hidden sheet, and each sheet's hidden rows and hidden
+//!    columns, gives a hidden-content warning saying what it held (see
+//!    [`hidden`]).
 
 pub mod budget;
 pub mod danish;
+mod hidden;
 pub mod labels;
 pub mod metadata;
 pub mod schemas;
@@ -27,7 +32,9 @@ use std::collections::HashSet;
 
 /// Normalizes one workbook into a submission, with the findings met while
 /// reading it (ambiguous-number, amount-unparseable, unit-assumed,
-/// date-unparseable). When nothing recognizable is found (no metadata label,
+/// date-unparseable, hidden-content). Only [`Workbook::sheets`] are read into
+/// the model; each part of [`Workbook::hidden`] gives a hidden-content
+/// warning. When nothing recognizable is found (no metadata label,
 /// no status schema, no budget table) the findings hold a file-rejected error.
 /// `file_name` names the file in findings and in `source`.
 pub fn normalize_workbook(
@@ -72,6 +79,7 @@ pub fn normalize_workbook(
     }
 
     sub.department = sub.metadata.department.clone();
+    hidden::report(wb, format, &mut ctx);
     if !recognized {
         ctx.findings.push(Finding::new(
             Code::FileRejected,

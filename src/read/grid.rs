@@ -22,11 +22,46 @@ impl SourceKind {
     }
 }
 
-/// A workbook: its sheets in workbook order.
+/// A workbook: the sheets a person sees, in workbook order, and what it
+/// hides.
+///
+/// What the workbook shows is what counts (contract §1.4): hidden and very
+/// hidden sheets, and hidden rows and columns, are not in `sheets`. They are
+/// kept in `hidden`, so that normalization can say what was left out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Workbook {
     pub kind: SourceKind,
+    /// The visible sheets, without their hidden rows and columns.
     pub sheets: Vec<Sheet>,
+    /// Hidden content that holds cells, in workbook order: for each sheet
+    /// the whole sheet, or its hidden rows, then its hidden columns. Hidden
+    /// parts without a filled cell are not listed.
+    pub hidden: Vec<Hidden>,
+}
+
+/// One hidden part of a workbook and the cells it holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hidden {
+    pub part: HiddenPart,
+    /// The hidden cells at their own positions, as a sheet with the sheet's
+    /// name: the whole sheet, the hidden rows, or the cells of the hidden
+    /// columns outside hidden rows (a cell is listed once).
+    pub cells: Sheet,
+}
+
+/// What kind of thing is hidden.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HiddenPart {
+    /// A hidden sheet (Vis ark / Unhide shows it).
+    Sheet,
+    /// A very hidden sheet (.xlsx/.xlsb/.xls): only a macro or the VBA
+    /// editor can show it.
+    VeryHiddenSheet,
+    /// Hidden rows of a visible sheet (hidden by hand, by a filter or a
+    /// collapsed outline).
+    Rows,
+    /// Hidden columns of a visible sheet.
+    Columns,
 }
 
 /// One sheet: only its non-empty rows, in row order.

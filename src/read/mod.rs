@@ -24,6 +24,7 @@
 
 mod cfb;
 mod grid;
+mod hidden;
 mod limits;
 mod ods;
 mod sheet;
@@ -37,12 +38,14 @@ pub use grid::*;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
+use hidden::ReadSheet;
 use limits::Budget;
 
 /// What each format module provides: the workbook's worksheets, in workbook
-/// order, from the file's bytes. Cells are counted against the [`Budget`]'s
-/// limits as they are read.
-type FormatReader = fn(&[u8], &mut Budget) -> Result<Vec<Sheet>, ReadError>;
+/// order, from the file's bytes, each with its visibility and its hidden rows
+/// and columns. Cells are counted against the [`Budget`]'s limits as they are
+/// read (hidden ones too).
+type FormatReader = fn(&[u8], &mut Budget) -> Result<Vec<ReadSheet>, ReadError>;
 
 fn format_reader(kind: SourceKind) -> FormatReader {
     match kind {
@@ -123,7 +126,10 @@ pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError
 /// .xlsx, .xlsm, .xlsb, .xls or .ods, whatever the file is called.
 ///
 /// Only worksheets are returned (chart sheets and macro sheets are left
-/// out), in workbook order. Cells hold the stored value — for formulas the
+/// out), in workbook order. Hidden and very hidden sheets, hidden rows and
+/// hidden columns are not in [`Workbook::sheets`] but in
+/// [`Workbook::hidden`] (contract §1.4: what the workbook shows is what
+/// counts). Cells hold the stored value — for formulas the
 /// cached result; empty cells and empty text are left out. Merged regions
 /// are filled in for .xlsx/.xlsm and .xls (calamine reads none from .xlsb
 /// and .ods).
@@ -142,8 +148,13 @@ pub fn read_workbook_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook, Re
         catch_unwind(AssertUnwindSafe(|| {
             let kind = sniff::sniff(bytes, limits)?;
             let mut budget = Budget::new(limits);
-            let sheets = format_reader(kind)(bytes, &mut budget)?;
-            Ok(Workbook { kind, sheets })
+            let read = format_reader(kind)(bytes, &mut budget)?;
+            let (sheets, hidden) = hidden::split(read);
+            Ok(Workbook {
+                kind,
+                sheets,
+                hidden,
+            })
         }))
     });
     match outcome {

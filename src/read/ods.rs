@@ -10,6 +10,15 @@
 //! So before calamine sees the file we stream content.xml ourselves,
 //! mirroring calamine's counting, and check each sheet's stored cells, dense
 //! area, filled cells and expanded text against the limits.
+//!
+//! The same pass notes each table's hidden rows and columns
+//! (`table:visibility="collapse"` or `"filter"` on `table:table-row` and
+//! `table:table-column`, repeats counted), which calamine does not report.
+//! Rows are counted as calamine 0.38 places them (ods.rs `read_table` and
+//! `get_range`: a row's index is the sum of the capped repeats before it),
+//! columns as the `table:table-column` elements repeat; tables are taken in
+//! the order calamine lists them in `sheets_metadata()` (every `table:table`
+//! with a `table:name`). Re-check those on a calamine upgrade.
 
 use std::io::{BufReader, Cursor, Read};
 
@@ -17,10 +26,11 @@ use calamine::{Ods, OdsError, Reader};
 use quick_xml::events::{BytesStart, Event};
 use zip::ZipArchive;
 
+use super::hidden::{Layout, ReadSheet};
 use super::limits::{self, Budget};
 use super::sheet::read_dense_sheets;
 use super::xlsx::parse_count;
-use super::{Limits, ReadError, Sheet};
+use super::{Limits, ReadError};
 
 /// calamine's caps (ods.rs: MAX_ROWS, MAX_COLUMNS).
 const MAX_ROWS: u64 = 1_048_576;
@@ -34,16 +44,18 @@ fn error(e: OdsError) -> ReadError {
 }
 
 /// Reads every sheet of an .ods. calamine reads no merged regions from .ods.
-pub(super) fn read(bytes: &[u8], budget: &mut Budget) -> Result<Vec<Sheet>, ReadError> {
-    prescan(bytes, budget.limits)?;
+pub(super) fn read(bytes: &[u8], budget: &mut Budget) -> Result<Vec<ReadSheet>, ReadError> {
+    let layouts = prescan(bytes, budget.limits)?;
     let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(error)?;
-    read_dense_sheets(&mut wb, budget, error, |_, _, _| Ok(Vec::new()))
+    read_dense_sheets(&mut wb, budget, layouts, error, |_, _, _| Ok(Vec::new()))
 }
 
 /// One table's numbers as calamine would build it.
 #[derive(Default)]
 struct Table {
     name: String,
+    /// calamine lists only tables with a `table:name`.
+    named: bool,
     /// Rows so far after calamine's repeat cap.
     total_rows: u64,
     /// Row elements so far.
@@ -61,6 +73,9 @@ struct Table {
     elements_last: u64,
     col_min: u64,
     col_max: u64,
+    /// Columns declared so far by `table:table-column`.
+    columns: u64,
+    layout: Layout,
 }
 
 /// The row being read.
@@ -94,18 +109,28 @@ fn repeats(e: &BytesStart, key: &str) -> u64 {
     attr(e, key).map(|v| parse_count(v.as_bytes())).unwrap_or(1)
 }
 
-/// Streams content.xml and checks every table against the limits.
-fn prescan(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
+/// Streams content.xml and checks every table against the limits; returns
+/// each named table's hidden rows and columns.
+fn prescan(bytes: &[u8], limits: &Limits) -> Result<Vec<Layout>, ReadError> {
     let Ok(mut zip) = ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(()); // calamine reports the broken archive
+        return Ok(Vec::new()); // calamine reports the broken archive
     };
     let Ok(content) = zip.by_name("content.xml") else {
-        return Ok(()); // calamine reports the missing part
+        return Ok(Vec::new()); // calamine reports the missing part
     };
     scan_content(BufReader::new(content), limits)
 }
 
-fn scan_content<R: Read + std::io::BufRead>(input: R, limits: &Limits) -> Result<(), ReadError> {
+/// `table:visibility` other than visible: hidden by hand or by a filter.
+fn hidden(e: &BytesStart) -> bool {
+    attr(e, "table:visibility").is_some_and(|v| v == "collapse" || v == "filter")
+}
+
+fn scan_content<R: Read + std::io::BufRead>(
+    input: R,
+    limits: &Limits,
+) -> Result<Vec<Layout>, ReadError> {
+    let mut layouts = Vec::new();
     let mut xml = quick_xml::Reader::from_reader(input);
     // As lenient as calamine's reader, so that it stops where calamine stops.
     let config = xml.config_mut();
@@ -124,24 +149,43 @@ fn scan_content<R: Read + std::io::BufRead>(input: R, limits: &Limits) -> Result
             .read_event_into(&mut buf)
             .map_err(|e| ReadError::Corrupt(format!("content.xml kan ikke læses: {e}")))?;
         match ev {
-            Event::Eof => return Ok(()),
+            Event::Eof => return Ok(layouts),
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(ev, Event::Empty(_));
                 match e.name().as_ref() {
                     "table:table" if table.is_none() => {
                         let name = attr(e, "table:name");
-                        table = Some(Table {
-                            name: name.unwrap_or_default(),
-                            ..Table::default()
-                        });
                         if empty {
-                            table = None;
+                            if name.is_some() {
+                                layouts.push(Layout::default());
+                            }
+                        } else {
+                            table = Some(Table {
+                                named: name.is_some(),
+                                name: name.unwrap_or_default(),
+                                ..Table::default()
+                            });
                         }
+                    }
+                    "table:table-column" if table.is_some() && row.is_none() => {
+                        let t = table.as_mut().expect("checked");
+                        let n = repeats(e, "table:number-columns-repeated")
+                            .min(MAX_COLUMNS.saturating_sub(t.columns));
+                        if n > 0 && hidden(e) {
+                            t.layout
+                                .cols
+                                .add(t.columns as u32, (t.columns + n - 1) as u32);
+                        }
+                        t.columns += n;
                     }
                     "table:table-row" if table.is_some() && cell.is_none() => {
                         let t = table.as_mut().expect("checked");
                         let wanted = repeats(e, "table:number-rows-repeated");
                         let capped = wanted.min(MAX_ROWS.saturating_sub(t.total_rows));
+                        if capped > 0 && hidden(e) {
+                            let first = t.total_rows as u32;
+                            t.layout.rows.add(first, first + (capped - 1) as u32);
+                        }
                         t.total_rows += capped;
                         row = Some(RowScan {
                             repeats: capped,
@@ -238,8 +282,11 @@ fn scan_content<R: Read + std::io::BufRead>(input: R, limits: &Limits) -> Result
                     }
                 }
                 "table:table" if cell.is_none() => {
-                    if let Some(t) = table.take() {
+                    if let Some(mut t) = table.take() {
                         end_table(&t, limits)?;
+                        if t.named {
+                            layouts.push(std::mem::take(&mut t.layout).finish());
+                        }
                     }
                 }
                 _ => {}
@@ -312,8 +359,26 @@ mod tests {
         )
     }
 
-    fn scan(body: &str) -> Result<(), ReadError> {
+    fn scan(body: &str) -> Result<Vec<Layout>, ReadError> {
         scan_content(content(body).as_bytes(), &Limits::default())
+    }
+
+    #[test]
+    fn hidden_rows_and_columns_with_repeats() {
+        // Columns A, B-C hidden (repeated), D visible, E hidden by a filter
+        // inside a header group; rows 2-4 collapsed (repeated), row 6 filtered.
+        let body = r#"<table:table-column table:visibility="collapse"/><table:table-column table:number-columns-repeated="2" table:visibility="collapse"/><table:table-column/><table:table-header-columns><table:table-column table:visibility="filter"/></table:table-header-columns><table:table-row><table:table-cell/></table:table-row><table:table-row table:number-rows-repeated="3" table:visibility="collapse"><table:table-cell/></table:table-row><table:table-row table:visibility="visible"/><table:table-row table:visibility="filter"><table:table-cell/></table:table-row>"#;
+        let layouts = scan(body).unwrap();
+        assert_eq!(layouts.len(), 1);
+        let l = &layouts[0];
+        assert_eq!(
+            (0..8).map(|r| l.rows.contains(r)).collect::<Vec<_>>(),
+            [false, true, true, true, false, true, false, false]
+        );
+        assert_eq!(
+            (0..6).map(|c| l.cols.contains(c)).collect::<Vec<_>>(),
+            [true, true, true, false, true, false]
+        );
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Building a [`Sheet`] from cells in any order, and turning calamine's cell
 //! values into [`Value`]s. Shared by every format module.
 
-use calamine::{Data, DataRef, ExcelDateTime, Reader, SheetType};
+use calamine::{Data, DataRef, ExcelDateTime, Reader, SheetType, SheetVisible};
 use chrono::{NaiveDate, NaiveDateTime};
 
+use super::hidden::{Layout, ReadSheet};
 use super::limits::Budget;
 use super::{MergedRange, ReadError, Row, Sheet, Value};
 
@@ -191,25 +192,32 @@ pub(crate) fn iso_date(s: &str) -> Value {
 /// Reads every worksheet of a workbook that calamine parses into dense
 /// ranges (.xls, .ods; their pre-scan has checked the limits), in workbook
 /// order, leaving out chart and macro sheets and repeated names. `merged`
-/// gives a sheet's merged regions (.ods has none).
+/// gives a sheet's merged regions (.ods has none). `layouts` holds the hidden
+/// rows and columns of each sheet in `sheets_metadata()` order, as the
+/// format's pre-scan found them; when it does not list as many sheets as
+/// calamine, no row or column is taken as hidden.
 pub(crate) fn read_dense_sheets<RS, R>(
     wb: &mut R,
     budget: &mut Budget,
+    mut layouts: Vec<Layout>,
     error: impl Fn(R::Error) -> ReadError,
     mut merged: impl FnMut(&mut R, &str, &mut Budget) -> Result<Vec<MergedRange>, ReadError>,
-) -> Result<Vec<Sheet>, ReadError>
+) -> Result<Vec<ReadSheet>, ReadError>
 where
     RS: std::io::Read + std::io::Seek,
     R: Reader<RS>,
 {
-    let sheets: Vec<(String, SheetType)> = wb
+    let sheets: Vec<(String, SheetType, SheetVisible)> = wb
         .sheets_metadata()
         .iter()
-        .map(|s| (s.name.clone(), s.typ))
+        .map(|s| (s.name.clone(), s.typ, s.visible))
         .collect();
-    let mut out: Vec<Sheet> = Vec::new();
-    for (name, typ) in sheets {
-        if typ != SheetType::WorkSheet || out.iter().any(|s| s.name == name) {
+    if layouts.len() != sheets.len() {
+        layouts.clear();
+    }
+    let mut out: Vec<ReadSheet> = Vec::new();
+    for (i, (name, typ, visible)) in sheets.into_iter().enumerate() {
+        if typ != SheetType::WorkSheet || out.iter().any(|s| s.sheet.name == name) {
             continue;
         }
         let range = wb.worksheet_range(&name).map_err(&error)?;
@@ -220,7 +228,11 @@ where
         }
         drop(range);
         let regions = merged(wb, &name, budget)?;
-        out.push(builder.finish(budget, regions)?);
+        out.push(ReadSheet {
+            sheet: builder.finish(budget, regions)?,
+            visible,
+            layout: layouts.get_mut(i).map(std::mem::take).unwrap_or_default(),
+        });
     }
     Ok(out)
 }

@@ -8,15 +8,22 @@
 //! sees the file we walk the Workbook stream's records ourselves — the same
 //! records calamine will walk — and check each sheet's used area, declared
 //! area and cell count against the limits.
+//!
+//! The same walk notes each sheet's hidden rows (ROW records with fDyZero)
+//! and hidden columns (COLINFO records with fHidden), which calamine does not
+//! report. Sheets are taken in BoundSheet8 order, which is the order of
+//! calamine 0.38's `sheets_metadata()` (xls.rs `parse_workbook` pushes one
+//! entry per BoundSheet8 record); re-check that on a calamine upgrade.
 
 use std::io::Cursor;
 
 use calamine::{Reader, Xls, XlsError};
 
 use super::cfb::Cfb;
+use super::hidden::{Layout, ReadSheet};
 use super::limits::{self, Budget};
 use super::sheet::{merged_range, read_dense_sheets};
-use super::{Limits, ReadError, Sheet};
+use super::{Limits, ReadError};
 
 /// Room calamine may reserve for a declared DIMENSIONS area without harm
 /// (a whole BIFF8 sheet, 65536 × 256): the reservation is never touched.
@@ -30,8 +37,8 @@ fn error(e: XlsError) -> ReadError {
 }
 
 /// Reads every worksheet of an .xls.
-pub(super) fn read(bytes: &[u8], budget: &mut Budget) -> Result<Vec<Sheet>, ReadError> {
-    {
+pub(super) fn read(bytes: &[u8], budget: &mut Budget) -> Result<Vec<ReadSheet>, ReadError> {
+    let layouts = {
         let cfb = Cfb::parse(bytes)
             .map_err(|e| ReadError::Corrupt(format!("OLE-beholderen kan ikke læses: {e}")))?;
         let corrupt = |e: super::cfb::CfbError| {
@@ -44,11 +51,11 @@ pub(super) fn read(bytes: &[u8], budget: &mut Budget) -> Result<Vec<Sheet>, Read
                 .map_err(corrupt)?
                 .ok_or_else(|| ReadError::Corrupt("Workbook-strømmen mangler".into()))?,
         };
-        prescan(&stream, budget.limits)?;
-    }
+        prescan(&stream, budget.limits)?
+    };
 
     let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(error)?;
-    read_dense_sheets(&mut wb, budget, error, |wb, name, budget| {
+    read_dense_sheets(&mut wb, budget, layouts, error, |wb, name, budget| {
         let regions = wb.merge_cells_by_sheet_name(name).map_err(error)?;
         limits::check_merged(name, regions.len(), budget.limits)?;
         Ok(regions.iter().filter_map(merged_range).collect())
@@ -114,8 +121,9 @@ impl Extent {
 
 /// Checks the workbook stream before calamine parses it: FILEPASS means the
 /// file is encrypted; every sheet's used area, declared area and cell count
-/// must stay within the limits.
-fn prescan(stream: &[u8], limits: &Limits) -> Result<(), ReadError> {
+/// must stay within the limits. Returns each sheet's hidden rows and columns,
+/// in BoundSheet8 order.
+fn prescan(stream: &[u8], limits: &Limits) -> Result<Vec<Layout>, ReadError> {
     let mut sheets: Vec<(usize, String)> = Vec::new();
     for (typ, data) in (Records { stream }) {
         match typ {
@@ -133,8 +141,11 @@ fn prescan(stream: &[u8], limits: &Limits) -> Result<(), ReadError> {
             _ => {}
         }
     }
+    let mut layouts = Vec::with_capacity(sheets.len());
     for (pos, name) in sheets {
+        let mut layout = Layout::default();
         let Some(sub) = stream.get(pos..) else {
+            layouts.push(layout);
             continue;
         };
         let mut ext = Extent::default();
@@ -158,6 +169,25 @@ fn prescan(stream: &[u8], limits: &Limits) -> Result<(), ReadError> {
                     }
                 }
                 0x0200 => check_dimensions(&name, data, limits)?,
+                // Row: rw (2) … grbit at 12, fDyZero (hidden) is 0x20.
+                0x0208 => {
+                    if let (Some(rw), Some(&grbit)) = (u16_at(data, 0), data.get(12)) {
+                        if grbit & 0x20 != 0 {
+                            layout.rows.add(rw, rw);
+                        }
+                    }
+                }
+                // ColInfo: colFirst (2), colLast (2), coldx, ixfe, flags at
+                // 8, fHidden is 0x01.
+                0x007D => {
+                    if let (Some(first), Some(last), Some(&flags)) =
+                        (u16_at(data, 0), u16_at(data, 2), data.get(8))
+                    {
+                        if flags & 0x01 != 0 {
+                            layout.cols.add(first, last);
+                        }
+                    }
+                }
                 // Number, Label, RString, BoolErr, RK, LabelSst, Formula.
                 0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
                     if let (Some(r), Some(c)) = (u16_at(data, 0), u16_at(data, 2)) {
@@ -184,8 +214,9 @@ fn prescan(stream: &[u8], limits: &Limits) -> Result<(), ReadError> {
             limits::check_dense(&name, rows, cols, limits)?;
         }
         limits::check_sheet_cells(&name, ext.cells, limits)?;
+        layouts.push(layout.finish());
     }
-    Ok(())
+    Ok(layouts)
 }
 
 /// A DIMENSIONS record, computed as calamine computes the room it reserves
