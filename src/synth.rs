@@ -327,6 +327,75 @@ fn years(format: &Format) -> Vec<String> {
     format.years.iter().map(|y| y.to_string()).collect()
 }
 
+/// An Økonomi text that agrees with a line's `amounts` (at least one year),
+/// in one of the ways departments write it: per year, in total over the
+/// period, a year's amount, parts of a total ("heraf", "hvoraf", "inkl.",
+/// in parentheses) that are not added to it. `per_year`: the line has this
+/// amount in every year.
+fn economy_text(rng: &mut Rng, amounts: &YearMap<Decimal>, per_year: Option<Decimal>) -> String {
+    let years: Vec<(&str, Decimal)> = amounts.iter().map(|(y, a)| (&**y, *a)).collect();
+    let sum: Decimal = years.iter().map(|(_, a)| *a).sum();
+    let (y0, a0) = years[0];
+    let (yn, an) = years[years.len() - 1];
+    let n = years.len();
+    let dash = if rng.chance(50) { "-" } else { "–" };
+    let each: Vec<String> = years
+        .iter()
+        .map(|(y, a)| format!("{} mio. kr. i {y}", mio_text(*a)))
+        .collect();
+    let each = crate::reconcile::join_danish(&each);
+    match per_year {
+        Some(py) => match rng.below(8) {
+            0 => format!("Der er afsat {} mio. kr. pr. år.", mio_text(py)),
+            1 => format!("{} mio. kr./år", mio_text(py)),
+            2 => format!(
+                "Der er afsat {} t.kr. pr. år til aktiviteterne.",
+                format_danish_decimal(py / Decimal::from(1000))
+            ),
+            3 => format!(
+                "Der er afsat {} mio. kr. i perioden {y0}{dash}{yn}, heraf {} mio. kr. i {y0}.",
+                mio_text(sum),
+                mio_text(py)
+            ),
+            4 => format!(
+                "Samlet {} mio. kr. over {n} år ({} mio. kr. årligt).",
+                mio_text(sum),
+                mio_text(py)
+            ),
+            5 => format!("{} kr. om året", format_danish_decimal(py)),
+            6 => format!(
+                "Budget: {} mio. kr., hvoraf {} mio. kr. er medfinansiering.",
+                mio_text(sum),
+                mio_text(py)
+            ),
+            _ => format!("Ca. {} mio. kr. årligt til drift.", mio_text(py)),
+        },
+        None => match rng.below(6) {
+            0 => format!(
+                "Samlet budget {} mio. kr. i projektperioden.",
+                mio_text(sum)
+            ),
+            1 => format!(
+                "Der er afsat {} mio. kr. i perioden {y0}{dash}{yn}, heraf {} mio. kr. i {y0}.",
+                mio_text(sum),
+                mio_text(a0)
+            ),
+            2 => format!("{each}."),
+            3 => format!(
+                "{} mio. kr. (heraf {} mio. kr. til evaluering).",
+                mio_text(sum),
+                mio_text(a0.min(an))
+            ),
+            4 => format!(
+                "Der er afsat i alt {} mio. kr. over {n} år, inkl. {} mio. kr. i {yn}.",
+                mio_text(sum),
+                mio_text(an)
+            ),
+            _ => format!("{} mio. kr. fordelt med {each}.", mio_text(sum)),
+        },
+    }
+}
+
 struct Content {
     sub: Submission,
     planted_total_error: bool,
@@ -408,21 +477,8 @@ fn content(seed: u64, index: usize, format: &Format) -> Content {
             });
             if without_amounts {
                 "Finansieres via Landsbyggefonden; kommunen bidrager med personale.".to_string()
-            } else if constant {
-                match rng.below(3) {
-                    0 => format!("Der er afsat {} mio. kr. pr. år.", mio_text(per_year)),
-                    1 => format!("{} mio. kr./år", mio_text(per_year)),
-                    _ => format!(
-                        "Der er afsat {} t.kr. pr. år til aktiviteterne.",
-                        format_danish_decimal(per_year / Decimal::from(1000))
-                    ),
-                }
             } else {
-                let sum: Decimal = amounts.values().copied().sum();
-                format!(
-                    "Samlet budget {} mio. kr. i projektperioden.",
-                    mio_text(sum)
-                )
+                economy_text(&mut rng, &amounts, constant.then_some(per_year))
             }
         } else {
             "Finansieres inden for forvaltningens eksisterende ramme.".to_string()
