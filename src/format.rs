@@ -237,6 +237,21 @@ pub struct MetadataLabels {
     pub fax: Vec<String>,
     pub email: Vec<String>,
     pub ean: Vec<String>,
+    /// "Postnr./By" rows: joined to the address as its next line.
+    #[serde(default = "default_postal_labels")]
+    pub postal: Vec<String>,
+}
+
+fn default_postal_labels() -> Vec<String> {
+    [
+        "Postnr./By",
+        "Postnr. og by",
+        "Postnummer og by",
+        "Postnr.",
+        "By",
+    ]
+    .map(String::from)
+    .to_vec()
 }
 
 /// A metadata key of the model.

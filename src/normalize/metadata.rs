@@ -21,6 +21,9 @@ pub enum MetaRow {
     Closing(Option<String>),
     /// "Til Socialudvalget" alone in a cell.
     To(String),
+    /// "Postnr./By": the address's next line (the seed's address is two
+    /// lines).
+    Postal(Option<String>),
 }
 
 /// Recognizes a metadata row by its first filled cell.
@@ -33,6 +36,15 @@ pub(crate) fn recognize(row: &Row, ctx: &Ctx) -> Option<MetaRow> {
     let f = ctx.format;
     if let Some(key) = f.metadata.key_for(&label) {
         return Some(MetaRow::Field(key, value));
+    }
+    if f.metadata
+        .postal
+        .iter()
+        .any(|l| labels::label_matches(l, &label).is_some())
+    {
+        return Some(MetaRow::Postal(
+            value.as_ref().and_then(|(_, v)| typed_text(v)),
+        ));
     }
     let dl = &f.document_labels;
     let any = |ls: &[String]| {
@@ -79,7 +91,9 @@ pub(crate) fn apply(meta: MetaRow, sheet: &Sheet, row: u32, sub: &mut Submission
             ctx.metadata_labels_seen += 1;
             let Some((col, value)) = value else { return };
             let m = &mut sub.metadata;
-            let text = cell_text(&value);
+            // Telefon, Telefax, EAN nummer, Sagsnr. … typed as a number cell
+            // are the digits as typed, not a formatted number.
+            let text = typed_text(&value);
             match key {
                 MetaKey::Date => {
                     if m.date.is_some() {
@@ -115,6 +129,12 @@ pub(crate) fn apply(meta: MetaRow, sheet: &Sheet, row: u32, sub: &mut Submission
             ctx.metadata_labels_seen += 1;
             set(&mut sub.metadata.committee, Some(committee));
         }
+        MetaRow::Postal(text) => {
+            ctx.metadata_labels_seen += 1;
+            if let Some(t) = text {
+                ctx.postal.get_or_insert(t);
+            }
+        }
         MetaRow::Title(t) => set(&mut doc.title, t),
         MetaRow::Intro(t) => set(&mut doc.intro, t),
         MetaRow::Closing(t) => set(&mut doc.closing, t),
@@ -128,6 +148,45 @@ pub(crate) fn apply(meta: MetaRow, sheet: &Sheet, row: u32, sub: &mut Submission
             }
         }
     }
+}
+
+/// A Forside value as a person typed it: text as [`cell_text`] gives it, a
+/// number cell as its plain digits ("33173731", "5798009682833"; a
+/// fraction with a decimal comma), never grouped like an amount.
+///
+/// ```
+/// # use bilag::read::Value;
+/// # use bilag::normalize::metadata::typed_text;
+/// assert_eq!(typed_text(&Value::Number(33173731.0)).as_deref(), Some("33173731"));
+/// assert_eq!(typed_text(&Value::Number(5798009682833.0)).as_deref(), Some("5798009682833"));
+/// assert_eq!(typed_text(&Value::Int(2008)).as_deref(), Some("2008"));
+/// assert_eq!(typed_text(&Value::Number(12.5)).as_deref(), Some("12,5"));
+/// assert_eq!(typed_text(&Value::Text(" 33 17 33 17 ".into())).as_deref(), Some("33 17 33 17"));
+/// ```
+pub fn typed_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Number(f) => Some(match danish::float_to_decimal(*f) {
+            Some(d) => d.normalize().to_string().replace('.', ","),
+            None => format!("{f}"),
+        }),
+        _ => cell_text(v),
+    }
+}
+
+/// Keeps a Forside row the format does not know in `metadata.other`: the
+/// first cell is the label (without a trailing colon), the rest the value.
+pub(crate) fn keep_other(texts: &[(u32, String)], sub: &mut Submission) {
+    let label = texts[0].1.trim().trim_end_matches(':').trim().to_string();
+    let value = texts[1..]
+        .iter()
+        .map(|(_, t)| t.trim())
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if label.is_empty() || value.is_empty() {
+        return;
+    }
+    sub.metadata.other.entry(label).or_insert(value);
 }
 
 /// A date cell or Danish date text as yyyy-mm-dd.

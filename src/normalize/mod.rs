@@ -78,6 +78,15 @@ pub fn normalize_workbook(
         }
     }
 
+    // "Postnr./By" is the address's next line, wherever the row stood.
+    if let Some(postal) = ctx.postal.take() {
+        let m = &mut sub.metadata;
+        m.address = Some(match m.address.take() {
+            Some(a) if !a.contains(postal.as_str()) => format!("{a}\n{postal}"),
+            Some(a) => a,
+            None => postal,
+        });
+    }
     sub.department = sub.metadata.department.clone();
     hidden::report(wb, format, &mut ctx);
     if !recognized {
@@ -97,6 +106,8 @@ pub(crate) struct Ctx<'a> {
     pub file: &'a str,
     pub findings: Vec<Finding>,
     pub metadata_labels_seen: usize,
+    /// A "Postnr./By" value, joined to the address at the end.
+    pub postal: Option<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -106,6 +117,7 @@ impl<'a> Ctx<'a> {
             file,
             findings: Vec::new(),
             metadata_labels_seen: 0,
+            postal: None,
         }
     }
 

@@ -98,6 +98,21 @@ pub(crate) fn read_sheet(
             }
         }
 
+        // A label | value row on the Forside that the format does not know
+        // is kept as written (contract §1.1), never silently dropped — as
+        // long as it is not the start of a status schema.
+        let next_is_field = i + 1 < rows.len() && label_of(i + 1, section).is_some();
+        if block.is_none()
+            && is_meta_sheet
+            && texts.len() >= 2
+            && !next_is_field
+            && label_of(i, section).is_none()
+        {
+            metadata::keep_other(texts, sub);
+            i += 1;
+            continue;
+        }
+
         let next_is_field = i + 1 < rows.len() && label_of(i + 1, section).is_some();
         if texts.len() == 1 && next_is_field && label_of(i, section).is_none() {
             finish(block.take(), section, sub, format);
