@@ -638,3 +638,89 @@ fn every_help_and_common_usage_error_is_danish() {
         }
     }
 }
+
+#[test]
+fn the_folder_scan_goes_by_content_and_names_what_it_skips() {
+    // Issue 14.6: the README says the format is recognized by content.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::copy(
+        fixtures("departments/01-bolig.xlsx"),
+        p.join("01-bolig.xlsx"),
+    )
+    .unwrap();
+    // A spreadsheet under another extension is read; a .docx (also a zip) is not.
+    std::fs::copy(
+        fixtures("departments/02-ssp.xlsx"),
+        p.join("02-ssp.xlsx.bak"),
+    )
+    .unwrap();
+    std::fs::copy(
+        fixtures("departments/03-boern-unge.xlsx"),
+        p.join("03-boern-unge"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = bilag(&[
+        "build",
+        fixtures("seed").to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.code().is_some());
+    std::fs::copy(out.path().join("appendix.docx"), p.join("bilag.docx")).unwrap();
+    std::fs::write(p.join("noter.txt"), b"noter").unwrap();
+    std::fs::create_dir(p.join("gammelt")).unwrap();
+    std::fs::copy(
+        fixtures("departments/04-integration.xlsx"),
+        p.join("gammelt/04.xlsx"),
+    )
+    .unwrap();
+
+    let o = bilag(&["check", p.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", s(&o));
+    let o = bilag(&[
+        "build",
+        p.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", s(&o));
+    let model = json(&out.path().join("model.json"));
+    let sources: Vec<&str> = model["submissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        ["01-bolig.xlsx", "02-ssp.xlsx.bak", "03-boern-unge"]
+    );
+    let text = s(&o);
+    assert!(text.contains("3 filer eller mapper"), "{text}");
+    assert!(text.contains("--verbose"), "{text}");
+    let o = bilag(&[
+        "build",
+        p.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--verbose",
+    ]);
+    let text = s(&o);
+    assert!(text.contains("springer over gammelt: undermappe"), "{text}");
+    assert!(
+        text.contains("springer over bilag.docx: ikke et regneark"),
+        "{text}"
+    );
+    assert!(text.contains("springer over noter.txt"), "{text}");
+
+    // An empty inbox is a warning, not silence.
+    let empty = tempfile::tempdir().unwrap();
+    let o = bilag(&["check", empty.path().to_str().unwrap()]);
+    assert!(
+        s(&o).contains("advarsel: der er ingen regneark"),
+        "{}",
+        s(&o)
+    );
+}

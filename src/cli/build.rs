@@ -46,6 +46,10 @@ pub struct Args {
     /// Skriv kun fejl (ingen statuslinje, ingen opsummering).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Skriv også navnet på hver fil og undermappe, der er sprunget over, og
+    /// hvorfor.
+    #[arg(long, short)]
+    pub verbose: bool,
     /// Skriv også opsummeringen som én JSON-linje på stdout (time,
     /// accepted, rejected, skipped, errors, warnings, infos, out, set_aside,
     /// departments).
@@ -69,6 +73,7 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
     remove_stale(&args.out);
 
     let progress = Progress::new(args.quiet);
+    super::report_listing(&progress, &args.inbox, &listing, args.verbose);
     progress.start(listing.files.len(), "læser");
     let loaded = load_files_with(&listing.files, &format, &Limits::default(), &|_| {
         progress.inc()

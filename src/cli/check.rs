@@ -30,6 +30,10 @@ pub struct Args {
     /// Skriv fundene som en JSON-liste (kontraktens §5) i stedet for tekst.
     #[arg(long)]
     pub json: bool,
+    /// Skriv også navnet på hver fil og undermappe i en mappe, der er
+    /// sprunget over, og hvorfor.
+    #[arg(long, short)]
+    pub verbose: bool,
     #[command(flatten)]
     pub format: super::FormatArgs,
 }
@@ -41,6 +45,12 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
         if p.is_dir() {
             let listing = list_inbox(p)
                 .map_err(|e| Fatal::new(format!("kan ikke læse mappen {}: {e}", p.display())))?;
+            super::report_listing(
+                &super::progress::Progress::new(args.json),
+                p,
+                &listing,
+                args.verbose,
+            );
             files.extend(listing.files);
         } else if p.is_file() {
             files.push(p.clone());

@@ -153,6 +153,40 @@ pub fn refuse_out_in_inbox(inbox: &std::path::Path, out: &std::path::Path) -> Re
     Ok(())
 }
 
+/// Tells what a folder scan left out: with --verbose each skipped entry and
+/// why, else their number and how to see them; and a warning when the
+/// folder holds no spreadsheet at all.
+pub fn report_listing(
+    progress: &progress::Progress,
+    dir: &std::path::Path,
+    listing: &crate::inbox::Listing,
+    verbose: bool,
+) {
+    let n = listing.skipped.len();
+    if verbose {
+        for (name, why) in &listing.skipped {
+            progress.log(&format!("bilag: springer over {name}: {why}"));
+        }
+    } else if n > 0 {
+        progress.log(&format!(
+            "bilag: {n} {} i {} er sprunget over (ikke regneark, låsefiler, skjulte filer eller undermapper); se hvilke med --verbose",
+            if n == 1 { "fil eller mappe" } else { "filer eller mapper" },
+            dir.display()
+        ));
+    }
+    if listing.files.is_empty() {
+        progress.warn(&format!(
+            "bilag: advarsel: der er ingen regneark i {} (.xlsx, .xlsm, .xlsb, .xls eller .ods){}",
+            dir.display(),
+            if n > 0 {
+                "; kun filer, der springes over"
+            } else {
+                "; mappen er tom"
+            }
+        ));
+    }
+}
+
 /// Exit statuses (contract §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {

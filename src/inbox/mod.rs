@@ -50,33 +50,82 @@ pub fn skip_reason(name: &str) -> Option<&'static str> {
 }
 
 /// The files of an inbox folder: submissions to read (sorted by file name)
-/// and the files skipped with the reason.
+/// and the entries skipped with the reason (files and sub-folders).
 #[derive(Debug, Default, Clone)]
 pub struct Listing {
     pub files: Vec<PathBuf>,
     pub skipped: Vec<(String, &'static str)>,
 }
 
-/// Lists an inbox folder (not recursive). Sub-folders are ignored.
+/// Why a sub-folder of the inbox is not read.
+pub const SUBFOLDER: &str = "undermappe: bilag læser kun filer, der ligger direkte i indbakken";
+
+/// Lists an inbox folder. Spreadsheets are recognized by content, as the
+/// reader recognizes them: a file with a spreadsheet extension is always a
+/// submission (a broken one is rejected with the reason); a file with
+/// another extension or none is one when its content is a spreadsheet
+/// ("budget.xlsx.bak", "01-bolig" without extension), else it is skipped.
+/// Lock files and hidden files are skipped by name. Sub-folders are not
+/// read; they are listed as skipped.
 ///
 /// # Errors
 /// The folder cannot be read.
 pub fn list_inbox(dir: &Path) -> std::io::Result<Listing> {
+    let limits = Limits::default();
     let mut listing = Listing::default();
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
-        if !entry.file_type()?.is_file() && !entry.path().is_file() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if path.is_dir() {
+            if !name.starts_with('.') {
+                listing.skipped.push((name, SUBFOLDER));
+            }
             continue;
         }
-        let name = entry.file_name().to_string_lossy().into_owned();
+        if !path.is_file() {
+            continue;
+        }
         match skip_reason(&name) {
-            None => listing.files.push(entry.path()),
-            Some(why) => listing.skipped.push((name, why)),
+            None => listing.files.push(path),
+            Some(why) if by_name_only(&name) => listing.skipped.push((name, why)),
+            Some(why) => {
+                if content_is_spreadsheet(&path, &limits) {
+                    listing.files.push(path);
+                } else {
+                    listing.skipped.push((name, why));
+                }
+            }
         }
     }
     listing.files.sort_by_key(|p| file_name(p));
     listing.skipped.sort();
     Ok(listing)
+}
+
+/// Lock files and hidden files are skipped whatever they hold.
+fn by_name_only(name: &str) -> bool {
+    name.starts_with("~$") || name.starts_with('.')
+}
+
+/// Does a file without a spreadsheet extension hold a spreadsheet? Only
+/// files that start like a zip or OLE container (and are not over the size
+/// limit) are read to find out.
+fn content_is_spreadsheet(path: &Path, limits: &Limits) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 8];
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    if f.read_exact(&mut head).is_err() {
+        return false;
+    }
+    let container =
+        head.starts_with(b"PK\x03\x04") || head == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    let small = f.metadata().is_ok_and(|m| m.len() <= limits.max_file_bytes);
+    container
+        && small
+        && std::fs::read(path).is_ok_and(|bytes| crate::read::is_spreadsheet(&bytes, limits))
 }
 
 /// The file name of a path as text.

@@ -111,6 +111,25 @@ pub enum ReadError {
     TooLarge(String),
 }
 
+/// Is `bytes` a spreadsheet bilag reads, whatever the file is called? A
+/// look at the container only (zip entries, OLE streams), no cells: true
+/// for an .xlsx/.xlsm/.xlsb/.xls/.ods (also encrypted or broken inside, so
+/// that reading it gives the reason), false for a .docx, a PDF, a text.
+///
+/// ```
+/// use bilag::read::{is_spreadsheet, Limits};
+/// assert!(!is_spreadsheet(b"%PDF-1.7", &Limits::default()));
+/// let seed = std::fs::read("fixtures/seed/socialudvalget-2008.xlsx").unwrap();
+/// assert!(is_spreadsheet(&seed, &Limits::default()));
+/// ```
+pub fn is_spreadsheet(bytes: &[u8], limits: &Limits) -> bool {
+    let sniffed = catch_unwind(AssertUnwindSafe(|| sniff::sniff(bytes, limits)));
+    matches!(
+        sniffed,
+        Ok(Ok(_)) | Ok(Err(ReadError::Encrypted)) | Ok(Err(ReadError::TooLarge(_)))
+    )
+}
+
 /// Reads a workbook from disk. See [`read_workbook_bytes`].
 ///
 /// # Errors
