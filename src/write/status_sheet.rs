@@ -93,6 +93,7 @@ pub(crate) fn write_status(
         w.ws.autofilter(hr, 0, row - 1, LAST_COL)?;
     }
 
+    // The blocks below, a blank row before each.
     row = w.missing(row + 1, status)?;
     row = w.set_aside(row + 1, status)?;
     w.rejected(row + 1, status)?;
@@ -214,13 +215,14 @@ impl Writer<'_, '_> {
     }
 
     /// "Mangler": the roster departments without a current submission.
+    /// Each block starts at `row` and returns the row after its last.
     fn missing(&mut self, mut row: u32, status: &Status) -> Result<u32, XlsxError> {
         let st = self.st;
         self.ws
             .write_string_with_format(row, 0, "Mangler", st.heading)?;
         row += 1;
         if status.roster == 0 {
-            let note = "Der er ikke angivet en liste over afdelinger, så bilag kan ikke se, om nogen mangler. Angiv listen med --departments FIL (eller en [[department]]-tabel i udvalgsformatet).";
+            let note = "Ingen afdelingsliste er angivet, så bilag kan ikke se, om nogen mangler. Angiv listen med --departments FIL (eller [[department]] i udvalgsformatet).";
             self.merged(row, 0, LAST_COL, note, st.wrap, "")?;
             row += 1;
         } else if status.missing.is_empty() {
@@ -236,7 +238,7 @@ impl Writer<'_, '_> {
             self.merged(row, 0, 0, d, st.wrap, "")?;
             row += 1;
         }
-        Ok(row + 1)
+        Ok(row)
     }
 
     /// "Lagt til side": file, why, the current file, the rule.
@@ -248,7 +250,7 @@ impl Writer<'_, '_> {
         if status.set_aside.is_empty() {
             self.ws
                 .write_string_with_format(row, 0, "Ingen filer er lagt til side.", st.text)?;
-            return Ok(row + 2);
+            return Ok(row + 1);
         }
         self.merged(row, 0, 0, "Fil", st.header, "")?;
         self.merged(row, 1, 1, "Gældende fil", st.header, "")?;
@@ -262,7 +264,7 @@ impl Writer<'_, '_> {
             self.merged(row, 4, LAST_COL, &s.why, st.wrap, &s.source)?;
             row += 1;
         }
-        Ok(row + 1)
+        Ok(row)
     }
 
     /// "Afviste filer": file and why it could not be read.

@@ -951,7 +951,7 @@ impl<'a> Builder<'a> {
             used.map(|l| departments[l.submission].as_str())
                 .chain(["Afdeling"]),
             12,
-            32,
+            46,
         );
         self.col_width(sk, OVERVIEW_DEPARTMENT_COL, department_width)?;
         for c in first_year..=total_col {
@@ -1054,6 +1054,17 @@ impl<'a> Builder<'a> {
             } else {
                 line_rows
             };
+            // "<group> i alt" has the Afdeling column's room too.
+            ws.merge_range(
+                &mut self.strings,
+                row,
+                0,
+                row,
+                OVERVIEW_DEPARTMENT_COL,
+                "",
+                &st.subtotal_text,
+            )?;
+            self.merged_rows.insert(row, title_width + department_width);
             self.text(
                 ws,
                 row,
@@ -1074,8 +1085,6 @@ impl<'a> Builder<'a> {
                     &st.subtotal_amount,
                 )?;
             }
-            // The subtotal's rule runs under the Afdeling column too.
-            ws.write_blank(row, OVERVIEW_DEPARTMENT_COL, &st.subtotal_text)?;
             self.row_total(ws, row, first_year, ny, g.total, &st.subtotal_amount)?;
             subtotal_rows.push(row);
             chart_series.push((heading_row, row));
