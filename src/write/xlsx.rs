@@ -897,7 +897,7 @@ impl<'a> Builder<'a> {
     /// The Status sheet (see [`status_sheet`]): worksheet part 2.
     fn write_status(&mut self, ws: &mut Worksheet, findings: &[Finding]) -> Result<(), XlsxError> {
         ws.set_name(STATUS_SHEET)?;
-        let status = Status::of(self.model, findings, self.format);
+        let status = status_of(self.model, findings, self.format);
         let st = Rc::clone(&self.styles);
         let styles = status_sheet::Styles {
             title: &st.title,
@@ -1681,6 +1681,33 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// [`Status::of`], with each submission's errors and warnings counted in
+/// one pass over the findings: `Status::of` looks through every finding
+/// for every submission (5,000 submissions with 50,000 findings are 500
+/// million comparisons). Only the file-rejected findings go to it.
+fn status_of(model: &Model, findings: &[Finding], format: &Format) -> Status {
+    use crate::finding::Severity;
+    let rejected: Vec<Finding> = findings
+        .iter()
+        .filter(|f| f.code == Code::FileRejected)
+        .cloned()
+        .collect();
+    let mut status = Status::of(model, &rejected, format);
+    let mut counts: HashMap<&str, (usize, usize)> = HashMap::new();
+    for f in findings {
+        let c = counts.entry(f.file.as_str()).or_default();
+        match f.severity {
+            Severity::Error => c.0 += 1,
+            Severity::Warning => c.1 += 1,
+            Severity::Info => {}
+        }
+    }
+    for row in &mut status.submitted {
+        (row.errors, row.warnings) = counts.get(row.file.as_str()).copied().unwrap_or_default();
+    }
+    status
+}
+
 fn non_empty(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)
 }
@@ -1704,6 +1731,32 @@ fn covered_lines(sub: &Submission, t: &StatedTotal) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn status_counts_are_those_of_status_of() {
+        use crate::model::Submission;
+        let model = Model {
+            submissions: ["a.xlsx", "b.xlsx"]
+                .map(|f| Submission {
+                    source: f.into(),
+                    ..Default::default()
+                })
+                .to_vec(),
+            ..Default::default()
+        };
+        let findings = [
+            Finding::new(Code::TotalMismatch, "a.xlsx", "x"),
+            Finding::new(Code::AmbiguousNumber, "a.xlsx", "x"),
+            Finding::new(Code::UnitAssumed, "a.xlsx", "x"),
+            Finding::new(Code::AmbiguousNumber, "b.xlsx", "x"),
+            Finding::new(Code::FileRejected, "c.xlsx", "beskadiget"),
+        ];
+        let format = Format::default_format();
+        assert_eq!(
+            status_of(&model, &findings, &format),
+            Status::of(&model, &findings, &format)
+        );
+    }
 
     #[test]
     fn sum_formula_collapses_runs() {
