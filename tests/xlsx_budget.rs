@@ -83,50 +83,65 @@ fn seed_overview_has_the_seed_lines_and_exact_cached_totals() {
     assert!(text(&v, "A2").starts_with("3. Økonomiske oversigt"));
     assert_eq!(text(&v, "A3"), "Beløb i mio. kr.");
     assert_eq!(text(&v, "A5"), "Indsats");
-    for (c, y) in [("B5", 2008), ("C5", 2009), ("D5", 2010), ("E5", 2011)] {
+    assert_eq!(text(&v, "B5"), "Afdeling");
+    for (c, y) in [("C5", 2008), ("D5", 2009), ("E5", 2010), ("F5", 2011)] {
         assert_eq!(num(&v, c), Decimal::from(y));
     }
-    assert_eq!(text(&v, "F5"), "I alt");
+    assert_eq!(text(&v, "G5"), "I alt");
 
     // Group 1: heading, three lines, subtotal.
     assert_eq!(text(&v, "A6"), G1);
     assert_eq!(text(&v, "A7"), "Aftalen om nye udlejningsmodeller");
-    assert_eq!(num(&v, "B7"), d("6"));
+    // Each line names the department it comes from; totals rows do not.
+    for a in ["B7", "B8", "B9", "B13", "B14"] {
+        assert_eq!(
+            text(&v, a),
+            "Mål- og Rammekontor for Misbrug og Bolig",
+            "{a}"
+        );
+    }
+    for a in ["B6", "B10", "B12", "B15", "B17", "B18"] {
+        assert!(
+            matches!(v.get_value(pos(a)), Some(Data::Empty) | None),
+            "{a} is empty"
+        );
+    }
+    assert_eq!(num(&v, "C7"), d("6"));
     assert_eq!(text(&v, "A8"), "Helhedsplaner for 21 almene boligområder");
-    for c in ["B8", "C8", "D8", "E8", "F8"] {
+    for c in ["C8", "D8", "E8", "F8", "G8"] {
         assert_eq!(v.get_value(pos(c)), Some(&Data::Empty), "{c} is empty");
     }
     assert_eq!(text(&v, "A9"), "Boligsociale projekter");
-    assert_eq!(num(&v, "E9"), d("12.29"));
-    assert_eq!(num(&v, "F9"), d("49.16"));
-    assert_eq!(formula(&f, "F9"), "SUM(B9:E9)");
+    assert_eq!(num(&v, "F9"), d("12.29"));
+    assert_eq!(num(&v, "G9"), d("49.16"));
+    assert_eq!(formula(&f, "G9"), "SUM(C9:F9)");
     assert_eq!(text(&v, "A10"), format!("{G1} i alt"));
-    assert_eq!(num(&v, "B10"), d("18.29"));
-    assert_eq!(formula(&f, "B10"), "SUM(B7:B9)");
-    assert_eq!(formula(&f, "E10"), "SUM(E7:E9)");
-    assert_eq!(num(&v, "F10"), d("73.16"));
-    assert_eq!(formula(&f, "F10"), "SUM(B10:E10)");
+    assert_eq!(num(&v, "C10"), d("18.29"));
+    assert_eq!(formula(&f, "C10"), "SUM(C7:C9)");
+    assert_eq!(formula(&f, "F10"), "SUM(F7:F9)");
+    assert_eq!(num(&v, "G10"), d("73.16"));
+    assert_eq!(formula(&f, "G10"), "SUM(C10:F10)");
 
     // Group 2.
     assert_eq!(text(&v, "A12"), G2);
     assert_eq!(text(&v, "A13"), "§ 18 midler til integrationsformål");
-    assert_eq!(num(&v, "B13"), d("1"));
-    assert_eq!(num(&v, "B14"), d("7.5"));
-    assert_eq!(formula(&f, "B15"), "SUM(B13:B14)");
-    assert_eq!(num(&v, "B15"), d("8.5"));
-    assert_eq!(num(&v, "C15"), d("0"));
-    assert_eq!(num(&v, "F15"), d("8.5"));
+    assert_eq!(num(&v, "C13"), d("1"));
+    assert_eq!(num(&v, "C14"), d("7.5"));
+    assert_eq!(formula(&f, "C15"), "SUM(C13:C14)");
+    assert_eq!(num(&v, "C15"), d("8.5"));
+    assert_eq!(num(&v, "D15"), d("0"));
+    assert_eq!(num(&v, "G15"), d("8.5"));
 
     // The seed's closing rows, with the computed (not the stated) total.
     assert_eq!(text(&v, "A17"), "Integrationsprojekter – samlet beløb");
     assert_eq!(text(&v, "A18"), "I ALT");
-    assert_eq!(num(&v, "B18"), d("26.79"));
-    assert_eq!(formula(&f, "B18"), "SUM(B10,B15)");
-    for c in ["C18", "D18", "E18"] {
+    assert_eq!(num(&v, "C18"), d("26.79"));
+    assert_eq!(formula(&f, "C18"), "SUM(C10,C15)");
+    for c in ["D18", "E18", "F18"] {
         assert_eq!(num(&v, c), d("18.29"), "{c}");
     }
-    assert_eq!(num(&v, "F18"), d("81.66"));
-    assert_eq!(formula(&f, "F18"), "SUM(B18:E18)");
+    assert_eq!(num(&v, "G18"), d("81.66"));
+    assert_eq!(formula(&f, "G18"), "SUM(C18:F18)");
 }
 
 #[test]
@@ -205,6 +220,7 @@ fn departments_overview_consolidates_four_submissions() {
         book.xlsx.sheet_names(),
         vec![
             "Økonomisk oversigt",
+            "Status",
             "Diagram",
             "01-bolig",
             "02-ssp",
@@ -215,10 +231,16 @@ fn departments_overview_consolidates_four_submissions() {
         ]
     );
     let v = book.values("Økonomisk oversigt");
-    assert_eq!(num(&v, "F10"), d("73.16"));
-    assert_eq!(num(&v, "F15"), d("8.5"));
-    assert_eq!(num(&v, "B18"), d("26.79"));
-    assert_eq!(num(&v, "F18"), d("81.66"));
+    assert_eq!(num(&v, "G10"), d("73.16"));
+    assert_eq!(num(&v, "G15"), d("8.5"));
+    assert_eq!(num(&v, "C18"), d("26.79"));
+    assert_eq!(num(&v, "G18"), d("81.66"));
+    // The lines name their departments.
+    assert_eq!(text(&v, "B9"), "Mål- og Rammekontor for Misbrug og Bolig");
+    assert_eq!(
+        text(&v, "B13"),
+        "Integrationssekretariatet, Socialforvaltningen"
+    );
 }
 
 #[test]
@@ -228,6 +250,7 @@ fn seed_sheet_names_and_the_stated_total_beside_the_computed_one() {
         book.xlsx.sheet_names(),
         vec![
             "Økonomisk oversigt",
+            "Status",
             "Diagram",
             "socialudvalget-2008",
             "Kilder",
@@ -327,13 +350,13 @@ fn kilder_has_one_row_per_amount_with_its_cell_and_raw_text() {
     assert_eq!(first[7].to_string(), "6 mio.");
     assert_eq!(first[9], Data::Float(6_000_000.0));
     assert_eq!(first[10].to_string(), "6000000");
-    assert_eq!(first[11].to_string(), "Økonomisk oversigt B7");
+    assert_eq!(first[11].to_string(), "Økonomisk oversigt C7");
     let boligsociale = amounts
         .iter()
         .find(|r| r[4] == "Boligsociale projekter" && r[5] == "2011")
         .unwrap();
     assert_eq!(boligsociale[10].to_string(), "12290000");
-    assert_eq!(boligsociale[11].to_string(), "Økonomisk oversigt E9");
+    assert_eq!(boligsociale[11].to_string(), "Økonomisk oversigt F9");
     let i_alt: Vec<_> = body
         .iter()
         .filter(|r| r[4] == "I ALT")
@@ -506,7 +529,7 @@ fn kilder_inline_texts_read_back_as_typed() {
     assert!(kilder.contains("<is><t>a_x0001_b</t></is>"));
     assert!(kilder.contains("<is><t>_x005F_x0041_ mio.</t></is>"));
     assert!(!sst.contains("12 &amp; 13"));
-    assert!(!sst.contains(">Økonomisk oversigt B7<"));
+    assert!(!sst.contains(">Økonomisk oversigt C7<"));
 }
 
 /// An over-long text as typed (Kilder's "Indtastet tekst", written in the

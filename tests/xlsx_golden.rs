@@ -53,7 +53,7 @@ fn the_dump_strips_per_run_dates_and_keeps_formulas() {
         .nth(1)
         .unwrap();
     assert_eq!(created.trim(), "= <stripped>");
-    assert!(dump.contains("= SUM(B10,B15)"));
+    assert!(dump.contains("= SUM(C10,C15)"));
     assert!(dump.contains("formatCode=\"#,##0.0#\""));
     assert!(dump.contains("pane xSplit=") || dump.contains("pane ySplit=\"5\""));
 }

@@ -23,7 +23,9 @@ use crate::finding::{count_by_severity, sort_findings, Code, Finding};
 use crate::format::Format;
 use crate::model::{kroner_string, BudgetLine, Model, StatedTotal, Submission};
 use crate::normalize::danish::parse_unit;
+use crate::reconcile::departments::{department_name, Status};
 use crate::write::overview::Overview;
+use crate::write::status_sheet;
 use crate::write::WriteError;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
@@ -62,8 +64,26 @@ pub const MAX_CELL_CHARS: usize = 32_767;
 /// 65,530); Kilder rows past it show their target as plain text.
 pub const MAX_LINKS_PER_SHEET: usize = 65_530;
 
-/// Row (0-based) of the overview's header row ("Indsats | 2008 | … | I alt").
+/// Row (0-based) of the overview's header row ("Indsats | Afdeling | 2008
+/// | … | I alt").
 pub const OVERVIEW_HEADER_ROW: u32 = 4;
+/// Column (0-based) of the overview's "Afdeling": which department each
+/// line comes from.
+pub const OVERVIEW_DEPARTMENT_COL: u16 = 1;
+/// Column (0-based) of the overview's first year; the others follow, then
+/// "I alt".
+pub const OVERVIEW_FIRST_YEAR_COL: u16 = 2;
+/// Name of the status sheet (who has sent what), right after the overview.
+pub const STATUS_SHEET: &str = "Status";
+
+/// Worksheet part numbers (the chart sheet is numbered apart): the
+/// overview is sheet1.xml, Status sheet2.xml, then the submissions.
+const FIRST_SUBMISSION_PART: usize = 3;
+
+/// The zip part of a worksheet by its number.
+fn worksheet_part(n: usize) -> String {
+    format!("xl/worksheets/sheet{n}.xml")
+}
 
 /// Builds budget.xlsx in memory. Returns the bytes and the `text-truncated`
 /// findings for texts that were too long for a cell.
@@ -330,7 +350,7 @@ pub(crate) fn quote_sheet(name: &str) -> String {
 
 /// The text-truncated finding for a text of `n` characters from `file`
 /// (at `sheet`/`cell` there), cut in budget.xlsx's `ws_name` at (row, col).
-fn truncated_finding(
+pub(crate) fn truncated_finding(
     file: &str,
     sheet: Option<&str>,
     cell: Option<&str>,
@@ -534,7 +554,11 @@ impl Styles {
 
 /// Print and view setup every sheet shares: A4 landscape, one page wide,
 /// "Side x af y" in the footer, header rows repeated and frozen.
-fn page_setup(ws: &mut Worksheet, header_row: u32, freeze_col: u16) -> Result<(), XlsxError> {
+pub(crate) fn page_setup(
+    ws: &mut Worksheet,
+    header_row: u32,
+    freeze_col: u16,
+) -> Result<(), XlsxError> {
     ws.set_paper_size(9);
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
@@ -546,7 +570,7 @@ fn page_setup(ws: &mut Worksheet, header_row: u32, freeze_col: u16) -> Result<()
 }
 
 /// Width (in characters) that fits the longest of `texts`, within limits.
-fn fit_width<'a>(texts: impl Iterator<Item = &'a str>, min: usize, max: usize) -> f64 {
+pub(crate) fn fit_width<'a>(texts: impl Iterator<Item = &'a str>, min: usize, max: usize) -> f64 {
     let longest = texts
         .flat_map(|t| t.lines())
         .map(|l| l.chars().count())
@@ -642,6 +666,7 @@ impl<'a> Builder<'a> {
         let mut taken = HashSet::new();
         for n in [
             OVERVIEW_SHEET,
+            STATUS_SHEET,
             CHART_SHEET,
             SOURCES_SHEET,
             FINDINGS_SHEET,
@@ -815,8 +840,10 @@ impl<'a> Builder<'a> {
         }
         let copied = cells.copy_rows_to(&mut overview, &chart_rows, &self.strings, &all)?;
         wb.push_worksheet(overview);
-        self.cells
-            .push(("xl/worksheets/sheet1.xml".to_string(), cells));
+        self.cells.push((worksheet_part(1), cells));
+        let mut status = Worksheet::new();
+        self.write_status(&mut status, findings)?;
+        wb.push_worksheet(status);
         if !self.chart_series.is_empty() {
             let mut cs = Worksheet::new_chartsheet();
             self.write_chart(&mut cs)?;
@@ -830,7 +857,7 @@ impl<'a> Builder<'a> {
             cells.register_formats(&mut ws, &all, &mut known)?;
             wb.push_worksheet(ws);
             self.cells
-                .push((format!("xl/worksheets/sheet{}.xml", si + 2), cells));
+                .push((worksheet_part(si + FIRST_SUBMISSION_PART), cells));
         }
 
         // Kilder has a row per amount (most of the workbook's cells) and is
@@ -867,6 +894,26 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    /// The Status sheet (see [`status_sheet`]): worksheet part 2.
+    fn write_status(&mut self, ws: &mut Worksheet, findings: &[Finding]) -> Result<(), XlsxError> {
+        ws.set_name(STATUS_SHEET)?;
+        let status = status_of(self.model, findings, self.format);
+        let st = Rc::clone(&self.styles);
+        let styles = status_sheet::Styles {
+            title: &st.title,
+            heading: &st.heading,
+            caption: &st.caption,
+            header: &st.header,
+            header_num: &st.header_num,
+            text: &st.text,
+            wrap: &st.wrap,
+            bad: &st.differs_text,
+        };
+        let truncated = status_sheet::write_status(ws, &status, &styles)?;
+        self.truncated.extend(truncated);
+        Ok(())
+    }
+
     fn economy_title(&self) -> &'static str {
         "Økonomisk oversigt"
     }
@@ -878,8 +925,17 @@ impl<'a> Builder<'a> {
         self.start_sheet();
         let years = self.overview.years.clone();
         let ny = years.len() as u16;
-        let total_col = 1 + ny;
+        let first_year = OVERVIEW_FIRST_YEAR_COL;
+        let total_col = first_year + ny;
         let st = self.styles.clone();
+        // Which department each line comes from: three "Boligsociale
+        // projekter" from three departments are told apart by it.
+        let departments: Vec<String> = self
+            .model
+            .submissions
+            .iter()
+            .map(|s| department_name(s, self.format).unwrap_or_else(|| s.source.clone()))
+            .collect();
 
         // Column widths: titles fit, up to a limit where they wrap.
         let mut titles: Vec<&str> = vec!["Indsats", &self.format.document.grand_total_label];
@@ -890,10 +946,18 @@ impl<'a> Builder<'a> {
         }
         let title_width = fit_width(titles.into_iter(), 30, 60);
         self.col_width(sk, 0, title_width)?;
-        for c in 1..=total_col {
+        let used = self.overview.groups.iter().flat_map(|g| &g.lines);
+        let department_width = fit_width(
+            used.map(|l| departments[l.submission].as_str())
+                .chain(["Afdeling"]),
+            12,
+            46,
+        );
+        self.col_width(sk, OVERVIEW_DEPARTMENT_COL, department_width)?;
+        for c in first_year..=total_col {
             self.col_width(sk, c, 12.0)?;
         }
-        let table_width = title_width + 12.0 * f64::from(total_col);
+        let table_width = title_width + department_width + 12.0 * f64::from(ny + 1);
 
         // Title, the format's economy heading, the unit.
         let title = self.format.title();
@@ -924,7 +988,14 @@ impl<'a> Builder<'a> {
         )?;
 
         let hr = OVERVIEW_HEADER_ROW;
-        self.header_row(ws, hr, &years)?;
+        self.header_row(ws, hr, first_year, &years)?;
+        ws.put_string(
+            &mut self.strings,
+            hr,
+            OVERVIEW_DEPARTMENT_COL,
+            "Afdeling",
+            &st.header,
+        )?;
         ws.put_string(
             &mut self.strings,
             hr,
@@ -952,13 +1023,25 @@ impl<'a> Builder<'a> {
             for l in &g.lines {
                 let (file, sheet, cell) = self.line_origin(Some((l.submission, l.line)));
                 self.text(ws, row, 0, &l.title, &st.wrap, Origin { file, sheet, cell })?;
+                self.text(
+                    ws,
+                    row,
+                    OVERVIEW_DEPARTMENT_COL,
+                    &departments[l.submission],
+                    &st.wrap,
+                    Origin {
+                        file,
+                        sheet: None,
+                        cell: None,
+                    },
+                )?;
                 for (i, y) in years.iter().enumerate() {
                     if let Some(a) = l.amounts.get(y) {
-                        self.amount(ws, row, 1 + i as u16, *a, &st.amount)?;
+                        self.amount(ws, row, first_year + i as u16, *a, &st.amount)?;
                     }
                 }
                 if !l.amounts.is_empty() && ny > 0 {
-                    let f = format!("=SUM({}:{})", a1(row, 1), a1(row, ny));
+                    let f = format!("=SUM({}:{})", a1(row, first_year), a1(row, total_col - 1));
                     self.total(ws, row, total_col, &f, l.total, &st.amount)?;
                 }
                 self.overview_rows.insert((l.submission, l.line), row);
@@ -971,6 +1054,17 @@ impl<'a> Builder<'a> {
             } else {
                 line_rows
             };
+            // "<group> i alt" has the Afdeling column's room too.
+            ws.merge_range(
+                &mut self.strings,
+                row,
+                0,
+                row,
+                OVERVIEW_DEPARTMENT_COL,
+                "",
+                &st.subtotal_text,
+            )?;
+            self.merged_rows.insert(row, title_width + department_width);
             self.text(
                 ws,
                 row,
@@ -980,7 +1074,7 @@ impl<'a> Builder<'a> {
                 origin(),
             )?;
             for (i, y) in years.iter().enumerate() {
-                let col = 1 + i as u16;
+                let col = first_year + i as u16;
                 let v = g.totals.get(y).copied().unwrap_or_default();
                 self.total(
                     ws,
@@ -991,7 +1085,7 @@ impl<'a> Builder<'a> {
                     &st.subtotal_amount,
                 )?;
             }
-            self.row_total(ws, row, ny, g.total, &st.subtotal_amount)?;
+            self.row_total(ws, row, first_year, ny, g.total, &st.subtotal_amount)?;
             subtotal_rows.push(row);
             chart_series.push((heading_row, row));
             row += 2;
@@ -1014,8 +1108,9 @@ impl<'a> Builder<'a> {
             &self.format.document.grand_total_label,
             &st.grand_text,
         )?;
+        ws.write_blank(row, OVERVIEW_DEPARTMENT_COL, &st.grand_text)?;
         for (i, y) in years.iter().enumerate() {
-            let col = 1 + i as u16;
+            let col = first_year + i as u16;
             let v = self.overview.totals.get(y).copied().unwrap_or_default();
             let f = if subtotal_rows.is_empty() {
                 "=0".to_string()
@@ -1024,7 +1119,14 @@ impl<'a> Builder<'a> {
             };
             self.total(ws, row, col, &f, v, &st.grand_amount)?;
         }
-        self.row_total(ws, row, ny, self.overview.grand_total, &st.grand_amount)?;
+        self.row_total(
+            ws,
+            row,
+            first_year,
+            ny,
+            self.overview.grand_total,
+            &st.grand_amount,
+        )?;
         self.finish_sheet(ws)?;
         page_setup(sk, hr, 0)?;
         if ny == 0 {
@@ -1042,6 +1144,8 @@ impl<'a> Builder<'a> {
         cs.set_name(CHART_SHEET)?;
         let ny = self.overview.years.len() as u16;
         let hr = OVERVIEW_HEADER_ROW;
+        let first = OVERVIEW_FIRST_YEAR_COL;
+        let last = first + ny.max(1) - 1;
         let mut chart = Chart::new_column();
         chart.title().set_name(&format!(
             "{} – beløb pr. år fordelt på grupper ({})",
@@ -1053,8 +1157,8 @@ impl<'a> Builder<'a> {
             chart
                 .add_series()
                 .set_name((OVERVIEW_SHEET, *heading_row, 0))
-                .set_categories((OVERVIEW_SHEET, hr, 1, hr, ny))
-                .set_values((OVERVIEW_SHEET, *sub_row, 1, *sub_row, ny))
+                .set_categories((OVERVIEW_SHEET, hr, first, hr, last))
+                .set_values((OVERVIEW_SHEET, *sub_row, first, *sub_row, last))
                 .set_data_label(&label);
         }
         chart.y_axis().set_name(&self.unit_name);
@@ -1067,17 +1171,19 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    /// "Indsats | 2008 | 2009 | …" (years as numbers).
+    /// "Indsats | 2008 | 2009 | …" (years as numbers from column
+    /// `first_year`; the caller writes what stands between).
     fn header_row<W: Sink>(
         &mut self,
         ws: &mut W,
         hr: u32,
+        first_year: u16,
         years: &[crate::model::Year],
     ) -> Result<(), XlsxError> {
         let st = self.styles.clone();
         ws.put_string(&mut self.strings, hr, 0, "Indsats", &st.header)?;
         for (i, y) in years.iter().enumerate() {
-            let col = 1 + i as u16;
+            let col = first_year + i as u16;
             match y.parse::<f64>() {
                 Ok(n) if n.is_finite() => ws.put_number(hr, col, n, &st.header_num)?,
                 // rust_xlsxwriter writes these as the texts NAN, INF, -INF.
@@ -1097,11 +1203,14 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    /// The "I alt" column of a total row: SUM of the year cells to its left.
+    /// The "I alt" column of a total row: SUM of the `ny` year cells to its
+    /// left, which start at column `first_year`.
+    #[allow(clippy::too_many_arguments)]
     fn row_total<W: Sink>(
         &self,
         ws: &mut W,
         row: u32,
+        first_year: u16,
         ny: u16,
         kroner: Decimal,
         fmt: &XFormat,
@@ -1109,9 +1218,13 @@ impl<'a> Builder<'a> {
         let f = if ny == 0 {
             "=0".to_string()
         } else {
-            format!("=SUM({}:{})", a1(row, 1), a1(row, ny))
+            format!(
+                "=SUM({}:{})",
+                a1(row, first_year),
+                a1(row, first_year + ny - 1)
+            )
         };
-        self.total(ws, row, 1 + ny, &f, kroner, fmt)
+        self.total(ws, row, first_year + ny, &f, kroner, fmt)
     }
 
     /// File, sheet and cell of a budget line's title, for findings.
@@ -1186,7 +1299,7 @@ impl<'a> Builder<'a> {
         ws.put_string(&mut self.strings, 2, 0, &caption, &st.caption)?;
 
         let hr = 4;
-        self.header_row(ws, hr, &years)?;
+        self.header_row(ws, hr, 1, &years)?;
         ws.put_string(
             &mut self.strings,
             hr,
@@ -1459,11 +1572,8 @@ impl<'a> Builder<'a> {
         let default = XFormat::default();
         let fixed = [&default, &st.title, &st.caption, &st.header];
         // Worksheets are numbered without the chart sheet: the overview,
-        // the submissions, then Kilder.
-        let part = format!(
-            "xl/worksheets/sheet{}.xml",
-            self.model.submissions.len() + 2
-        );
+        // Status, the submissions, then Kilder.
+        let part = worksheet_part(self.model.submissions.len() + FIRST_SUBMISSION_PART);
         let first = hr + 1;
         let (plan, first_use) = self.plan_sources(first, part, &fixed)?;
         if plan.has_rows() {
@@ -1571,6 +1681,33 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// [`Status::of`], with each submission's errors and warnings counted in
+/// one pass over the findings: `Status::of` looks through every finding
+/// for every submission (5,000 submissions with 50,000 findings are 500
+/// million comparisons). Only the file-rejected findings go to it.
+fn status_of(model: &Model, findings: &[Finding], format: &Format) -> Status {
+    use crate::finding::Severity;
+    let rejected: Vec<Finding> = findings
+        .iter()
+        .filter(|f| f.code == Code::FileRejected)
+        .cloned()
+        .collect();
+    let mut status = Status::of(model, &rejected, format);
+    let mut counts: HashMap<&str, (usize, usize)> = HashMap::new();
+    for f in findings {
+        let c = counts.entry(f.file.as_str()).or_default();
+        match f.severity {
+            Severity::Error => c.0 += 1,
+            Severity::Warning => c.1 += 1,
+            Severity::Info => {}
+        }
+    }
+    for row in &mut status.submitted {
+        (row.errors, row.warnings) = counts.get(row.file.as_str()).copied().unwrap_or_default();
+    }
+    status
+}
+
 fn non_empty(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)
 }
@@ -1594,6 +1731,32 @@ fn covered_lines(sub: &Submission, t: &StatedTotal) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn status_counts_are_those_of_status_of() {
+        use crate::model::Submission;
+        let model = Model {
+            submissions: ["a.xlsx", "b.xlsx"]
+                .map(|f| Submission {
+                    source: f.into(),
+                    ..Default::default()
+                })
+                .to_vec(),
+            ..Default::default()
+        };
+        let findings = [
+            Finding::new(Code::TotalMismatch, "a.xlsx", "x"),
+            Finding::new(Code::AmbiguousNumber, "a.xlsx", "x"),
+            Finding::new(Code::UnitAssumed, "a.xlsx", "x"),
+            Finding::new(Code::AmbiguousNumber, "b.xlsx", "x"),
+            Finding::new(Code::FileRejected, "c.xlsx", "beskadiget"),
+        ];
+        let format = Format::default_format();
+        assert_eq!(
+            status_of(&model, &findings, &format),
+            Status::of(&model, &findings, &format)
+        );
+    }
 
     #[test]
     fn sum_formula_collapses_runs() {

@@ -34,7 +34,7 @@
 
 use super::{
     cut_to_cell, quote_sheet, to_f64, wrapped_lines, Builder, Finding, Styles, LAST_SOURCE_ROW,
-    MAX_CELL_CHARS, MAX_LINKS_PER_SHEET, OVERVIEW_SHEET, SOURCES_SHEET,
+    MAX_CELL_CHARS, MAX_LINKS_PER_SHEET, OVERVIEW_FIRST_YEAR_COL, OVERVIEW_SHEET, SOURCES_SHEET,
 };
 use crate::model::AmountSource;
 use crate::write::deflate::zip_part;
@@ -436,7 +436,8 @@ impl<'a> Builder<'a> {
                 let ov_row = self.overview_rows.get(&(si, li)).copied();
                 for (y, a) in &line.amounts {
                     let target = ov_row.and_then(|r| {
-                        let col = 1 + self.overview.years.iter().position(|x| x == y)? as u16;
+                        let i = self.overview.years.iter().position(|x| x == y)?;
+                        let col = OVERVIEW_FIRST_YEAR_COL + i as u16;
                         Some((OVERVIEW_SHEET, r, col))
                     });
                     f(&SrcRow {

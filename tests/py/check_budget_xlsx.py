@@ -8,6 +8,7 @@
    "I ALT") and on each submission's sheet ("Beregnet: ..." rows, line
    "I alt (beregnet)") equals the sum computed here with Python Decimal from
    the model in EXPECTED.json, exactly; every total cell is a SUM formula.
+   Each overview line names its department ("Afdeling", column B).
    Every amount of the model has a row on "Kilder" with its exact kroner.
 2. With --libreoffice: a copy with all cached formula values removed is
    recalculated by LibreOffice headless (always-recalculate profile) and every
@@ -86,9 +87,10 @@ def rows_by_title(ws):
     return out
 
 
-def header_years(ws, header_row):
+def header_years(ws, header_row, first_col=2):
+    """The year headers from column `first_col` (1-based) on."""
     years = []
-    for c in ws[header_row][1:]:
+    for c in ws[header_row][first_col - 1:]:
         if c.value is None:
             break
         try:
@@ -113,10 +115,16 @@ def check_model(path, expected, case):
     ov, ovf = values[OVERVIEW], formulas[OVERVIEW]
     factor = unit_factor(ov["A3"].value)
     hr = find_header(ov)
-    years = header_years(ov, hr)
-    total_col = len(years) + 2  # 1-based
+    # Indsats | Afdeling | years | I alt (1-based columns).
+    if ov.cell(row=hr, column=2).value != "Afdeling":
+        fail(f"{OVERVIEW} header B is {ov.cell(row=hr, column=2).value!r}, not 'Afdeling'")
+    first_year = 3
+    years = header_years(ov, hr, first_year)
+    total_col = first_year + len(years)
 
     lines = [l for s in model["submissions"] for l in s["budget_lines"]]
+    department = {id(l): s.get("department") or s["source"]
+                  for s in model["submissions"] for l in s["budget_lines"]}
     want_years = sorted({y for l in lines for y in l["amounts"]})
     if years != want_years:
         fail(f"overview years {years} != model years {want_years}")
@@ -148,8 +156,11 @@ def check_model(path, expected, case):
                 gsum[y] += a
                 grand[y] += a
             row = by_title[l["title"]].pop(0)[0].row
+            dept = ov.cell(row=row, column=2).value
+            if dept != department[id(l)]:
+                fail(f"{OVERVIEW} row {row} {l['title']!r}: Afdeling {dept!r} != {department[id(l)]!r}")
             for i, y in enumerate(years):
-                got = dec(ov.cell(row=row, column=2 + i).value)
+                got = dec(ov.cell(row=row, column=first_year + i).value)
                 want = shown(amounts[y]) if y in amounts else None
                 if (got.normalize() if got is not None else None) != want:
                     fail(f"{OVERVIEW} row {row} {l['title']!r} {y}: {got} != {want}")
@@ -158,13 +169,13 @@ def check_model(path, expected, case):
                 checked += 1
         row = by_title[f"{g} i alt"][0][0].row
         for i, y in enumerate(years):
-            check_total(ov, ovf, row, 2 + i, gsum[y], f"{g} i alt {y}")
+            check_total(ov, ovf, row, first_year + i, gsum[y], f"{g} i alt {y}")
             checked += 1
         check_total(ov, ovf, row, total_col, sum(gsum.values()), f"{g} i alt")
         checked += 1
     row = by_title["I ALT"][0][0].row
     for i, y in enumerate(years):
-        check_total(ov, ovf, row, 2 + i, grand[y], f"I ALT {y}")
+        check_total(ov, ovf, row, first_year + i, grand[y], f"I ALT {y}")
         checked += 1
     check_total(ov, ovf, row, total_col, sum(grand.values()), "I ALT")
     checked += 1
