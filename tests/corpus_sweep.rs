@@ -9,6 +9,7 @@
 //! `cargo test --release --test corpus_sweep -- --nocapture` prints a table
 //! of every file's outcome and the total time.
 
+mod external;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -65,10 +66,14 @@ fn kind(e: &ReadError) -> &'static str {
 
 #[test]
 fn every_corpus_file_reads_or_is_rejected_with_a_reason() {
-    let Some(dir) = corpus_dir() else {
-        println!("corpus_sweep: no corpus folder (set BILAG_CORPUS); skipped");
+    let dir = corpus_dir();
+    if !external::available(
+        "the calamine corpus (../shared/corpus/calamine-tests or BILAG_CORPUS)",
+        dir.is_some(),
+    ) {
         return;
-    };
+    }
+    let dir = dir.unwrap();
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("corpus folder")
         .filter_map(|e| e.ok().map(|e| e.path()))

@@ -5,6 +5,7 @@
 
 mod docx_support;
 
+mod external;
 use bilag::write::docx::write_appendix;
 use docx_support::*;
 use std::path::Path;
@@ -82,8 +83,10 @@ fn pdf_text(pdf: &Path, repeated: &[String]) -> (String, usize) {
 
 #[test]
 fn libreoffice_converts_the_seed_appendix_to_a_pdf_with_every_text() {
-    if !have("soffice") || !have("pdftotext") {
-        eprintln!("SKIPPED: LibreOffice (soffice) or poppler-utils (pdftotext) is not installed");
+    if !external::available(
+        "LibreOffice (soffice) or poppler-utils (pdftotext)",
+        have("soffice") && have("pdftotext"),
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -152,8 +155,7 @@ fn libreoffice_converts_the_seed_appendix_to_a_pdf_with_every_text() {
 
 #[test]
 fn libreoffice_sees_the_document_as_danish() {
-    if !have("soffice") {
-        eprintln!("SKIPPED: LibreOffice (soffice) is not installed");
+    if !external::available("LibreOffice (soffice)", have("soffice")) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

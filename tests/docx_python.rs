@@ -4,6 +4,7 @@
 
 mod docx_support;
 
+mod external;
 use bilag::write::docx::write_appendix;
 use docx_support::*;
 use std::process::Command;
@@ -18,8 +19,7 @@ fn python_docx_available() -> bool {
 
 #[test]
 fn python_docx_reads_the_seed_appendix() {
-    if !python_docx_available() {
-        eprintln!("SKIPPED: python3 with python-docx is not installed (pip install python-docx)");
+    if !external::available("python3 with python-docx", python_docx_available()) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -6,6 +6,7 @@
 
 mod xlsx_support;
 
+mod external;
 use bilag::write::xlsx::write_budget;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -56,8 +57,7 @@ fn run_check(path: &Path, case: &str, extra: &[&str]) {
 
 #[test]
 fn openpyxl_sees_the_exact_totals() {
-    if !has_openpyxl() {
-        println!("SKIP: python3 with openpyxl not found");
+    if !external::available("python3 with openpyxl", has_openpyxl()) {
         return;
     }
     for case in ["seed", "departments"] {
@@ -67,8 +67,10 @@ fn openpyxl_sees_the_exact_totals() {
 
 #[test]
 fn libreoffice_recalculates_the_cached_totals() {
-    if !has_openpyxl() || !(on_path("soffice") || on_path("libreoffice")) {
-        println!("SKIP: soffice or python3 with openpyxl not found; LibreOffice recalculation not checked");
+    if !external::available(
+        "LibreOffice (soffice) or python3 with openpyxl",
+        has_openpyxl() && (on_path("soffice") || on_path("libreoffice")),
+    ) {
         return;
     }
     for case in ["seed", "departments"] {
@@ -79,8 +81,7 @@ fn libreoffice_recalculates_the_cached_totals() {
 /// The checker must fail on a wrong cached value (it is not a rubber stamp).
 #[test]
 fn the_checker_catches_a_wrong_total() {
-    if !has_openpyxl() {
-        println!("SKIP: python3 with openpyxl not found");
+    if !external::available("python3 with openpyxl", has_openpyxl()) {
         return;
     }
     let mut m = model("seed");
