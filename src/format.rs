@@ -19,7 +19,10 @@ pub const DEFAULT_FORMAT_TOML: &str = include_str!("../templates/socialudvalget-
 /// Errors loading a committee format.
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
-    #[error("kan ikke læse udvalgsformatet {path}: {source}")]
+    #[error(
+        "kan ikke læse udvalgsformatet {path}: {}",
+        crate::oserror::danish(source)
+    )]
     Io {
         path: String,
         #[source]

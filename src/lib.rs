@@ -12,6 +12,7 @@ pub mod format;
 pub mod inbox;
 pub mod model;
 pub mod normalize;
+pub mod oserror;
 pub mod process;
 pub mod read;
 pub mod reconcile;

@@ -724,3 +724,59 @@ fn the_folder_scan_goes_by_content_and_names_what_it_skips() {
         s(&o)
     );
 }
+
+#[test]
+fn os_and_reader_errors_reach_a_person_in_danish() {
+    let o = bilag(&[
+        "build",
+        "/nonexistent/indbakke",
+        "--out",
+        "/tmp/bilag-ikke-brugt",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(s(&o).contains("findes ikke"), "{}", s(&o));
+    assert!(
+        !s(&o).contains("No such file") && !s(&o).contains("os error"),
+        "{}",
+        s(&o)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("afkortet.xlsx");
+    std::fs::write(&bad, b"PK\x03\x04 afkortet").unwrap();
+    let o = bilag(&["check", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = s(&o);
+    assert!(text.contains("zip-arkivet er afkortet"), "{text}");
+    assert!(
+        !text.contains("invalid Zip archive") && !text.contains("EOCD"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_folder_where_a_file_is_expected_and_the_reverse_suggest_the_right_command() {
+    let folder = fixtures("departments");
+    let o = bilag(&["inspect", folder.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        s(&o).contains("er en mappe") && s(&o).contains("bilag check"),
+        "{}",
+        s(&o)
+    );
+    let file = fixtures("departments/01-bolig.xlsx");
+    let o = bilag(&[
+        "build",
+        file.to_str().unwrap(),
+        "--out",
+        "/tmp/bilag-ikke-brugt",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        s(&o).contains("er en fil") && s(&o).contains("bilag check"),
+        "{}",
+        s(&o)
+    );
+    let o = bilag(&["diff", folder.to_str().unwrap(), file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(s(&o).contains("er en mappe"), "{}", s(&o));
+}

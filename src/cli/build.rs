@@ -59,15 +59,28 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<Exit, Fatal> {
     let format = args.format.load()?;
+    if args.inbox.is_file() {
+        return Err(Fatal::new(format!(
+            "{} er en fil; build læser en hel mappe med regneark. Læg filen i en mappe, eller brug bilag check {} (eller bilag inspect) for at se på den alene",
+            args.inbox.display(),
+            args.inbox.display()
+        )));
+    }
     super::refuse_out_in_inbox(&args.inbox, &args.out)?;
     let listing = list_inbox(&args.inbox).map_err(|e| {
         Fatal::new(format!(
-            "kan ikke læse mappen {}: {e}",
-            args.inbox.display()
+            "kan ikke læse mappen {}: {}",
+            args.inbox.display(),
+            crate::oserror::danish(&e)
         ))
     })?;
-    std::fs::create_dir_all(&args.out)
-        .map_err(|e| Fatal::new(format!("kan ikke oprette {}: {e}", args.out.display())))?;
+    std::fs::create_dir_all(&args.out).map_err(|e| {
+        Fatal::new(format!(
+            "kan ikke oprette {}: {}",
+            args.out.display(),
+            crate::oserror::danish(&e)
+        ))
+    })?;
     // One bilag at a time on OUT; then what a killed run of our own left.
     let _lock = OutLock::acquire(&args.out, "bilag build").map_err(Fatal::new)?;
     remove_stale(&args.out);

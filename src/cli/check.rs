@@ -43,8 +43,13 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
     let mut files = Vec::new();
     for p in &args.paths {
         if p.is_dir() {
-            let listing = list_inbox(p)
-                .map_err(|e| Fatal::new(format!("kan ikke læse mappen {}: {e}", p.display())))?;
+            let listing = list_inbox(p).map_err(|e| {
+                Fatal::new(format!(
+                    "kan ikke læse mappen {}: {}",
+                    p.display(),
+                    crate::oserror::danish(&e)
+                ))
+            })?;
             super::report_listing(
                 &super::progress::Progress::new(args.json),
                 p,

@@ -36,11 +36,14 @@ pub struct Args {
 }
 
 fn read(path: &Path, format: &Format) -> Result<Submission, Fatal> {
-    if !path.is_file() {
+    if path.is_dir() {
         return Err(Fatal::new(format!(
-            "{} findes ikke eller er ikke en fil",
+            "{} er en mappe; diff sammenligner to regneark (fx bilag diff pakke/archive/01-bolig-v1.xlsx indbakke/01-bolig.xlsx)",
             path.display()
         )));
+    }
+    if !path.is_file() {
+        return Err(Fatal::new(format!("{} findes ikke", path.display())));
     }
     match read_one(path, format, &Limits::default()) {
         Outcome::Accepted(sub, _) => Ok(*sub),

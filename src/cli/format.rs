@@ -35,8 +35,13 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
         Some(p) => {
             // Checked first: a broken format is named, not copied on.
             Format::load(p).map_err(Fatal::new)?;
-            std::fs::read_to_string(p)
-                .map_err(|e| Fatal::new(format!("kan ikke læse {}: {e}", p.display())))?
+            std::fs::read_to_string(p).map_err(|e| {
+                Fatal::new(format!(
+                    "kan ikke læse {}: {}",
+                    p.display(),
+                    crate::oserror::danish(&e)
+                ))
+            })?
         }
     };
     match &args.out {

@@ -34,11 +34,15 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<Exit, Fatal> {
     let format = Format::load_or_default(args.format.as_deref()).map_err(Fatal::new)?;
-    if !args.file.is_file() {
+    if args.file.is_dir() {
         return Err(Fatal::new(format!(
-            "{} findes ikke eller er ikke en fil",
+            "{} er en mappe; inspect læser ét regneark. Brug bilag check {} for at tjekke alle regneark i mappen",
+            args.file.display(),
             args.file.display()
         )));
+    }
+    if !args.file.is_file() {
+        return Err(Fatal::new(format!("{} findes ikke", args.file.display())));
     }
     let (sub, findings, exit) = match read_one(&args.file, &format, &Limits::default()) {
         Outcome::Accepted(sub, mut findings) => {

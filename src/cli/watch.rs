@@ -225,8 +225,13 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
         limits: Limits::default(),
         settle,
     };
-    std::fs::create_dir_all(&args.out)
-        .map_err(|e| Fatal::new(format!("kan ikke oprette {}: {e}", args.out.display())))?;
+    std::fs::create_dir_all(&args.out).map_err(|e| {
+        Fatal::new(format!(
+            "kan ikke oprette {}: {}",
+            args.out.display(),
+            crate::oserror::danish(&e)
+        ))
+    })?;
     let _lock =
         crate::inbox::pack::OutLock::acquire(&args.out, "bilag watch").map_err(Fatal::new)?;
     let mut intake = Intake::open(opts, &hooks).map_err(Fatal::new)?;

@@ -155,14 +155,24 @@ pub fn read_one(path: &Path, format: &Format, limits: &Limits) -> Outcome {
     let reject = |why: String| Outcome::Rejected(Finding::new(Code::FileRejected, &name, why));
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
-        Err(e) => return reject(format!("Filen kan ikke åbnes: {e}.")),
+        Err(e) => {
+            return reject(format!(
+                "Filen kan ikke åbnes: {}.",
+                crate::oserror::danish(&e)
+            ))
+        }
     };
     if let Some(f) = too_large(&name, meta.len(), limits) {
         return Outcome::Rejected(f);
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) => return reject(format!("Filen kan ikke læses: {e}.")),
+        Err(e) => {
+            return reject(format!(
+                "Filen kan ikke læses: {}.",
+                crate::oserror::danish(&e)
+            ))
+        }
     };
     let mut outcome = read_bytes(&name, &bytes, format, limits);
     if let (Outcome::Accepted(sub, _), Ok(modified)) = (&mut outcome, meta.modified()) {

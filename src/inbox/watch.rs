@@ -137,7 +137,7 @@ pub struct ScanReport {
 /// Errors that stop a watch.
 #[derive(Debug, thiserror::Error)]
 pub enum WatchError {
-    #[error("kan ikke bruge {path}: {source}")]
+    #[error("kan ikke bruge {path}: {}", crate::oserror::danish(source))]
     Io {
         path: String,
         #[source]

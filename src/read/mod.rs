@@ -99,13 +99,13 @@ impl Default for Limits {
 /// problem a caseworker can act on; the caller adds the file name.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("filen kan ikke åbnes: {0}")]
+    #[error("filen kan ikke åbnes: {}", crate::oserror::danish(.0))]
     Io(#[from] std::io::Error),
     #[error("filen er ikke et regneark (hverken .xlsx, .xlsm, .xlsb, .xls eller .ods)")]
     NotASpreadsheet,
     #[error("regnearket er beskyttet med adgangskode (krypteret); gem det uden adgangskode og send det igen")]
     Encrypted,
-    #[error("regnearket er beskadiget og kan ikke læses ({0})")]
+    #[error("regnearket er beskadiget og kan ikke læses ({})", corrupt_in_danish(.0))]
     Corrupt(String),
     #[error("regnearket er for stort: {0}")]
     TooLarge(String),
@@ -128,6 +128,67 @@ pub fn is_spreadsheet(bytes: &[u8], limits: &Limits) -> bool {
         sniffed,
         Ok(Ok(_)) | Ok(Err(ReadError::Encrypted)) | Ok(Err(ReadError::TooLarge(_)))
     )
+}
+
+/// The reason inside a [`ReadError::Corrupt`] for a person: the zip and
+/// calamine errors bilag meets most are said in Danish; anything else is
+/// named as the reader's own technical text.
+///
+/// ```
+/// # use bilag::read::corrupt_in_danish;
+/// assert_eq!(
+///     corrupt_in_danish("invalid Zip archive: Could not find EOCD"),
+///     "zip-arkivet er afkortet: slutningen mangler"
+/// );
+/// assert_eq!(corrupt_in_danish("arket »Ark1«: XML-fejl"), "arket »Ark1«: XML-fejl");
+/// ```
+pub fn corrupt_in_danish(reason: &str) -> String {
+    const KNOWN: &[(&str, &str)] = &[
+        (
+            "Could not find EOCD",
+            "zip-arkivet er afkortet: slutningen mangler",
+        ),
+        (
+            "Could not find central directory end",
+            "zip-arkivet er afkortet: slutningen mangler",
+        ),
+        ("invalid Zip archive", "zip-arkivet er ugyldigt"),
+        (
+            "unsupported Zip archive",
+            "zip-arkivet bruger en form, der ikke kan læses",
+        ),
+        (
+            "Invalid checksum",
+            "en del af filen er beskadiget (kontrolsummen passer ikke)",
+        ),
+        (
+            "specified file not found in archive",
+            "en del af regnearket mangler i filen",
+        ),
+        ("Cannot find", "en del af regnearket mangler i filen"),
+        (
+            "Unexpected end of",
+            "filen slutter for tidligt (den er afkortet)",
+        ),
+        (
+            "unexpected end of",
+            "filen slutter for tidligt (den er afkortet)",
+        ),
+        ("Xml error", "regnearkets XML er ugyldig"),
+        ("XML error", "regnearkets XML er ugyldig"),
+        ("Io error", "filen kan ikke læses"),
+    ];
+    let ascii_english = reason.is_ascii() && reason.split_whitespace().count() > 1;
+    for (needle, danish) in KNOWN {
+        if reason.contains(needle) {
+            return (*danish).to_string();
+        }
+    }
+    if ascii_english && !reason.contains('»') {
+        format!("læserens tekniske besked: {reason}")
+    } else {
+        reason.to_string()
+    }
 }
 
 /// Reads a workbook from disk. See [`read_workbook_bytes`].
