@@ -78,6 +78,30 @@ impl Code {
         }
     }
 
+    /// What the code means, in Danish, for a person ("total passer ikke"):
+    /// shown beside the code on the Afstemning sheet.
+    pub fn danish(self) -> &'static str {
+        match self {
+            Code::FileRejected => "fil afvist",
+            Code::AmountUnparseable => "beløb kan ikke læses",
+            Code::TotalMismatch => "total passer ikke",
+            Code::EconomyMismatch => "Økonomi-tekst passer ikke",
+            Code::MissingBudgetLine => "budgetlinje mangler",
+            Code::DuplicateInitiative => "indsats to steder",
+            Code::AmbiguousNumber => "tvetydigt tal",
+            Code::MissingField => "felt mangler",
+            Code::UnitAssumed => "enhed antaget",
+            Code::TextTruncated => "tekst afkortet",
+            Code::DateUnparseable => "dato kan ikke læses",
+            Code::CommitteeMismatch => "andet udvalg",
+            Code::HiddenContent => "skjult indhold",
+            Code::DuplicateFile => "identisk kopi",
+            Code::Superseded => "ældre version",
+            Code::MissingSubmission => "aflevering mangler",
+            Code::UnknownDepartment => "ukendt afdeling",
+        }
+    }
+
     /// The kebab-case name used in JSON ("total-mismatch").
     pub fn as_str(self) -> &'static str {
         match self {

@@ -128,7 +128,7 @@ fn departments_units_come_from_the_caption_and_nothing_is_assumed() {
     assert_eq!(line.amounts["2011"].to_string(), "12290000");
     assert_eq!(
         line.amount_sources["2011"].unit.as_deref(),
-        Some("mio. kr. (caption)")
+        Some("mio. kr. (tabeltekst)")
     );
 }
 

@@ -195,11 +195,11 @@ fn units_from_cell_header_and_caption_in_kroner() {
     );
     assert_eq!(
         s.budget_lines[0].amount_sources["2008"].unit.as_deref(),
-        Some("kr. (cell)")
+        Some("kr. (i cellen)")
     );
     assert_eq!(
         s.budget_lines[1].amount_sources["2009"].unit.as_deref(),
-        Some("t.kr. (header)")
+        Some("t.kr. (kolonneoverskrift)")
     );
 }
 
@@ -254,7 +254,7 @@ fn the_default_unit_is_used_and_reported_when_nothing_states_one() {
         s.budget_lines.last().unwrap().amount_sources["2011"]
             .unit
             .as_deref(),
-        Some("mio. kr. (default)")
+        Some("mio. kr. (formatets standard)")
     );
 }
 

@@ -303,7 +303,7 @@ fn kilder_has_one_row_per_amount_with_its_cell_and_raw_text() {
                 AmountSource {
                     cell: format!("{}2", ["B", "C", "D", "E"][i]).into(),
                     raw: raw.into(),
-                    unit: Some("mio. kr. (cell)".into()),
+                    unit: Some("mio. kr. (i cellen)".into()),
                 },
             );
         }
@@ -389,10 +389,11 @@ fn afstemning_lists_findings_errors_first() {
         .collect();
     assert_eq!(rows.len(), 6);
     assert_eq!(rows[0][0], "total-mismatch");
-    assert_eq!(rows[0][1], "fejl");
-    assert_eq!(rows[0][3], "Økonomi");
-    assert_eq!(rows[0][4], "F12");
-    assert!(rows[1..].iter().all(|r| r[1] == "advarsel"));
+    assert_eq!(rows[0][1], "total passer ikke");
+    assert_eq!(rows[0][2], "fejl");
+    assert_eq!(rows[0][4], "Økonomi");
+    assert_eq!(rows[0][5], "F12");
+    assert!(rows[1..].iter().all(|r| r[2] == "advarsel"));
     assert_eq!(
         text(&v, "A2"),
         "1 fejl, 5 advarsler, 0 info. Fejl står først."

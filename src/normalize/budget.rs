@@ -36,12 +36,14 @@ pub enum UnitFrom {
 }
 
 impl UnitFrom {
+    /// Where the unit came from, in Danish (model.json and Kilder show it:
+    /// "mio. kr. (tabeltekst)").
     fn as_str(self) -> &'static str {
         match self {
-            UnitFrom::Cell => "cell",
-            UnitFrom::Header => "header",
-            UnitFrom::Caption => "caption",
-            UnitFrom::Default => "default",
+            UnitFrom::Cell => "i cellen",
+            UnitFrom::Header => "kolonneoverskrift",
+            UnitFrom::Caption => "tabeltekst",
+            UnitFrom::Default => "formatets standard",
         }
     }
 }
