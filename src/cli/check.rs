@@ -94,6 +94,24 @@ pub fn report(findings: &[Finding], n_files: usize) -> String {
         }
     }
     // `findings` is sorted errors first, so files appear in order of their worst finding.
+    let place_of = |f: &Finding| match (&f.sheet, &f.cell) {
+        (Some(s), Some(c)) => format!("{s}!{c}"),
+        (Some(s), None) => s.clone(),
+        _ => "—".to_string(),
+    };
+    // Columns as wide as their longest entry, so a long sheet name does not
+    // push the message out of line.
+    let place_w = findings
+        .iter()
+        .map(|f| place_of(f).chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(6, 40);
+    let code_w = findings
+        .iter()
+        .map(|f| f.code.as_str().len())
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
     for file in files {
         // Findings about the inbox as a whole (a roster department that
@@ -108,17 +126,12 @@ pub fn report(findings: &[Finding], n_files: usize) -> String {
             }
         );
         for f in findings.iter().filter(|f| f.file == file) {
-            let place = match (&f.sheet, &f.cell) {
-                (Some(s), Some(c)) => format!("{s}!{c}"),
-                (Some(s), None) => s.clone(),
-                _ => "—".to_string(),
-            };
             let _ = writeln!(
                 out,
-                "  {:<9} {:<20} {:<16} {}",
+                "  {:<9} {:<code_w$} {:<place_w$} {}",
                 f.severity.danish(),
                 f.code.as_str(),
-                place,
+                place_of(f),
                 f.message
             );
         }
@@ -150,6 +163,26 @@ pub fn summary_line(findings: &[Finding], n_files: usize) -> String {
 mod tests {
     use super::*;
     use crate::finding::Code;
+
+    #[test]
+    fn messages_line_up_whatever_the_length_of_the_place() {
+        let f = vec![
+            Finding::new(Code::AmbiguousNumber, "a.xlsx", "kort").at("S", "B2"),
+            Finding::new(Code::EconomyMismatch, "a.xlsx", "lang")
+                .at("Statusskema for boligområder", "B21"),
+        ];
+        let r = report(&f, 1);
+        let cols: Vec<usize> = r
+            .lines()
+            .filter(|l| l.starts_with("  "))
+            .map(|l| {
+                let at = l.find("kort").or_else(|| l.find("lang")).unwrap();
+                l[..at].chars().count()
+            })
+            .collect();
+        assert_eq!(cols.len(), 2);
+        assert_eq!(cols[0], cols[1], "{r}");
+    }
 
     #[test]
     fn summary_counts_in_danish() {
