@@ -520,15 +520,19 @@ impl Styles {
                 .set_align(FormatAlign::Top)
                 .set_background_color(Color::RGB(FILL_BAD))
                 .set_font_color(Color::RGB(FONT_BAD)),
+            // Indented: the Kontrol column stands right after a
+            // right-aligned amount ("1,0Stemmer" when printed otherwise).
             differs_text: base
                 .clone()
                 .set_bold()
                 .set_align(FormatAlign::Top)
+                .set_indent(1)
                 .set_background_color(Color::RGB(FILL_BAD))
                 .set_font_color(Color::RGB(FONT_BAD)),
             agrees_text: base
                 .clone()
                 .set_align(FormatAlign::Top)
+                .set_indent(1)
                 .set_font_color(Color::RGB(FONT_GOOD)),
             text_right: base
                 .clone()
@@ -1280,9 +1284,12 @@ impl<'a> Builder<'a> {
             .chain(["Beregnet i alt", "Indsats"]);
         let title_width = fit_width(titles, 30, 55);
         self.col_width(sk, 0, title_width)?;
-        for c in 1..=stated_col {
+        for c in 1..computed_col {
             self.col_width(sk, c, 12.0)?;
         }
+        // "I alt (beregnet)" and "I alt (angivet)" on one line when printed.
+        self.col_width(sk, computed_col, 17.0)?;
+        self.col_width(sk, stated_col, 17.0)?;
         self.col_width(sk, check_col, 30.0)?;
 
         let heading = sub
@@ -1324,7 +1331,7 @@ impl<'a> Builder<'a> {
             if let Some(g) = line.group.as_deref() {
                 if last_group != Some(g) {
                     ws.merge_range(&mut self.strings, row, 0, row, check_col, "", &st.group)?;
-                    let w = title_width + 12.0 * f64::from(stated_col) + 30.0;
+                    let w = title_width + 12.0 * f64::from(stated_col) + 2.0 * 5.0 + 30.0;
                     self.merged_rows.insert(row, w);
                     self.text(
                         ws,

@@ -47,7 +47,7 @@ use std::io::{Cursor, Read, Write};
 
 /// Widths (characters) of Kilder's columns.
 pub(super) const WIDTHS: [f64; 12] = [
-    24.0, 22.0, 12.0, 7.0, 36.0, 7.0, 14.0, 16.0, 12.0, 13.0, 13.0, 24.0,
+    24.0, 22.0, 12.0, 7.0, 36.0, 7.0, 14.0, 16.0, 27.0, 13.0, 13.0, 24.0,
 ];
 
 /// The cell formats of Kilder's data rows.
