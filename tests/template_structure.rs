@@ -219,3 +219,41 @@ fn dates_and_amounts_are_validated_with_danish_hints() {
     let notes = part("xl/comments1.xml");
     assert!(notes.contains("kopiér en hel blok"), "{notes}");
 }
+
+#[test]
+fn the_schema_sheets_say_on_paper_what_the_yellow_title_rows_are_for() {
+    // The title rows' hint is a data-validation message (screen only);
+    // printed, they were blank yellow bars (issue 14, layout faults).
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("skabelon.xlsx");
+    bilag::write::template::write_template(&bilag::format::Format::default_format(), &path)
+        .unwrap();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut with_header = 0;
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        if !f.name().unwrap().starts_with("xl/worksheets/sheet") {
+            continue;
+        }
+        let mut xml = String::new();
+        f.read_to_string(&mut xml).unwrap();
+        if xml.contains("<oddHeader>") && xml.contains("den gule række") {
+            with_header += 1;
+        }
+    }
+    assert_eq!(
+        with_header, 2,
+        "both status-schema sheets carry the printed hint"
+    );
+    // The header is not a cell: the blank template still reads as nothing filled in.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_bilag"))
+        .args(["inspect", path.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_default();
+    let n = v["submission"]["initiatives"]
+        .as_array()
+        .map_or(0, |a| a.len());
+    assert_eq!(n, 0, "{v}");
+}

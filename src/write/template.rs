@@ -635,6 +635,12 @@ fn write_section(
     }
     protect(ws);
     page(ws, true);
+    // The title hint is a data-validation message: on screen only. On paper
+    // the yellow rows would be blank bars, so the page header says what
+    // they are for (in the header, not a cell: bilag reads every cell).
+    ws.set_header(
+        "&L&9&\"-,Italic\"Skriv hver indsats' navn i den gule række og udfyld felterne under den. Tomme skemaer springes over.",
+    );
     ws.set_repeat_rows(0, 0)?;
     Ok(())
 }
