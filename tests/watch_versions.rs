@@ -115,6 +115,7 @@ fn options(inbox: &Path, out: &Path) -> Options {
         format: Format::default_format(),
         limits: Limits::default(),
         settle: SETTLE,
+        pdf: None,
     }
 }
 

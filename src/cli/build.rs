@@ -32,6 +32,8 @@ use std::path::PathBuf;
 /// slutter med en opsummering: filer læst, afvist og sprunget over, fund
 /// efter alvor, hvilke afdelinger der har afleveret, og hvor pakken ligger.
 ///
+/// Med --pdf laves også appendix.pdf og oversigt.pdf (se --pdf).
+///
 /// Eksempel: bilag build indbakke --out pakke --departments afdelinger.toml
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -55,9 +57,13 @@ pub struct Args {
     /// departments).
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub pdf: PdfArgs,
 }
 
 pub fn run(args: Args) -> Result<Exit, Fatal> {
+    // Without LibreOffice, --pdf stops before anything is read or written.
+    let soffice = args.pdf.soffice()?;
     let format = args.format.load()?;
     if args.inbox.is_file() {
         return Err(Fatal::new(format!(
@@ -104,7 +110,12 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
     };
     progress.log_waiting("skriver pakken");
     let (findings, manifest) = publish_with(&args.out, manifest, |staging| {
-        reconcile_and_write_pack(staging, loaded, &format)
+        let findings = reconcile_and_write_pack(staging, loaded, &format)?;
+        if let Some(soffice) = &soffice {
+            progress.log_waiting(PDF_WAITING);
+            crate::inbox::watch::convert_staged(soffice, staging)?;
+        }
+        Ok(findings)
     })
     .map_err(Fatal::new)?;
     progress.finish();
@@ -172,3 +183,38 @@ pub fn exit_for(findings: &[Finding]) -> Exit {
         Exit::Clean
     }
 }
+
+/// `--pdf` and `--soffice`: shared by build and watch.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct PdfArgs {
+    /// Lav også appendix.pdf (bilaget) og oversigt.pdf (arket "Økonomisk
+    /// oversigt") som tilgængelige PDF'er (tagget PDF/UA, dansk, med
+    /// bilagets titel). Kræver LibreOffice, der kører i en profil for sig
+    /// selv, så et åbent LibreOffice ikke forstyrres. Findes LibreOffice
+    /// ikke, stopper bilag, før noget læses eller skrives.
+    #[arg(long)]
+    pub pdf: bool,
+    /// LibreOffice-programmet (soffice), når det ikke findes på PATH, fx
+    /// "C:\Program Files\LibreOffice\program\soffice.exe". Bruges med
+    /// --pdf.
+    #[arg(long, value_name = "STI", requires = "pdf")]
+    pub soffice: Option<PathBuf>,
+}
+
+impl PdfArgs {
+    /// LibreOffice when --pdf is given, else `None`.
+    ///
+    /// # Errors
+    /// --pdf without LibreOffice: a Danish message saying what to do.
+    pub fn soffice(&self) -> Result<Option<crate::write::pdf::Soffice>, Fatal> {
+        if !self.pdf {
+            return Ok(None);
+        }
+        crate::write::pdf::Soffice::find(self.soffice.as_deref())
+            .map(Some)
+            .map_err(Fatal::new)
+    }
+}
+
+/// What the spinner says while LibreOffice converts.
+pub const PDF_WAITING: &str = "laver appendix.pdf og oversigt.pdf med LibreOffice";

@@ -34,6 +34,9 @@ use std::time::Duration;
 /// appendix.docx, model.json, findings.json) udskiftes samlet;
 /// MAPPE/pack.json siger, hvilken kørsel de kommer fra.
 ///
+/// Med --pdf får hver pakke også appendix.pdf og oversigt.pdf; LibreOffice
+/// er et par sekunder om dem, og linjen "laver PDF'er" siger, når det sker.
+///
 /// Stop med Ctrl-C (eller SIGTERM): det igangværende trin gøres færdigt
 /// først, afslutningskode 0. En watch, der bliver slået ihjel, kan bare
 /// startes igen.
@@ -63,6 +66,8 @@ pub struct Args {
     /// out, set_aside, departments).
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub pdf: super::build::PdfArgs,
 }
 
 /// Time between the two looks at a file when notifications are used.
@@ -91,6 +96,10 @@ impl Hooks for CliHooks {
         self.progress.log(&received_line(e));
     }
     fn building(&self, _n: usize) {}
+    fn converting_pdf(&self) {
+        self.progress
+            .log("bilag: laver PDF'er (appendix.pdf og oversigt.pdf) med LibreOffice …");
+    }
     fn built(&self, r: &BuildReport) {
         if let Ok(mut last) = self.last_warning.lock() {
             last.clear();
@@ -184,6 +193,8 @@ fn display_time(rfc3339: &str) -> String {
 }
 
 pub fn run(args: Args) -> Result<Exit, Fatal> {
+    // Without LibreOffice, --pdf stops before anything is read or written.
+    let pdf = args.pdf.soffice()?;
     let format = args.format.load()?;
     if !args.inbox.is_dir() {
         return Err(Fatal::new(format!(
@@ -224,6 +235,7 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
         format,
         limits: Limits::default(),
         settle,
+        pdf,
     };
     std::fs::create_dir_all(&args.out).map_err(|e| {
         Fatal::new(format!(

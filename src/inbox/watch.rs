@@ -27,12 +27,12 @@
 //! - The pack is built from the archive copies of the versions in the inbox.
 //!   When the version in the inbox was rejected, the last accepted version of
 //!   that file is used instead and a file-rejected finding says so.
-//! - The pack is published by [`publish_pack`]: staged, renamed into place,
+//! - The pack is published by [`publish_with`]: staged, renamed into place,
 //!   `pack.json` last.
 
 use super::archive::Archive;
 use super::ledger::{Entry, Ledger, Record, Removal, Status};
-use super::pack::{publish_pack, remove_stale, Manifest, ManifestInput};
+use super::pack::{publish_with, remove_stale, write_pack, Manifest, ManifestInput};
 use super::versions::decide;
 use super::{assemble, list_inbox, read_bytes, reconcile_loaded, sha256_hex, Listing, Outcome};
 use crate::finding::{count_by_severity, sort_findings, Code, Finding};
@@ -41,6 +41,7 @@ use crate::model::{SetAsideReason, Submission};
 use crate::read::Limits;
 use crate::reconcile::departments::Status as DepartmentStatus;
 use crate::reconcile::diff::diff_submissions;
+use crate::write::pdf::Soffice;
 use crate::write::WriteError;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -49,6 +50,21 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant, SystemTime};
+
+/// Writes appendix.pdf and oversigt.pdf (`--pdf`) from the appendix.docx
+/// and budget.xlsx staged in `staging`, so they are published with them and
+/// named in pack.json.
+///
+/// # Errors
+/// A Danish [`WriteError`] naming the PDF that LibreOffice could not make.
+pub fn convert_staged(soffice: &Soffice, staging: &Path) -> Result<(), WriteError> {
+    use super::pack::{APPENDIX_DOCX, BUDGET_XLSX};
+    soffice.convert_pack(
+        &staging.join(APPENDIX_DOCX),
+        &staging.join(BUDGET_XLSX),
+        staging,
+    )
+}
 
 /// What a watch needs to know.
 #[derive(Debug, Clone)]
@@ -59,6 +75,9 @@ pub struct Options {
     pub limits: Limits,
     /// Least time between the two looks that must agree before a file is read.
     pub settle: Duration,
+    /// `--pdf`: every pack published also gets appendix.pdf and
+    /// oversigt.pdf, made by this LibreOffice.
+    pub pdf: Option<Soffice>,
 }
 
 /// Called as a watch goes on (from several threads while files are read).
@@ -77,6 +96,8 @@ pub trait Hooks: Sync {
     fn removed(&self, _removal: &Removal) {}
     /// A pack is being built from `n` files.
     fn building(&self, _n: usize) {}
+    /// LibreOffice is about to make the pack's PDFs (`--pdf`; slow).
+    fn converting_pdf(&self) {}
     /// A pack was published.
     fn built(&self, _report: &BuildReport) {}
     /// Something went wrong that the watch survives (Danish text).
@@ -925,8 +946,14 @@ impl Intake {
             inputs: inputs.clone(),
             files: Vec::new(),
         };
-        let (write_findings, manifest) =
-            publish_pack(&self.opts.out, &loaded, &self.opts.format, manifest)?;
+        let (write_findings, manifest) = publish_with(&self.opts.out, manifest, |staging| {
+            let findings = write_pack(staging, &loaded, &self.opts.format)?;
+            if let Some(soffice) = &self.opts.pdf {
+                hooks.converting_pdf();
+                convert_staged(soffice, staging)?;
+            }
+            Ok(findings)
+        })?;
         let mut findings = loaded.findings;
         findings.extend(write_findings);
         sort_findings(&mut findings);
