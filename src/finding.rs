@@ -55,6 +55,9 @@ pub enum Code {
     MissingSubmission,
     /// A submission whose department is not on the roster.
     UnknownDepartment,
+    /// An Økonomi text whose amounts bilag cannot tell the meaning of (two
+    /// unrelated amounts, no scope): said, not warned (v2 addition).
+    EconomyUnclear,
 }
 
 impl Code {
@@ -74,7 +77,7 @@ impl Code {
             | Code::DuplicateFile
             | Code::MissingSubmission
             | Code::UnknownDepartment => Severity::Warning,
-            Code::UnitAssumed | Code::Superseded => Severity::Info,
+            Code::UnitAssumed | Code::Superseded | Code::EconomyUnclear => Severity::Info,
         }
     }
 
@@ -99,6 +102,7 @@ impl Code {
             Code::Superseded => "ældre version",
             Code::MissingSubmission => "aflevering mangler",
             Code::UnknownDepartment => "ukendt afdeling",
+            Code::EconomyUnclear => "Økonomi-tekst uklar",
         }
     }
 
@@ -122,11 +126,12 @@ impl Code {
             Code::Superseded => "superseded",
             Code::MissingSubmission => "missing-submission",
             Code::UnknownDepartment => "unknown-department",
+            Code::EconomyUnclear => "economy-unclear",
         }
     }
 
     /// Every code, in the contract's order.
-    pub const ALL: [Code; 17] = [
+    pub const ALL: [Code; 18] = [
         Code::FileRejected,
         Code::AmountUnparseable,
         Code::TotalMismatch,
@@ -144,6 +149,7 @@ impl Code {
         Code::Superseded,
         Code::MissingSubmission,
         Code::UnknownDepartment,
+        Code::EconomyUnclear,
     ];
 }
 

@@ -28,7 +28,7 @@ fn generated_inbox() -> (tempfile::TempDir, Loaded) {
 fn economy(findings: &[Finding]) -> Vec<&Finding> {
     findings
         .iter()
-        .filter(|f| f.code == Code::EconomyMismatch)
+        .filter(|f| matches!(f.code, Code::EconomyMismatch | Code::EconomyUnclear))
         .collect()
 }
 

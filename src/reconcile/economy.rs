@@ -40,7 +40,7 @@
 
 use super::matching::{LineMatch, Matching};
 use super::{display_unit, join_danish, located, money, quote};
-use crate::finding::{Code, Finding, Severity};
+use crate::finding::{Code, Finding};
 use crate::format::Format;
 use crate::model::{Initiative, Model, Year};
 use crate::normalize::danish::{
@@ -863,14 +863,10 @@ pub fn check_economy(model: &Model, format: &Format, matching: &Matching) -> Vec
                     Code::EconomyMismatch,
                     said.differs(&diffs, &phrase, &line),
                 )),
-                Some(Verdict::CannotTell(unclear)) => {
-                    let mut f = finding(
-                        Code::EconomyMismatch,
-                        said.cannot_tell(&unclear, &phrase, &line),
-                    );
-                    f.severity = Severity::Info;
-                    out.push(f);
-                }
+                Some(Verdict::CannotTell(unclear)) => out.push(finding(
+                    Code::EconomyUnclear,
+                    said.cannot_tell(&unclear, &phrase, &line),
+                )),
             }
         }
     }
