@@ -109,7 +109,7 @@ fn codes(m: &Model) -> Vec<Code> {
 #[case::mixed_per_year_and_total(
     "Boligsociale projekter", "11,9 mio. kr./ år og 2 mio. kr. til evaluering",
     vec![line("Boligsociale projekter", 12_290_000, 4)],
-    vec![Code::EconomyMismatch]
+    vec![Code::EconomyUnclear]
 )]
 #[case::two_amounts_two_lines_agree(
     "§ 18 midler til integrationsformål og ressourcecenter på Ydre Nørrebro", "7, 5 mio.kr plus 1 mio.kr",
@@ -448,7 +448,8 @@ fn economy_cannot_tell_is_info() {
     for part in ["bilag kan ikke afgøre", "'2 mio. kr.'", "12.290.000 kr."] {
         assert!(f.message.contains(part), "{part}: {}", f.message);
     }
-    // An amount with no scope that matches neither the total nor a year.
+    // An amount with no scope that agrees with no reading (neither the total
+    // nor any year) disagrees whatever it means: a warning, like with like.
     let m = one(
         vec![initiative(
             1,
@@ -459,10 +460,13 @@ fn economy_cannot_tell_is_info() {
     );
     let fs = reconcile(&m, &Format::default_format());
     assert_eq!(fs.len(), 1, "{}", show(&fs));
-    assert_eq!(fs[0].severity, Severity::Info, "{}", fs[0].message);
-    assert!(
-        fs[0].message.contains("49.000.000 kr."),
+    assert_eq!(
+        (fs[0].code, fs[0].severity),
+        (Code::EconomyMismatch, Severity::Warning),
         "{}",
         fs[0].message
     );
+    for part in ["49.000.000 kr.", "49.160.000 kr.", "i alt"] {
+        assert!(fs[0].message.contains(part), "{part}: {}", fs[0].message);
+    }
 }

@@ -708,12 +708,10 @@ pub fn compare(claims: &[Claim], line: &LineYears) -> Option<Verdict> {
         }
         let fits = unclear.agrees(line_total) || line.values().any(|&a| unclear.agrees(a));
         if !fits {
-            if line.len() == 1 {
-                // One year: total, yearly and that year's amount are one.
-                diffs.push(total_difference(&unclear, Scope::Unclear, line_total));
-            } else if diffs.is_empty() {
-                return Some(Verdict::CannotTell(unclear.claims));
-            }
+            // An amount without a scope that agrees with no reading (not the
+            // total, not any year) disagrees whatever it means: a warning,
+            // compared with the line's total as the text most likely means.
+            diffs.push(total_difference(&unclear, Scope::Unclear, line_total));
         }
     }
     (!diffs.is_empty()).then_some(Verdict::Differs(diffs))
@@ -1309,7 +1307,9 @@ mod tests {
     #[case::ca_beyond_rounding("ca. 2 mio. kr. årligt", flat(2_600_000), Warns)]
     #[case::unclear_is_total("Der er afsat 1,653 mio. kr.", varied(&[1_000_000, 653_000, 0, 0]), Agrees)]
     #[case::unclear_is_each_year("Der er afsat 6 mio. kr.", flat(6_000_000), Agrees)]
-    #[case::unclear_matches_nothing("Der er afsat 49 mio. kr.", flat(12_290_000), Info)]
+    // Whatever an amount without a scope means, 49 mio. agrees with no reading of
+    // 12,29 mio. a year (49,16 in all): a real disagreement, warned.
+    #[case::unclear_matches_nothing("Der er afsat 49 mio. kr.", flat(12_290_000), Warns)]
     #[case::unclear_one_year_differs("Der er afsat 2 mio. kr.", line(&[("2008", 1_653_000)]), Warns)]
     #[case::plus_sums_to_total("7, 5 mio.kr plus 1 mio.kr", line(&[("2008", 8_500_000)]), Agrees)]
     #[case::unrelated_amounts(
