@@ -160,7 +160,7 @@ impl fmt::Display for Code {
 }
 
 /// One finding, as written to `findings.json`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Finding {
     pub code: Code,
     pub severity: Severity,

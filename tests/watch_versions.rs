@@ -609,3 +609,54 @@ fn a_broken_copy_dropped_again_is_a_new_arrival_and_the_pack_keeps_the_good_vers
     );
     assert_eq!(archive_names(out).len(), 3);
 }
+
+#[test]
+fn a_build_names_the_findings_the_previous_build_had_not() {
+    // Issue 14: watch says which findings are new, not all of them again.
+    let (inbox, out) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    write(
+        inbox.path(),
+        "01-bolig.xlsx",
+        &fixture("departments/01-bolig.xlsx"),
+    );
+    let mut intake = open(inbox.path(), out.path(), &Silent);
+    let first = settle_and_build(&mut intake);
+    assert!(
+        first.new_findings.is_empty(),
+        "nothing to compare the first build with"
+    );
+    write(
+        inbox.path(),
+        "03-boern-unge.xlsx",
+        &fixture("departments/03-boern-unge.xlsx"),
+    );
+    let second = settle_and_build(&mut intake);
+    let files: Vec<&str> = second
+        .new_findings
+        .iter()
+        .map(|f| f.file.as_str())
+        .collect();
+    assert!(!files.is_empty());
+    assert!(
+        files.iter().all(|f| *f == "03-boern-unge.xlsx"),
+        "{files:?}"
+    );
+    let all: Vec<Value> = json(&out.path().join("findings.json"))
+        .as_array()
+        .unwrap()
+        .clone();
+    let of_03 = all
+        .iter()
+        .filter(|f| f["file"] == "03-boern-unge.xlsx")
+        .count();
+    assert_eq!(second.new_findings.len(), of_03);
+    // Nothing changed: nothing new.
+    std::fs::remove_file(inbox.path().join("03-boern-unge.xlsx")).unwrap();
+    write(
+        inbox.path(),
+        "03-boern-unge.xlsx",
+        &fixture("departments/03-boern-unge.xlsx"),
+    );
+    let third = settle_and_build(&mut intake);
+    assert!(third.new_findings.is_empty(), "{:?}", third.new_findings);
+}

@@ -135,6 +135,7 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
         out: args.out.display().to_string(),
         set_aside: status.set_aside.len(),
         departments: status.summary(),
+        new_findings: Vec::new(),
     };
     print_report(&progress, &report, args.json);
     Ok(exit_for(&findings))

@@ -93,7 +93,7 @@ impl Hooks for CliHooks {
         self.progress.finish();
     }
     fn received(&self, e: &Entry) {
-        self.progress.log(&received_line(e));
+        self.progress.log(&stamped(&received_line(e)));
     }
     fn building(&self, _n: usize) {}
     fn converting_pdf(&self) {
@@ -104,13 +104,20 @@ impl Hooks for CliHooks {
         if let Ok(mut last) = self.last_warning.lock() {
             last.clear();
         }
+        self.progress.log(&stamped(&format!(
+            "bilag: ny pakke bygget ({})",
+            r.build.as_deref().unwrap_or("")
+        )));
         print_report(&self.progress, r, self.json);
+        for line in new_findings_lines(&r.new_findings, 5) {
+            self.progress.log(&line);
+        }
     }
     fn stopping(&self) -> bool {
         self.stop.load(Ordering::SeqCst)
     }
     fn removed(&self, r: &Removal) {
-        self.progress.log(&removed_line(r));
+        self.progress.log(&stamped(&removed_line(r)));
     }
     fn warn(&self, message: &str) {
         if let Ok(mut last) = self.last_warning.lock() {
@@ -119,8 +126,53 @@ impl Hooks for CliHooks {
             }
             *last = message.to_string();
         }
-        self.progress.warn(&format!("bilag: {message}"));
+        self.progress.warn(&stamped(&format!("bilag: {message}")));
     }
+}
+
+/// A watch line with the time it happened: "bilag: 10:02:15 modtaget …".
+fn stamped(line: &str) -> String {
+    let now = chrono::Local::now().format("%H:%M:%S");
+    match line.strip_prefix("bilag: ") {
+        Some(rest) => format!("bilag: {now} {rest}"),
+        None => format!("{now} {line}"),
+    }
+}
+
+/// The findings a build has that the previous one had not, at most `max`
+/// of them, errors first: "bilag: 2 nye fund siden sidste pakke:" and one
+/// line each.
+fn new_findings_lines(new: &[crate::finding::Finding], max: usize) -> Vec<String> {
+    if new.is_empty() {
+        return Vec::new();
+    }
+    let mut sorted = new.to_vec();
+    crate::finding::sort_findings(&mut sorted);
+    let mut lines = vec![format!(
+        "bilag: {} {} siden sidste pakke:",
+        new.len(),
+        if new.len() == 1 {
+            "nyt fund"
+        } else {
+            "nye fund"
+        }
+    )];
+    for f in sorted.iter().take(max) {
+        lines.push(format!(
+            "  {} {} {}: {}",
+            f.severity.danish(),
+            f.code.as_str(),
+            f.location(),
+            f.message
+        ));
+    }
+    if new.len() > max {
+        lines.push(format!(
+            "  … og {} flere (se findings.json)",
+            new.len() - max
+        ));
+    }
+    lines
 }
 
 /// "bilag: 01-bolig.xlsx er fjernet fra indbakken og tages ud af pakken"
@@ -148,11 +200,20 @@ fn received_line(e: &Entry) -> String {
         .unwrap_or_default();
     match e.status {
         Status::Accepted => {
+            let (n, m) = (e.initiatives.unwrap_or(0), e.budget_lines.unwrap_or(0));
             let mut line = format!(
-                "bilag: modtaget {}: læst ({} statusskemaer, {} budgetlinjer){back}",
+                "bilag: modtaget {}: læst ({n} {}, {m} {}){back}",
                 e.file,
-                e.initiatives.unwrap_or(0),
-                e.budget_lines.unwrap_or(0)
+                if n == 1 {
+                    "statusskema"
+                } else {
+                    "statusskemaer"
+                },
+                if m == 1 {
+                    "budgetlinje"
+                } else {
+                    "budgetlinjer"
+                },
             );
             if let Some(f) = &e.supersedes {
                 line.push_str(&format!(", erstatter {f}"));
@@ -166,11 +227,19 @@ fn received_line(e: &Entry) -> String {
             match &e.changes {
                 None => {}
                 Some(c) if c.is_empty() => line.push_str(", samme indhold som før"),
-                Some(c) => line.push_str(&format!(
-                    ", {} ændring{}",
-                    c.len(),
-                    if c.len() == 1 { "" } else { "er" }
-                )),
+                Some(c) => {
+                    // Name what changed: "Budgetlinjen 'Aftalen …', 2009:
+                    // 6,0 mio. → 6,5 mio. (+500.000 kr.)".
+                    line.push_str(&format!(
+                        ", {} ændring{}: {}",
+                        c.len(),
+                        if c.len() == 1 { "" } else { "er" },
+                        c.iter().take(3).cloned().collect::<Vec<_>>().join("; ")
+                    ));
+                    if c.len() > 3 {
+                        line.push_str(&format!("; … og {} flere", c.len() - 3));
+                    }
+                }
             }
             if e.returns_to.is_some() && e.superseded_by.is_none() && e.identical_to.is_none() {
                 line.push_str("; pakken bruger den igen");
@@ -294,7 +363,7 @@ mod tests {
         };
         assert_eq!(
             received_line(&e),
-            "bilag: modtaget 01-bolig (rettet).xlsx: læst (3 statusskemaer, 3 budgetlinjer), erstatter 01-bolig.xlsx, 1 ændring"
+            "bilag: modtaget 01-bolig (rettet).xlsx: læst (3 statusskemaer, 3 budgetlinjer), erstatter 01-bolig.xlsx, 1 ændring: Beløb ændret"
         );
     }
 
@@ -316,7 +385,7 @@ mod tests {
         };
         assert_eq!(
             received_line(&back),
-            "bilag: modtaget 01-bolig.xlsx: læst (3 statusskemaer, 3 budgetlinjer), vendt tilbage til versionen fra 05-12-2026 kl. 10:02:00, 2 ændringer; pakken bruger den igen"
+            "bilag: modtaget 01-bolig.xlsx: læst (3 statusskemaer, 3 budgetlinjer), vendt tilbage til versionen fra 05-12-2026 kl. 10:02:00, 2 ændringer: a; b; pakken bruger den igen"
         );
         let r = Removal {
             time: "2026-12-05T11:00:00+01:00".into(),
@@ -326,5 +395,48 @@ mod tests {
             while_stopped: true,
         };
         assert!(removed_line(&r).contains("mens bilag ikke holdt øje"));
+    }
+
+    #[test]
+    fn one_schema_is_singular_and_changes_are_named() {
+        let e = Entry {
+            initiatives: Some(1),
+            budget_lines: Some(1),
+            changes: Some(vec![
+                "Budgetlinjen 'Aftalen om nye udlejningsmodeller', 2009: 6,0 mio. → 6,5 mio. (+500.000 kr.)".into(),
+                "b".into(),
+                "c".into(),
+                "d".into(),
+            ]),
+            ..entry("01-bolig.xlsx")
+        };
+        assert_eq!(
+            received_line(&e),
+            "bilag: modtaget 01-bolig.xlsx: læst (1 statusskema, 1 budgetlinje), 4 ændringer: Budgetlinjen 'Aftalen om nye udlejningsmodeller', 2009: 6,0 mio. → 6,5 mio. (+500.000 kr.); b; c; … og 1 flere"
+        );
+    }
+
+    #[test]
+    fn watch_lines_carry_a_time_and_new_findings_are_listed() {
+        let line = stamped("bilag: modtaget x.xlsx");
+        let time = &line["bilag: ".len().."bilag: 10:02:15".len()];
+        assert!(
+            chrono::NaiveTime::parse_from_str(time, "%H:%M:%S").is_ok(),
+            "{line}"
+        );
+        assert!(line.ends_with(" modtaget x.xlsx"), "{line}");
+        use crate::finding::{Code, Finding};
+        assert!(new_findings_lines(&[], 5).is_empty());
+        let new: Vec<Finding> = (0..7)
+            .map(|i| Finding::new(Code::AmbiguousNumber, "a.xlsx", format!("fund {i}")))
+            .chain([Finding::new(Code::TotalMismatch, "b.xlsx", "fejl")])
+            .collect();
+        let lines = new_findings_lines(&new, 5);
+        assert_eq!(lines[0], "bilag: 8 nye fund siden sidste pakke:");
+        assert!(
+            lines[1].starts_with("  fejl total-mismatch b.xlsx"),
+            "{lines:?}"
+        );
+        assert_eq!(lines.last().unwrap(), "  … og 3 flere (se findings.json)");
     }
 }

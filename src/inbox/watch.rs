@@ -141,6 +141,10 @@ pub struct BuildReport {
     /// Who has sent what, one line ("3 af 4 afdelinger har afleveret;
     /// mangler: SSP København").
     pub departments: String,
+    /// Findings this build has that the watch's previous build had not
+    /// (empty at the first build): what a person should look at now.
+    #[serde(skip)]
+    pub new_findings: Vec<Finding>,
 }
 
 /// What one scan of the inbox did.
@@ -225,6 +229,8 @@ pub struct Intake {
     waiting: BTreeSet<String>,
     skipped: usize,
     last_inputs: Option<Vec<ManifestInput>>,
+    /// The previous build's findings, to tell which are new.
+    last_findings: Option<HashSet<Finding>>,
     builds: u64,
 }
 
@@ -278,6 +284,7 @@ impl Intake {
             waiting: BTreeSet::new(),
             skipped: 0,
             last_inputs: None,
+            last_findings: None,
             builds: 0,
         };
         for r in recovered.entries {
@@ -972,7 +979,16 @@ impl Intake {
             out: self.opts.out.display().to_string(),
             set_aside: status.set_aside.len(),
             departments: status.summary(),
+            new_findings: match &self.last_findings {
+                Some(before) => findings
+                    .iter()
+                    .filter(|f| !before.contains(*f))
+                    .cloned()
+                    .collect(),
+                None => Vec::new(),
+            },
         };
+        self.last_findings = Some(findings.into_iter().collect());
         self.last_inputs = Some(inputs);
         self.forget_unused_outcomes();
         hooks.built(&report);
