@@ -90,8 +90,9 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
         files: Vec::new(),
     };
     progress.log_waiting("skriver pakken");
+    let build = crate::write::report::BuildInfo::of(&manifest, false);
     let (findings, manifest) = publish_with(&args.out, manifest, |staging| {
-        reconcile_and_write_pack(staging, loaded, &format)
+        reconcile_and_write_pack(staging, loaded, &format, &build)
     })
     .map_err(Fatal::new)?;
     progress.finish();

@@ -926,7 +926,7 @@ impl Intake {
             files: Vec::new(),
         };
         let (write_findings, manifest) =
-            publish_pack(&self.opts.out, &loaded, &self.opts.format, manifest)?;
+            publish_pack(&self.opts.out, &loaded, &self.opts.format, manifest, true)?;
         let mut findings = loaded.findings;
         findings.extend(write_findings);
         sort_findings(&mut findings);

@@ -5,6 +5,7 @@ pub mod deflate;
 pub mod docx;
 pub mod docx_post;
 pub mod overview;
+pub mod report;
 pub(crate) mod status_sheet;
 pub mod template;
 pub mod xlsx;
