@@ -90,8 +90,13 @@ fn write_files(
     model_json?;
     let (all, write_findings) = budget?;
     appendix?;
-    write_json(&out.join(FINDINGS_JSON), &all)?;
-    write_report(out, model, &all, format, build)?;
+    // Both show every finding; neither waits for the other.
+    let (findings_json, report) = rayon::join(
+        || write_json(&out.join(FINDINGS_JSON), &all),
+        || write_report(out, model, &all, format, build),
+    );
+    findings_json?;
+    report?;
     Ok((all, write_findings))
 }
 
