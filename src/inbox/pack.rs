@@ -100,9 +100,11 @@ fn write_files(
     Ok((all, write_findings))
 }
 
-/// Writes OUT/rapport.html and, for a watch build, the script beside it
-/// that tells an open report which build is the latest (see
-/// [`crate::write::report`]).
+/// Writes OUT/rapport.html and the script beside it that tells an open
+/// watch-built report which build is the latest (see
+/// [`crate::write::report`]). Every build writes the script, so build and
+/// watch publish the same files, and a page left open by watch also
+/// reloads after a one-shot build into the same OUT.
 ///
 /// # Errors
 /// [`WriteError`] naming the file.
@@ -115,13 +117,10 @@ pub fn write_report(
 ) -> Result<(), WriteError> {
     let html = report::report_html(model, findings, format, build);
     write_atomic(&out.join(RAPPORT_HTML), html.as_bytes())?;
-    if build.watch {
-        write_atomic(
-            &out.join(RELOAD_SCRIPT),
-            report::reload_script(build).as_bytes(),
-        )?;
-    }
-    Ok(())
+    write_atomic(
+        &out.join(RELOAD_SCRIPT),
+        report::reload_script(build).as_bytes(),
+    )
 }
 
 /// Writes OUT/budget.xlsx; returns every finding of the build (with the

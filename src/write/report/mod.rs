@@ -11,13 +11,13 @@
 //! **Reloading in watch mode.** A page built by `bilag watch` reloads itself
 //! when a newer build is published, with no server: every
 //! [`RELOAD_SECONDS`] an inline script loads the sibling file
-//! [`RELOAD_SCRIPT`] (written with every watch build, published with the
-//! pack), which calls `bilagBuild("<build id>")`; when that id is not the
+//! [`RELOAD_SCRIPT`] (written with every build, published with the pack),
+//! which calls `bilagBuild("<build id>")`; when that id is not the
 //! page's own, the page reloads. A page opened from disk (`file://`) may load
 //! a sibling script, but not read a sibling file, which is why it is a script
 //! and not JSON. With scripting off a `<noscript>` refresh reloads the page
 //! every [`RELOAD_SECONDS`] instead. A page built by `bilag build` has
-//! neither.
+//! neither: it is a document to read, print or mail, and does not change.
 //!
 //! ```
 //! use bilag::format::Format;
@@ -43,7 +43,7 @@ use std::fmt::Write as _;
 
 /// File name of the report in the pack.
 pub const RAPPORT_HTML: &str = "rapport.html";
-/// File name of the script a watch build writes beside the report; it names
+/// File name of the script every build writes beside the report; it names
 /// the latest build (see the module docs).
 pub const RELOAD_SCRIPT: &str = "rapport-build.js";
 /// How often a page built by watch looks for a newer build.
