@@ -264,14 +264,15 @@ fn an_interrupted_swap_is_rolled_back_at_the_next_start() {
     std::fs::create_dir(&backup).unwrap();
     std::fs::write(
         backup.join(".new-files"),
-        "appendix.docx\nbudget.xlsx\nmodel.json\nrapport.html\nfindings.json",
+        "appendix.docx\nbudget.xlsx\nmodel.json\noversigt.pdf\nfindings.json",
     )
     .unwrap();
     for name in ["appendix.docx", "budget.xlsx"] {
         std::fs::rename(out.join(name), backup.join(name)).unwrap();
         std::fs::write(out.join(name), b"from the interrupted build").unwrap();
     }
-    std::fs::write(out.join("rapport.html"), b"new in the interrupted build").unwrap();
+    // A file the previous pack did not have (rapport.html is in every pack now).
+    std::fs::write(out.join("oversigt.pdf"), b"new in the interrupted build").unwrap();
     remove_stale(&out);
     assert_eq!(pack_files(&out), previous);
     assert_manifest_true(&out);

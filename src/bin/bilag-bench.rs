@@ -20,7 +20,9 @@
 
 use bilag::finding::{sort_findings, Code, Finding};
 use bilag::format::Format;
-use bilag::inbox::pack::{write_budget, write_json, APPENDIX_DOCX, FINDINGS_JSON, MODEL_JSON};
+use bilag::inbox::pack::{
+    write_budget, write_json, write_report, APPENDIX_DOCX, FINDINGS_JSON, MODEL_JSON,
+};
 use bilag::inbox::{file_name, list_inbox, sha256_hex, Outcome};
 use bilag::normalize::normalize_workbook;
 use bilag::read::{read_workbook_bytes, Limits, Workbook};
@@ -341,6 +343,16 @@ fn stages(inbox: &Path, out: Option<&Path>) -> Res<StagesReport> {
     t.stage("write json", || {
         write_json(&out.join(MODEL_JSON), &loaded.model).map_err(|e| e.to_string())?;
         write_json(&out.join(FINDINGS_JSON), &all).map_err(|e| e.to_string())
+    })?;
+
+    // write html: rapport.html, as the pack writes it.
+    t.stage("write html", || {
+        let build = bilag::write::report::BuildInfo {
+            id: "bench".into(),
+            time: chrono::Local::now().to_rfc3339(),
+            watch: false,
+        };
+        write_report(&out, &loaded.model, &all, &format, &build).map_err(|e| e.to_string())
     })?;
 
     let total_secs = start.elapsed().as_secs_f64();

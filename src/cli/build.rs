@@ -19,8 +19,8 @@ use std::path::PathBuf;
 /// og kopier lægges til side med et fund), afstemmer tallene og skriver
 /// pakken til MAPPE: budget.xlsx (oversigt, status, afdelingsark, kilder og
 /// afstemning), appendix.docx (bilaget i udvalgets format), model.json (det
-/// læste), findings.json (det, der skal ses på) og pack.json (hvilken
-/// kørsel filerne kommer fra).
+/// læste), findings.json (det, der skal ses på), rapport.html (det hele på
+/// én side til browseren) og pack.json (hvilken kørsel filerne kommer fra).
 ///
 /// Låsefiler fra Excel og LibreOffice (~$*, .~lock.*#), skjulte filer og
 /// filer, der ikke er regneark, springes over. En fil, der ikke kan læses,
@@ -109,8 +109,9 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
         files: Vec::new(),
     };
     progress.log_waiting("skriver pakken");
+    let build = crate::write::report::BuildInfo::of(&manifest, false);
     let (findings, manifest) = publish_with(&args.out, manifest, |staging| {
-        let findings = reconcile_and_write_pack(staging, loaded, &format)?;
+        let findings = reconcile_and_write_pack(staging, loaded, &format, &build)?;
         if let Some(soffice) = &soffice {
             progress.log_waiting(PDF_WAITING);
             crate::inbox::watch::convert_staged(soffice, staging)?;

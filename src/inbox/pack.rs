@@ -5,6 +5,7 @@ use super::Loaded;
 use crate::finding::{sort_findings, Finding};
 use crate::format::Format;
 use crate::model::Model;
+use crate::write::report::{self, BuildInfo, RAPPORT_HTML, RELOAD_SCRIPT};
 use crate::write::{docx, write_atomic, write_atomic_with, xlsx, WriteError};
 use std::path::Path;
 
@@ -13,11 +14,13 @@ pub const MODEL_JSON: &str = "model.json";
 pub const BUDGET_XLSX: &str = "budget.xlsx";
 pub const APPENDIX_DOCX: &str = "appendix.docx";
 pub const FINDINGS_JSON: &str = "findings.json";
+// rapport.html ([`RAPPORT_HTML`]) is written after findings.json: it shows
+// every finding.
 
 /// Writes the pack for one build into `out` (which must exist). Returns the
 /// findings of writing itself (e.g. text cut to fit a cell), which the caller
 /// adds to the build's findings before `findings.json` is final — so
-/// `findings` is written last.
+/// `findings` is written last. `build` names the build in rapport.html.
 ///
 /// # Errors
 /// [`WriteError`] naming the file that could not be written.
@@ -25,8 +28,11 @@ pub fn write_pack(
     out: &Path,
     loaded: &Loaded,
     format: &Format,
+    build: &BuildInfo,
 ) -> Result<Vec<Finding>, WriteError> {
-    let (_, write_findings) = write_files(out, &loaded.model, format, || loaded.findings.clone())?;
+    let (_, write_findings) = write_files(out, &loaded.model, format, build, || {
+        loaded.findings.clone()
+    })?;
     Ok(write_findings)
 }
 
@@ -41,6 +47,7 @@ pub fn reconcile_and_write_pack(
     out: &Path,
     loaded: Loaded,
     format: &Format,
+    build: &BuildInfo,
 ) -> Result<Vec<Finding>, WriteError> {
     let Loaded {
         model,
@@ -48,7 +55,7 @@ pub fn reconcile_and_write_pack(
         ..
     } = loaded;
     let model = &model;
-    let (all, _) = write_files(out, model, format, || {
+    let (all, _) = write_files(out, model, format, build, || {
         found.extend(crate::reconcile::reconcile(model, format));
         sort_findings(&mut found);
         found
@@ -58,12 +65,14 @@ pub fn reconcile_and_write_pack(
 
 /// The pack's files: budget.xlsx on one thread (after `findings` gives the
 /// build's findings, which its reconciliation sheet lists), appendix.docx
-/// and model.json on the other; findings.json last. Returns all findings
-/// (with those of writing) and those of writing.
+/// and model.json on the other; findings.json and rapport.html (which show
+/// every finding) last. Returns all findings (with those of writing) and
+/// those of writing.
 fn write_files(
     out: &Path,
     model: &Model,
     format: &Format,
+    build: &BuildInfo,
     findings: impl FnOnce() -> Vec<Finding> + Send,
 ) -> Result<(Vec<Finding>, Vec<Finding>), WriteError> {
     let (budget, (appendix, model_json)) = rayon::join(
@@ -81,8 +90,37 @@ fn write_files(
     model_json?;
     let (all, write_findings) = budget?;
     appendix?;
-    write_json(&out.join(FINDINGS_JSON), &all)?;
+    // Both show every finding; neither waits for the other.
+    let (findings_json, report) = rayon::join(
+        || write_json(&out.join(FINDINGS_JSON), &all),
+        || write_report(out, model, &all, format, build),
+    );
+    findings_json?;
+    report?;
     Ok((all, write_findings))
+}
+
+/// Writes OUT/rapport.html and the script beside it that tells an open
+/// watch-built report which build is the latest (see
+/// [`crate::write::report`]). Every build writes the script, so build and
+/// watch publish the same files, and a page left open by watch also
+/// reloads after a one-shot build into the same OUT.
+///
+/// # Errors
+/// [`WriteError`] naming the file.
+pub fn write_report(
+    out: &Path,
+    model: &Model,
+    findings: &[Finding],
+    format: &Format,
+    build: &BuildInfo,
+) -> Result<(), WriteError> {
+    let html = report::report_html(model, findings, format, build);
+    write_atomic(&out.join(RAPPORT_HTML), html.as_bytes())?;
+    write_atomic(
+        &out.join(RELOAD_SCRIPT),
+        report::reload_script(build).as_bytes(),
+    )
 }
 
 /// Writes OUT/budget.xlsx; returns every finding of the build (with the
@@ -145,6 +183,17 @@ pub struct Manifest {
     pub files: Vec<PackFile>,
 }
 
+impl BuildInfo {
+    /// The build a manifest names; `watch` for a build of `bilag watch`.
+    pub fn of(manifest: &Manifest, watch: bool) -> BuildInfo {
+        BuildInfo {
+            id: manifest.build.clone(),
+            time: manifest.time.clone(),
+            watch,
+        }
+    }
+}
+
 /// One inbox file in a build.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ManifestInput {
@@ -192,8 +241,9 @@ pub const LOCK_FILE: &str = ".bilag.lock";
 /// already names the new build, keeps it), so OUT never holds files of two
 /// builds and `pack.json` is true for every pack file in it.
 ///
-/// Returns the findings of writing (see [`write_pack`]) and the manifest
-/// written.
+/// `watch`: the build is one of `bilag watch`'s (rapport.html reloads
+/// itself when a newer build is published). Returns the findings of writing
+/// (see [`write_pack`]) and the manifest written.
 ///
 /// # Errors
 /// [`WriteError`] naming the file that could not be written or moved.
@@ -202,8 +252,12 @@ pub fn publish_pack(
     loaded: &Loaded,
     format: &Format,
     manifest: Manifest,
+    watch: bool,
 ) -> Result<(Vec<Finding>, Manifest), WriteError> {
-    publish_with(out, manifest, |staging| write_pack(staging, loaded, format))
+    let build = BuildInfo::of(&manifest, watch);
+    publish_with(out, manifest, |staging| {
+        write_pack(staging, loaded, format, &build)
+    })
 }
 
 /// [`publish_pack`] with `write` filling the staging folder (it returns

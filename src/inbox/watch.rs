@@ -953,8 +953,9 @@ impl Intake {
             inputs: inputs.clone(),
             files: Vec::new(),
         };
+        let build = crate::write::report::BuildInfo::of(&manifest, true);
         let (write_findings, manifest) = publish_with(&self.opts.out, manifest, |staging| {
-            let findings = write_pack(staging, &loaded, &self.opts.format)?;
+            let findings = write_pack(staging, &loaded, &self.opts.format, &build)?;
             if let Some(soffice) = &self.opts.pdf {
                 hooks.converting_pdf();
                 convert_staged(soffice, staging)?;

@@ -6,6 +6,7 @@ pub mod docx;
 pub mod docx_post;
 pub mod overview;
 pub mod pdf;
+pub mod report;
 pub(crate) mod status_sheet;
 pub mod template;
 pub mod xlsx;
