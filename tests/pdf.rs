@@ -175,7 +175,9 @@ fn build_pdf_writes_tagged_danish_pdfs_named_in_pack_json() {
             "findings.json",
             "model.json",
             "oversigt.pdf",
-            "pack.json"
+            "pack.json",
+            "rapport-build.js",
+            "rapport.html"
         ]
     );
 
