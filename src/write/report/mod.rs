@@ -46,6 +46,9 @@ pub const RAPPORT_HTML: &str = "rapport.html";
 /// File name of the script every build writes beside the report; it names
 /// the latest build (see the module docs).
 pub const RELOAD_SCRIPT: &str = "rapport-build.js";
+/// At most this many budget lines are shown on the page's overview.
+pub const MAX_LINES: usize = 2_500;
+
 /// How often a page built by watch looks for a newer build.
 pub const RELOAD_SECONDS: u32 = 5;
 
@@ -451,6 +454,7 @@ impl Page {
             &format!("{} ({})", format.document.total_caption, unit.name),
             &cols,
         );
+        let mut shown = 0usize;
         for g in &groups {
             let name = g.name.clone().unwrap_or_else(|| "Uden overskrift".into());
             let _ = write!(
@@ -459,7 +463,12 @@ impl Page {
             );
             self.text(&name);
             self.out.push_str("</th></tr>\n");
-            for l in &g.lines {
+            // A page of 200,000 lines helps nobody and costs seconds: past
+            // MAX_LINES the lines are counted, not shown (every total is
+            // still the sum of all of them; budget.xlsx has each line).
+            let room = MAX_LINES.saturating_sub(shown).min(g.lines.len());
+            shown += room;
+            for l in &g.lines[..room] {
                 self.out.push_str("<tr><th scope=\"row\">");
                 self.text(&l.title);
                 self.out.push_str("</th>");
@@ -482,6 +491,14 @@ impl Page {
                     }
                 }
                 self.out.push_str("</tr>\n");
+            }
+            if room < g.lines.len() {
+                let _ = write!(
+                    self.out,
+                    "<tr class=\"flere\"><td colspan=\"{ncols}\">{} flere budgetlinjer i gruppen vises ikke her (siden viser højst {} linjer); de står alle på arket Økonomisk oversigt i budget.xlsx, og totalerne nedenfor medregner dem.</td></tr>\n",
+                    crate::normalize::danish::format_danish_decimal((g.lines.len() - room).into()),
+                    crate::normalize::danish::format_danish_decimal(MAX_LINES.into()),
+                );
             }
             self.out
                 .push_str("<tr class=\"sum\"><th scope=\"row\" colspan=\"2\">");
