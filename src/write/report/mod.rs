@@ -493,9 +493,9 @@ impl Page {
                 self.out.push_str("</tr>\n");
             }
             if room < g.lines.len() {
-                let _ = write!(
+                let _ = writeln!(
                     self.out,
-                    "<tr class=\"flere\"><td colspan=\"{ncols}\">{} flere budgetlinjer i gruppen vises ikke her (siden viser højst {} linjer); de står alle på arket Økonomisk oversigt i budget.xlsx, og totalerne nedenfor medregner dem.</td></tr>\n",
+                    "<tr class=\"flere\"><td colspan=\"{ncols}\">{} flere budgetlinjer i gruppen vises ikke her (siden viser højst {} linjer); de står alle på arket Økonomisk oversigt i budget.xlsx, og totalerne nedenfor medregner dem.</td></tr>",
                     crate::normalize::danish::format_danish_decimal((g.lines.len() - room).into()),
                     crate::normalize::danish::format_danish_decimal(MAX_LINES.into()),
                 );

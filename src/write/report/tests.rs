@@ -222,3 +222,24 @@ fn dates_and_times_are_danish() {
     assert_eq!(time_dk("2026-12-05T01:37:28+01:00"), "05-12-2026 kl. 01:37");
     assert_eq!(time_dk("i går"), "i går");
 }
+
+#[test]
+fn a_huge_overview_shows_its_first_lines_and_counts_the_rest_in_the_totals() {
+    let lines: Vec<BudgetLine> = (0..MAX_LINES + 500)
+        .map(|i| line(&format!("Linje {i}"), &[("2008", 1_000_000)], None))
+        .collect();
+    let model = Model {
+        submissions: vec![Submission {
+            source: "stor.xlsx".into(),
+            budget_lines: lines,
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let html = report_html(&model, &[], &Format::default_format(), &build(false));
+    assert!(html.contains(">Linje 2499<"), "the first lines are shown");
+    assert!(!html.contains(">Linje 2500<"), "lines past the cap are not");
+    assert!(html.contains("500 flere budgetlinjer i gruppen vises ikke her"));
+    // I ALT is every line's: 3.000 lines of 1 mio.
+    assert!(html.contains("3.000,0 mio."), "grand total of all lines");
+}
