@@ -280,7 +280,7 @@ pub fn publish_with<T>(
         Ok(v) => v,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
+            return Err(without_staging(e, &staging, out));
         }
     };
 
@@ -326,6 +326,25 @@ pub fn publish_with<T>(
     let _ = std::fs::remove_dir_all(&backup);
     let _ = std::fs::remove_dir_all(&staging);
     Ok((value, manifest))
+}
+
+/// A person is told about the pack file (OUT/budget.xlsx), never about the
+/// staging folder it was being written in (OUT/.bilag-build-…/budget.xlsx).
+fn without_staging(e: WriteError, staging: &Path, out: &Path) -> WriteError {
+    let fix = |path: String| match Path::new(&path).strip_prefix(staging) {
+        Ok(rest) => out.join(rest).display().to_string(),
+        Err(_) => path.replace(&staging.display().to_string(), &out.display().to_string()),
+    };
+    match e {
+        WriteError::Io { path, source } => WriteError::Io {
+            path: fix(path),
+            source,
+        },
+        WriteError::Build { path, message } => WriteError::Build {
+            path: fix(path),
+            message: message.replace(&staging.display().to_string(), &out.display().to_string()),
+        },
+    }
 }
 
 /// Lower-case hex sha256 of a file, read in 1 MB pieces.
@@ -546,5 +565,25 @@ impl OutLock {
 fn sync_dir(dir: &Path) {
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_the_pack_file_not_the_staging_folder() {
+        let out = Path::new("/srv/pakke");
+        let staging = out.join(".bilag-build-20261205T100000-1");
+        let e = WriteError::Io {
+            path: staging.join("budget.xlsx").display().to_string(),
+            source: std::io::Error::from(std::io::ErrorKind::StorageFull),
+        };
+        let msg = without_staging(e, &staging, out).to_string();
+        assert_eq!(
+            msg,
+            "kan ikke skrive /srv/pakke/budget.xlsx: der er ikke mere plads på drevet"
+        );
     }
 }
