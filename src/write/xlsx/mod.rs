@@ -38,10 +38,8 @@ use std::io::{Seek, Write};
 use std::path::Path;
 use std::rc::Rc;
 
-#[path = "xlsx_sources.rs"]
 mod sources;
 
-#[path = "xlsx_cells.rs"]
 mod cells;
 use cells::{Cells, Sink};
 
