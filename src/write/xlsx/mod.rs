@@ -208,22 +208,16 @@ pub(crate) fn amount_num_format(decimals: u32) -> String {
     format!("#,##0.0{}", "#".repeat(d - 1))
 }
 
-/// Column letters for a 0-based column: 0 → "A", 27 → "AB".
+/// Column letters for a 0-based column: 0 → "A", 27 → "AB" (one
+/// implementation, the reader's [`crate::read::col_name`]; the writer's
+/// columns are u16).
 pub(crate) fn col_name(col: u16) -> String {
-    let mut n = col as u32 + 1;
-    let mut s = Vec::new();
-    while n > 0 {
-        let r = ((n - 1) % 26) as u8;
-        s.push(b'A' + r);
-        n = (n - 1) / 26;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
+    crate::read::col_name(col.into())
 }
 
-/// "B7" for 0-based (row 6, col 1).
+/// "B7" for 0-based (row 6, col 1): [`crate::read::a1`].
 pub(crate) fn a1(row: u32, col: u16) -> String {
-    format!("{}{}", col_name(col), row + 1)
+    crate::read::a1(row, col.into())
 }
 
 /// `SUM` over cells in one column at the given rows, runs of consecutive rows
