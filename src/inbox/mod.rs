@@ -186,19 +186,12 @@ pub fn rfc3339(t: std::time::SystemTime) -> String {
     chrono::DateTime::<chrono::Local>::from(t).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
-/// The file-rejected finding for a file over the size limit.
+/// The file-rejected finding for a file over the size limit, with the
+/// reader's own message (one wording for the limit, wherever it is met).
 pub fn too_large(name: &str, len: u64, limits: &Limits) -> Option<Finding> {
-    (len > limits.max_file_bytes).then(|| {
-        Finding::new(
-            Code::FileRejected,
-            name,
-            format!(
-                "Filen fylder {} MB; bilag læser højst {} MB.",
-                len / (1024 * 1024),
-                limits.max_file_bytes / (1024 * 1024)
-            ),
-        )
-    })
+    crate::read::check_file_size(len, limits)
+        .err()
+        .map(|e| Finding::new(Code::FileRejected, name, capitalize(&format!("{e}."))))
 }
 
 /// Reads and normalizes one file's bytes (see [`read_one`]).
@@ -453,6 +446,18 @@ mod tests {
     #[case("uden-endelse", false)]
     fn which_files_are_read(#[case] name: &str, #[case] read: bool) {
         assert_eq!(skip_reason(name).is_none(), read, "{name}");
+    }
+
+    #[test]
+    fn a_file_over_the_limit_has_the_readers_wording() {
+        let limits = Limits::default();
+        assert!(too_large("x.xlsx", limits.max_file_bytes, &limits).is_none());
+        let f = too_large("x.xlsx", 300 * 1024 * 1024, &limits).unwrap();
+        assert_eq!(f.code, Code::FileRejected);
+        assert_eq!(
+            f.message,
+            "Regnearket er for stort: filen fylder 300 MB; grænsen er 200 MB."
+        );
     }
 
     #[test]

@@ -191,6 +191,14 @@ pub fn corrupt_in_danish(reason: &str) -> String {
     }
 }
 
+/// Is a file of `len` bytes within [`Limits::max_file_bytes`]?
+///
+/// # Errors
+/// [`ReadError::TooLarge`] naming the size and the limit.
+pub fn check_file_size(len: u64, limits: &Limits) -> Result<(), ReadError> {
+    limits::check_file_size(len, limits)
+}
+
 /// Reads a workbook from disk. See [`read_workbook_bytes`].
 ///
 /// # Errors
