@@ -4,6 +4,7 @@ use super::progress::{print_report, Progress};
 use super::{Exit, Fatal};
 use crate::inbox::ledger::{Entry, Removal, Status};
 use crate::inbox::watch::{watch, BuildReport, Hooks, Intake, Options, Trigger, Wake};
+use crate::normalize::danish::time_dk;
 use crate::read::Limits;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -196,7 +197,7 @@ fn received_line(e: &Entry) -> String {
     let back = e
         .returns_to
         .as_deref()
-        .map(|t| format!(", vendt tilbage til versionen fra {}", display_time(t)))
+        .map(|t| format!(", vendt tilbage til versionen fra {}", time_dk(t, true)))
         .unwrap_or_default();
     match e.status {
         Status::Accepted => {
@@ -252,13 +253,6 @@ fn received_line(e: &Entry) -> String {
             e.reason.as_deref().unwrap_or("")
         ),
     }
-}
-
-/// "05-12-2026 kl. 10:02:00" from an RFC 3339 time.
-fn display_time(rfc3339: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| t.format("%d-%m-%Y kl. %H:%M:%S").to_string())
-        .unwrap_or_else(|_| rfc3339.to_string())
 }
 
 pub fn run(args: Args) -> Result<Exit, Fatal> {

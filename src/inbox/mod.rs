@@ -375,12 +375,12 @@ fn set_aside_finding(
             .metadata
             .date
             .as_deref()
-            .map(|d| format!("dato {}", danish_date(d)));
+            .map(|d| format!("dato {}", crate::normalize::danish::date_dk(d)));
         let rec = s
             .received
             .as_deref()
-            .and_then(|r| chrono::DateTime::parse_from_rfc3339(r).ok())
-            .map(|t| format!("gemt {}", t.format("%d-%m-%Y kl. %H:%M")));
+            .filter(|r| chrono::DateTime::parse_from_rfc3339(r).is_ok())
+            .map(|r| format!("gemt {}", crate::normalize::danish::time_dk(r, false)));
         let parts: Vec<String> = date.into_iter().chain(rec).collect();
         if parts.is_empty() {
             String::new()
@@ -417,13 +417,6 @@ fn set_aside_finding(
             ),
         ),
     }
-}
-
-/// "2008-03-03" → "03-03-2008"; anything else as written.
-fn danish_date(iso: &str) -> String {
-    chrono::NaiveDate::parse_from_str(iso.trim(), "%Y-%m-%d")
-        .map(|d| d.format("%d-%m-%Y").to_string())
-        .unwrap_or_else(|_| iso.to_string())
 }
 
 #[cfg(test)]

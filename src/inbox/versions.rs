@@ -203,9 +203,7 @@ impl Sets {
 }
 
 fn dept(s: &Submission) -> Option<String> {
-    s.department
-        .as_deref()
-        .or(s.metadata.department.as_deref())
+    crate::reconcile::departments::department_of(s)
         .map(department_key)
         .filter(|k| !k.is_empty())
 }
@@ -396,10 +394,7 @@ pub fn set_aside_entry(subs: &[Submission], d: &Decision) -> SetAside {
         sha256: s.sha256.clone(),
         reason: d.reason,
         current: subs[d.current].source.clone(),
-        department: s
-            .department
-            .clone()
-            .or_else(|| s.metadata.department.clone()),
+        department: crate::reconcile::departments::department_of(s).map(String::from),
         date: s.metadata.date.clone(),
         received: s.received.clone(),
         why: d.why.clone(),

@@ -38,6 +38,7 @@ use super::{assemble, list_inbox, read_bytes, reconcile_loaded, sha256_hex, List
 use crate::finding::{count_by_severity, sort_findings, Code, Finding};
 use crate::format::Format;
 use crate::model::{SetAsideReason, Submission};
+use crate::normalize::danish::time_dk;
 use crate::read::Limits;
 use crate::reconcile::departments::Status as DepartmentStatus;
 use crate::reconcile::diff::diff_submissions;
@@ -767,7 +768,7 @@ impl Intake {
             let back = format!(
                 "{} er vendt tilbage til versionen fra {}",
                 e.file,
-                display_time(t)
+                time_dk(t, true)
             );
             parts.push(match (e.status, aside) {
                 (Status::Accepted, false) => format!("{back}; pakken bruger den igen."),
@@ -780,7 +781,7 @@ impl Intake {
                     match good {
                         Some(v) => format!(
                             "{back}, som ikke kan læses; pakken bruger fortsat den seneste gode version, modtaget {}.",
-                            display_time(&v.entry.time)
+                            time_dk(&v.entry.time, true)
                         ),
                         None => format!("{back}, som ikke kan læses; filen er ikke med i pakken."),
                     }
@@ -1002,11 +1003,12 @@ impl Intake {
         let reason = new
             .and_then(|v| v.entry.reason.clone())
             .unwrap_or_else(|| "Filen kan ikke læses.".into());
-        let when = |v: Option<&Version>| v.map(|v| display_time(&v.entry.time)).unwrap_or_default();
+        let when =
+            |v: Option<&Version>| v.map(|v| time_dk(&v.entry.time, true)).unwrap_or_default();
         // The version in the inbox may have returned (A → B → A): when it
         // arrived last.
         let new_time = match self.latest.get(name) {
-            Some(e) if e.sha256 == sha => display_time(&e.time),
+            Some(e) if e.sha256 == sha => time_dk(&e.time, true),
             _ => when(new),
         };
         Finding::new(
@@ -1040,13 +1042,6 @@ impl Intake {
             }
         }
     }
-}
-
-/// "25-11-2026 kl. 12:03" from an RFC 3339 time.
-fn display_time(rfc3339: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| t.format("%d-%m-%Y kl. %H:%M:%S").to_string())
-        .unwrap_or_else(|_| rfc3339.to_string())
 }
 
 fn stat(path: &Path) -> Option<Key> {

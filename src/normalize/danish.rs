@@ -902,6 +902,41 @@ fn named_month_date(s: &str) -> Option<NaiveDate> {
     date_from_parts(year, *m, day)
 }
 
+/// A model date (yyyy-mm-dd) as a Danish reader writes it: "2008-03-03" →
+/// "03-03-2008"; anything else as written.
+///
+/// ```
+/// use bilag::normalize::danish::date_dk;
+/// assert_eq!(date_dk("2008-03-03"), "03-03-2008");
+/// assert_eq!(date_dk("marts 2008"), "marts 2008");
+/// ```
+pub fn date_dk(iso: &str) -> String {
+    NaiveDate::parse_from_str(iso.trim(), "%Y-%m-%d")
+        .map(|d| d.format("%d-%m-%Y").to_string())
+        .unwrap_or_else(|_| iso.to_string())
+}
+
+/// An RFC 3339 time as a Danish reader writes it, in its own offset:
+/// "05-12-2026 kl. 10:02" (or "kl. 10:02:15" with seconds); anything else
+/// as written.
+///
+/// ```
+/// use bilag::normalize::danish::time_dk;
+/// assert_eq!(time_dk("2026-12-05T10:02:15+01:00", false), "05-12-2026 kl. 10:02");
+/// assert_eq!(time_dk("2026-12-05T10:02:15+01:00", true), "05-12-2026 kl. 10:02:15");
+/// assert_eq!(time_dk("i går", true), "i går");
+/// ```
+pub fn time_dk(rfc3339: &str, seconds: bool) -> String {
+    let pattern = if seconds {
+        "%d-%m-%Y kl. %H:%M:%S"
+    } else {
+        "%d-%m-%Y kl. %H:%M"
+    };
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| t.format(pattern).to_string())
+        .unwrap_or_else(|_| rfc3339.to_string())
+}
+
 /// A date written as text → [`NaiveDate`]: "03-03-2008", "3-3-2008",
 /// "3.3.2008", "2008-03-03", "3/3/2008", "3. marts 2008", "3 marts 2008",
 /// "3. mar. 2008" (Danish month names and the abbreviations jan., feb., mar.,

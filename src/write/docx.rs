@@ -647,7 +647,7 @@ fn letterhead(texts: &Texts) -> Table {
     let date = m
         .date
         .as_deref()
-        .map(danish_date)
+        .map(crate::normalize::danish::date_dk)
         .unwrap_or_else(|| chrono::Local::now().format("%d-%m-%Y").to_string());
     let labelled = |label: &str, value: &str| -> Vec<Paragraph> {
         // A multi-line value continues under the first line, after the tab.
@@ -742,14 +742,6 @@ fn letterhead(texts: &Texts) -> Table {
         .layout(TableLayoutType::Fixed)
         .width(TEXT_W, WidthType::Dxa)
         .margins(docx_rs::TableCellMargins::new().margin(0, 0, 0, 0))
-}
-
-/// "2008-03-03" → "03-03-2008"; anything else as written.
-fn danish_date(iso: &str) -> String {
-    match chrono::NaiveDate::parse_from_str(iso.trim(), "%Y-%m-%d") {
-        Ok(d) => d.format("%d-%m-%Y").to_string(),
-        Err(_) => iso.to_string(),
-    }
 }
 
 /// For a `{year}` field an initiative lacks: the year most initiatives use
@@ -1299,7 +1291,13 @@ mod tests {
 
     #[test]
     fn iso_dates_are_shown_danish() {
-        assert_eq!(danish_date("2008-03-03"), "03-03-2008");
-        assert_eq!(danish_date("marts 2008"), "marts 2008");
+        assert_eq!(
+            crate::normalize::danish::date_dk("2008-03-03"),
+            "03-03-2008"
+        );
+        assert_eq!(
+            crate::normalize::danish::date_dk("marts 2008"),
+            "marts 2008"
+        );
     }
 }

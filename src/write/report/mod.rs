@@ -750,19 +750,11 @@ fn mismatch_at<'f>(
     mismatches.get(&key).copied()
 }
 
-/// "2008-03-14" → "14-03-2008"; anything else as written.
-fn date_dk(s: &str) -> String {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map(|d| d.format("%d-%m-%Y").to_string())
-        .unwrap_or_else(|_| s.to_string())
-}
+use crate::normalize::danish::date_dk;
 
-/// RFC 3339 → "05-12-2026 kl. 01:37" (the time as written, in its own
-/// offset); anything else as written.
+/// A received or build time to the minute ([`crate::normalize::danish::time_dk`]).
 fn time_dk(s: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .map(|t| t.format("%d-%m-%Y kl. %H:%M").to_string())
-        .unwrap_or_else(|_| s.to_string())
+    crate::normalize::danish::time_dk(s, false)
 }
 
 #[cfg(test)]

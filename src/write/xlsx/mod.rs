@@ -893,7 +893,7 @@ impl<'a> Builder<'a> {
     /// The Status sheet (see [`status_sheet`]): worksheet part 2.
     fn write_status(&mut self, ws: &mut Worksheet, findings: &[Finding]) -> Result<(), XlsxError> {
         ws.set_name(STATUS_SHEET)?;
-        let status = status_of(self.model, findings, self.format);
+        let status = Status::of(self.model, findings, self.format);
         let st = Rc::clone(&self.styles);
         let styles = status_sheet::Styles {
             title: &st.title,
@@ -1681,11 +1681,6 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// The Status sheet's content: [`Status::of`] the build.
-fn status_of(model: &Model, findings: &[Finding], format: &Format) -> Status {
-    Status::of(model, findings, format)
-}
-
 fn non_empty(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)
 }
@@ -1709,32 +1704,6 @@ fn covered_lines(sub: &Submission, t: &StatedTotal) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn status_counts_are_those_of_status_of() {
-        use crate::model::Submission;
-        let model = Model {
-            submissions: ["a.xlsx", "b.xlsx"]
-                .map(|f| Submission {
-                    source: f.into(),
-                    ..Default::default()
-                })
-                .to_vec(),
-            ..Default::default()
-        };
-        let findings = [
-            Finding::new(Code::TotalMismatch, "a.xlsx", "x"),
-            Finding::new(Code::AmbiguousNumber, "a.xlsx", "x"),
-            Finding::new(Code::UnitAssumed, "a.xlsx", "x"),
-            Finding::new(Code::AmbiguousNumber, "b.xlsx", "x"),
-            Finding::new(Code::FileRejected, "c.xlsx", "beskadiget"),
-        ];
-        let format = Format::default_format();
-        assert_eq!(
-            status_of(&model, &findings, &format),
-            Status::of(&model, &findings, &format)
-        );
-    }
 
     #[test]
     fn sum_formula_collapses_runs() {
