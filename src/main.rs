@@ -1,5 +1,8 @@
 //! The `bilag` binary: parse the arguments, run the command, map the result
-//! to an exit status. Everything else lives in the library.
+//! to an exit status. The command line ([`cli`], one file per subcommand) is
+//! the binary's own; reading, reconciling and writing live in the library.
+
+mod cli;
 
 /// mimalloc instead of the system allocator: the model of a large inbox is
 /// millions of small allocations made from several threads while the
@@ -9,7 +12,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    bilag::process::no_transparent_huge_pages();
+    bilag::internal::process::no_transparent_huge_pages();
     bilag::read::install_panic_hook();
-    bilag::cli::run(bilag::cli::Cli::parse_danish())
+    cli::run(cli::Cli::parse_danish())
 }

@@ -299,7 +299,8 @@ fn a_build_killed_at_any_moment_never_leaves_files_of_two_builds() {
     // if the kill fell into the swap, the next start puts it right).
     let dir = tempfile::tempdir().unwrap();
     let big = dir.path().join("stor");
-    bilag::synth::write_inbox(&big, 40, 7, &bilag::format::Format::default_format()).unwrap();
+    bilag::internal::synth::write_inbox(&big, 40, 7, &bilag::format::Format::default_format())
+        .unwrap();
     let out = dir.path().join("pakke");
     let o = bilag(&[
         "build",

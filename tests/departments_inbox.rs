@@ -424,7 +424,7 @@ fn five_hundred_generated_submissions_of_ten_departments_are_all_current() {
     let outcomes: Vec<(String, Outcome, Decimal)> = (0..n)
         .into_par_iter()
         .map(|i| {
-            let g = bilag::synth::generate(1, i, &format).unwrap();
+            let g = bilag::internal::synth::generate(1, i, &format).unwrap();
             let o = read_bytes(&g.expect.file, &g.bytes, &format, &limits);
             (g.expect.file.clone(), o, g.expect.line_sum)
         })

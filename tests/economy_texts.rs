@@ -7,9 +7,9 @@
 use bilag::finding::{Code, Finding, Severity};
 use bilag::format::Format;
 use bilag::inbox::{list_inbox, load_and_reconcile, Loaded};
+use bilag::internal::synth;
 use bilag::read::Limits;
 use bilag::reconcile::reconcile;
-use bilag::synth;
 use rust_decimal::Decimal;
 
 const SEED: u64 = 1;

@@ -4,8 +4,8 @@
 use bilag::finding::Code;
 use bilag::format::Format;
 use bilag::inbox::{list_inbox, load_and_reconcile, read_bytes, read_one, sha256_hex, Outcome};
+use bilag::internal::synth::{self, Layout};
 use bilag::read::Limits;
-use bilag::synth::{self, Layout};
 use rust_decimal::Decimal;
 use std::collections::{BTreeSet, HashSet};
 

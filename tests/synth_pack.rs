@@ -3,8 +3,8 @@
 //! first 65,530 and names the rest's target as text.
 
 use bilag::format::Format;
+use bilag::internal::synth;
 use bilag::model::Model;
-use bilag::synth;
 use bilag::write::xlsx::{budget_workbook_bytes, MAX_LINKS_PER_SHEET};
 use std::io::Read;
 

@@ -24,10 +24,10 @@ use bilag::inbox::pack::{
     write_budget, write_json, write_report, APPENDIX_DOCX, FINDINGS_JSON, MODEL_JSON,
 };
 use bilag::inbox::{file_name, list_inbox, sha256_hex, Outcome};
+use bilag::internal::synth;
 use bilag::normalize::normalize_workbook;
 use bilag::read::{read_workbook_bytes, Limits, Workbook};
 use bilag::reconcile::reconcile;
-use bilag::synth;
 use bilag::write::{docx, write_atomic};
 use clap::{Parser, Subcommand};
 
@@ -104,7 +104,7 @@ enum Cmd {
 
 fn main() -> ExitCode {
     // As the bilag binary, so the stage figures are made the same way.
-    bilag::process::no_transparent_huge_pages();
+    bilag::internal::process::no_transparent_huge_pages();
     let result = match Cli::parse().command {
         Cmd::Gen {
             n,

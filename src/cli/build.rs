@@ -2,14 +2,14 @@
 
 use super::progress::{print_report, Progress};
 use super::{Exit, Fatal};
-use crate::finding::{count_by_severity, Finding};
-use crate::inbox::pack::{
+use bilag::finding::{count_by_severity, Finding};
+use bilag::inbox::pack::{
     publish_with, reconcile_and_write_pack, remove_stale, Manifest, ManifestInput, OutLock,
 };
-use crate::inbox::watch::BuildReport;
-use crate::inbox::{list_inbox, load_files_with};
-use crate::read::Limits;
-use crate::reconcile::departments::Status;
+use bilag::inbox::watch::BuildReport;
+use bilag::inbox::{list_inbox, load_files_with};
+use bilag::read::Limits;
+use bilag::reconcile::departments::Status;
 use std::path::PathBuf;
 
 /// Læs alle afleveringer i en mappe og skriv bilagspakken.
@@ -77,14 +77,14 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
         Fatal::new(format!(
             "kan ikke læse mappen {}: {}",
             args.inbox.display(),
-            crate::oserror::danish(&e)
+            bilag::internal::oserror::danish(&e)
         ))
     })?;
     std::fs::create_dir_all(&args.out).map_err(|e| {
         Fatal::new(format!(
             "kan ikke oprette {}: {}",
             args.out.display(),
-            crate::oserror::danish(&e)
+            bilag::internal::oserror::danish(&e)
         ))
     })?;
     // One bilag at a time on OUT; then what a killed run of our own left.
@@ -109,12 +109,12 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
         files: Vec::new(),
     };
     progress.log_waiting("skriver pakken");
-    let build = crate::write::report::BuildInfo::of(&manifest, false);
+    let build = bilag::write::report::BuildInfo::of(&manifest, false);
     let (findings, manifest) = publish_with(&args.out, manifest, |staging| {
         let findings = reconcile_and_write_pack(staging, loaded, &format, &build)?;
         if let Some(soffice) = &soffice {
             progress.log_waiting(PDF_WAITING);
-            crate::inbox::watch::convert_staged(soffice, staging)?;
+            bilag::inbox::watch::convert_staged(soffice, staging)?;
         }
         Ok(findings)
     })
@@ -147,13 +147,13 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
 /// could not be read ("rejected").
 fn manifest_inputs(
     files: &[std::path::PathBuf],
-    loaded: &crate::inbox::Loaded,
+    loaded: &bilag::inbox::Loaded,
 ) -> Vec<ManifestInput> {
     let model = &loaded.model;
     files
         .iter()
         .map(|p| {
-            let name = crate::inbox::file_name(p);
+            let name = bilag::inbox::file_name(p);
             let sub = model.submissions.iter().find(|s| s.source == name);
             let aside = model.set_aside.iter().find(|s| s.source == name);
             let (status, sha) = match (sub, aside) {
@@ -162,7 +162,7 @@ fn manifest_inputs(
                 (None, None) => (
                     "rejected".to_string(),
                     std::fs::read(p)
-                        .map(|b| crate::inbox::sha256_hex(&b))
+                        .map(|b| bilag::inbox::sha256_hex(&b))
                         .unwrap_or_default(),
                 ),
             };
@@ -208,11 +208,11 @@ impl PdfArgs {
     ///
     /// # Errors
     /// --pdf without LibreOffice: a Danish message saying what to do.
-    pub fn soffice(&self) -> Result<Option<crate::write::pdf::Soffice>, Fatal> {
+    pub fn soffice(&self) -> Result<Option<bilag::write::pdf::Soffice>, Fatal> {
         if !self.pdf {
             return Ok(None);
         }
-        crate::write::pdf::Soffice::find(self.soffice.as_deref())
+        bilag::write::pdf::Soffice::find(self.soffice.as_deref())
             .map(Some)
             .map_err(Fatal::new)
     }

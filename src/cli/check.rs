@@ -2,10 +2,10 @@
 
 use super::build::exit_for;
 use super::{Exit, Fatal};
-use crate::finding::{count_by_severity, Finding};
-use crate::inbox::{list_inbox, load_and_reconcile};
-use crate::read::Limits;
-use crate::reconcile::departments::Status;
+use bilag::finding::{count_by_severity, Finding};
+use bilag::inbox::{list_inbox, load_and_reconcile};
+use bilag::read::Limits;
+use bilag::reconcile::departments::Status;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -47,7 +47,7 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
                 Fatal::new(format!(
                     "kan ikke læse mappen {}: {}",
                     p.display(),
-                    crate::oserror::danish(&e)
+                    bilag::internal::oserror::danish(&e)
                 ))
             })?;
             super::report_listing(
@@ -162,7 +162,7 @@ pub fn summary_line(findings: &[Finding], n_files: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Code;
+    use bilag::finding::Code;
 
     #[test]
     fn messages_line_up_whatever_the_length_of_the_place() {

@@ -1,11 +1,11 @@
 //! `bilag diff OLD NEW [--json]`
 
 use super::{Exit, Fatal};
-use crate::format::Format;
-use crate::inbox::{read_one, Outcome};
-use crate::model::Submission;
-use crate::read::Limits;
-use crate::reconcile::diff::diff_submissions;
+use bilag::format::Format;
+use bilag::inbox::{read_one, Outcome};
+use bilag::model::Submission;
+use bilag::read::Limits;
+use bilag::reconcile::diff::diff_submissions;
 use std::path::{Path, PathBuf};
 
 /// Vis hvad der er ændret mellem to udgaver af en afdelings aflevering.

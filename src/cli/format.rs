@@ -1,7 +1,7 @@
 //! `bilag format [--out FILE]`
 
 use super::{Exit, Fatal};
-use crate::format::{Format, DEFAULT_FORMAT_TOML};
+use bilag::format::{Format, DEFAULT_FORMAT_TOML};
 use std::path::PathBuf;
 
 /// Vis det indbyggede udvalgsformat, så et nyt udvalg eller år kan starte
@@ -39,7 +39,7 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
                 Fatal::new(format!(
                     "kan ikke læse {}: {}",
                     p.display(),
-                    crate::oserror::danish(&e)
+                    bilag::internal::oserror::danish(&e)
                 ))
             })?
         }
@@ -53,7 +53,7 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
                     out.display()
                 )));
             }
-            crate::write::write_atomic(out, text.as_bytes()).map_err(Fatal::new)?;
+            bilag::write::write_atomic(out, text.as_bytes()).map_err(Fatal::new)?;
             eprintln!(
                 "bilag: udvalgsformatet er skrevet til {}; ret det, og byg med --format {}",
                 out.display(),

@@ -1,12 +1,12 @@
 //! `bilag inspect FILE [--json]`
 
 use super::{Exit, Fatal};
-use crate::finding::Finding;
-use crate::format::Format;
-use crate::inbox::{read_one, Outcome};
-use crate::model::Submission;
-use crate::normalize::danish::format_danish_decimal;
-use crate::read::Limits;
+use bilag::finding::Finding;
+use bilag::format::Format;
+use bilag::inbox::{read_one, Outcome};
+use bilag::model::Submission;
+use bilag::normalize::danish::format_danish_decimal;
+use bilag::read::Limits;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -48,13 +48,13 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
         Outcome::Accepted(sub, mut findings) => {
             // Every finding `check FILE` gives this file alone: what reading
             // met and what reconciling finds.
-            let model = crate::model::Model {
+            let model = bilag::model::Model {
                 format: format.id.clone(),
                 submissions: vec![*sub],
                 ..Default::default()
             };
-            findings.extend(crate::reconcile::reconcile(&model, &format));
-            crate::finding::sort_findings(&mut findings);
+            findings.extend(bilag::reconcile::reconcile(&model, &format));
+            bilag::finding::sort_findings(&mut findings);
             let sub = model.submissions.into_iter().next();
             (sub, findings, Exit::Clean)
         }

@@ -104,8 +104,8 @@ impl FormatArgs {
     ///
     /// # Errors
     /// A file that cannot be read or is not valid, named.
-    pub fn load(&self) -> Result<crate::format::Format, Fatal> {
-        crate::format::Format::load_with_roster(self.format.as_deref(), self.departments.as_deref())
+    pub fn load(&self) -> Result<bilag::format::Format, Fatal> {
+        bilag::format::Format::load_with_roster(self.format.as_deref(), self.departments.as_deref())
             .map_err(Fatal::new)
     }
 }
@@ -159,7 +159,7 @@ pub fn refuse_out_in_inbox(inbox: &std::path::Path, out: &std::path::Path) -> Re
 pub fn report_listing(
     progress: &progress::Progress,
     dir: &std::path::Path,
-    listing: &crate::inbox::Listing,
+    listing: &bilag::inbox::Listing,
     verbose: bool,
 ) {
     let n = listing.skipped.len();

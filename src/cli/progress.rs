@@ -3,7 +3,7 @@
 //! summary after each build — or, with --json, one JSON line per build on
 //! stdout.
 
-use crate::inbox::watch::BuildReport;
+use bilag::inbox::watch::BuildReport;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
 use std::sync::Mutex;

@@ -1,8 +1,8 @@
 //! `bilag template [--format F] --out FILE.xlsx`
 
 use super::{Exit, Fatal};
-use crate::format::Format;
-use crate::write::template::write_template;
+use bilag::format::Format;
+use bilag::write::template::write_template;
 use std::path::PathBuf;
 
 /// Lav en tom indberetningsskabelon til afdelingerne.

@@ -73,7 +73,7 @@ fn one(e: &clap::Error, kind: ContextKind) -> String {
 
 fn quoted(items: &[String]) -> String {
     let q: Vec<String> = items.iter().map(|s| format!("'{s}'")).collect();
-    crate::reconcile::join_danish(&q)
+    bilag::reconcile::join_danish(&q)
 }
 
 /// The Danish text for a clap error (not for --help and --version, which

@@ -2,10 +2,10 @@
 
 use super::progress::{print_report, Progress};
 use super::{Exit, Fatal};
-use crate::inbox::ledger::{Entry, Removal, Status};
-use crate::inbox::watch::{watch, BuildReport, Hooks, Intake, Options, Trigger, Wake};
-use crate::normalize::danish::time_dk;
-use crate::read::Limits;
+use bilag::inbox::ledger::{Entry, Removal, Status};
+use bilag::inbox::watch::{watch, BuildReport, Hooks, Intake, Options, Trigger, Wake};
+use bilag::normalize::danish::time_dk;
+use bilag::read::Limits;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -143,12 +143,12 @@ fn stamped(line: &str) -> String {
 /// The findings a build has that the previous one had not, at most `max`
 /// of them, errors first: "bilag: 2 nye fund siden sidste pakke:" and one
 /// line each.
-fn new_findings_lines(new: &[crate::finding::Finding], max: usize) -> Vec<String> {
+fn new_findings_lines(new: &[bilag::finding::Finding], max: usize) -> Vec<String> {
     if new.is_empty() {
         return Vec::new();
     }
     let mut sorted = new.to_vec();
-    crate::finding::sort_findings(&mut sorted);
+    bilag::finding::sort_findings(&mut sorted);
     let mut lines = vec![format!(
         "bilag: {} {} siden sidste pakke:",
         new.len(),
@@ -304,11 +304,11 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
         Fatal::new(format!(
             "kan ikke oprette {}: {}",
             args.out.display(),
-            crate::oserror::danish(&e)
+            bilag::internal::oserror::danish(&e)
         ))
     })?;
     let _lock =
-        crate::inbox::pack::OutLock::acquire(&args.out, "bilag watch").map_err(Fatal::new)?;
+        bilag::inbox::pack::OutLock::acquire(&args.out, "bilag watch").map_err(Fatal::new)?;
     let mut intake = Intake::open(opts, &hooks).map_err(Fatal::new)?;
     hooks.progress.log(&format!(
         "bilag: holder øje med {} — pakken skrives til {}. Stop med Ctrl-C.",
@@ -419,7 +419,7 @@ mod tests {
             "{line}"
         );
         assert!(line.ends_with(" modtaget x.xlsx"), "{line}");
-        use crate::finding::{Code, Finding};
+        use bilag::finding::{Code, Finding};
         assert!(new_findings_lines(&[], 5).is_empty());
         let new: Vec<Finding> = (0..7)
             .map(|i| Finding::new(Code::AmbiguousNumber, "a.xlsx", format!("fund {i}")))

@@ -96,8 +96,14 @@ pub(crate) fn quote(text: &str, max: usize) -> String {
     }
 }
 
-/// "a", "a og b", "a, b og c".
-pub(crate) fn join_danish(items: &[String]) -> String {
+/// "a", "a og b", "a, b og c": a list in a Danish sentence, as the
+/// findings' messages and the command line's help write it.
+///
+/// ```
+/// let items = ["Bolig".to_string(), "Skole".to_string(), "Kultur".to_string()];
+/// assert_eq!(bilag::reconcile::join_danish(&items), "Bolig, Skole og Kultur");
+/// ```
+pub fn join_danish(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),

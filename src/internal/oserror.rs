@@ -11,7 +11,7 @@ use std::io::{Error, ErrorKind};
 /// ```
 /// use std::io::{Error, ErrorKind};
 /// let e = Error::from(ErrorKind::NotFound);
-/// assert_eq!(bilag::oserror::danish(&e), "filen eller mappen findes ikke");
+/// assert_eq!(bilag::internal::oserror::danish(&e), "filen eller mappen findes ikke");
 /// ```
 pub fn danish(e: &Error) -> String {
     let text = match e.kind() {
