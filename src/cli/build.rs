@@ -156,18 +156,24 @@ fn manifest_inputs(
             let name = bilag::inbox::file_name(p);
             let sub = model.submissions.iter().find(|s| s.source == name);
             let aside = model.set_aside.iter().find(|s| s.source == name);
-            let (status, sha) = match (sub, aside) {
-                (Some(s), _) => ("accepted".to_string(), s.sha256.clone()),
-                (None, Some(a)) => (a.reason.as_str().to_string(), a.sha256.clone()),
+            // Only an accepted file's own version is used in the pack.
+            let (status, sha, used_sha256) = match (sub, aside) {
+                (Some(s), _) => (
+                    "accepted".to_string(),
+                    s.sha256.clone(),
+                    Some(s.sha256.clone()),
+                ),
+                (None, Some(a)) => (a.reason.as_str().to_string(), a.sha256.clone(), None),
                 (None, None) => (
                     "rejected".to_string(),
                     std::fs::read(p)
                         .map(|b| bilag::inbox::sha256_hex(&b))
                         .unwrap_or_default(),
+                    None,
                 ),
             };
             ManifestInput {
-                used_sha256: (status == "accepted").then(|| sha.clone()),
+                used_sha256,
                 file: name,
                 sha256: sha,
                 status,

@@ -449,11 +449,11 @@ impl Intake {
         if new_count > 0 {
             hooks.reading(new_count);
         }
-        let mut reads: Vec<(String, Key, Result<Read, String>)> = candidates
+        let mut reads: Vec<(String, Key, Result<Read, NotRead>)> = candidates
             .into_par_iter()
             .map(|(name, path, key)| {
                 let r = if hooks.stopping() {
-                    Err(STOPPED.to_string())
+                    Err(NotRead::Stopping)
                 } else {
                     let held = held.get(name.as_str()).copied();
                     read_candidate(&name, &path, key, held, versions, format, limits)
@@ -477,7 +477,7 @@ impl Intake {
                 Ok(r) => r,
                 Err(why) => {
                     // Could not open or the file changed while read: look again.
-                    if why != CHANGED && why != STOPPED {
+                    if let NotRead::Unreadable(_) = why {
                         hooks.warn(&format!("{name} kan ikke åbnes endnu ({why}); prøver igen"));
                     }
                     self.looks.insert(name.clone(), Look { key, at: now });
@@ -1053,8 +1053,27 @@ fn stat(path: &Path) -> Option<Key> {
 /// they are unchanged this many settle times after the first failure.
 const REJECT_AFTER_SETTLES: u32 = 3;
 
-const CHANGED: &str = "ændret under læsning";
-const STOPPED: &str = "stopper";
+/// Why a file whose two looks agreed was not read this time. It is looked
+/// at again; only [`NotRead::Unreadable`] is told (as a warning).
+#[derive(Debug)]
+enum NotRead {
+    /// It cannot be opened or read now (in use, no access).
+    Unreadable(std::io::Error),
+    /// Its size or modification time changed while it was read.
+    Changed,
+    /// The watch was asked to stop before it was read.
+    Stopping,
+}
+
+impl std::fmt::Display for NotRead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotRead::Unreadable(e) => f.write_str(&crate::oserror::danish(e)),
+            NotRead::Changed => f.write_str("ændret under læsning"),
+            NotRead::Stopping => f.write_str("stopper"),
+        }
+    }
+}
 
 enum Read {
     /// The bytes the file held when last seen: nothing to record.
@@ -1105,10 +1124,10 @@ fn read_candidate(
     versions: &HashMap<(String, String), Version>,
     format: &Format,
     limits: &Limits,
-) -> Result<Read, String> {
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+) -> Result<Read, NotRead> {
+    let bytes = std::fs::read(path).map_err(NotRead::Unreadable)?;
     if stat(path) != Some(key) || bytes.len() as u64 != key.0 {
-        return Err(CHANGED.into());
+        return Err(NotRead::Changed);
     }
     let sha = sha256_hex(&bytes);
     if held == Some(sha.as_str()) {

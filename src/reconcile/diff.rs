@@ -58,8 +58,7 @@ impl VersionRelation {
         use crate::reconcile::departments::department_of;
         let (od, nd) = (department_of(old), department_of(new));
         let rule = crate::inbox::versions::version_rule(old, new);
-        let different = matches!((od, nd), (Some(a), Some(b))
-            if crate::format::department_key(a) != crate::format::department_key(b));
+        let different = matches!((od, nd), (Some(a), Some(b)) if different_departments(a, b));
         VersionRelation {
             same_submission: rule.is_some() && !different,
             why: match rule {
@@ -79,7 +78,7 @@ impl VersionRelation {
             return None;
         }
         Some(match (&self.old_department, &self.new_department) {
-            (Some(a), Some(b)) if self.why.contains("forskellige afdelinger") => format!(
+            (Some(a), Some(b)) if different_departments(a, b) => format!(
                 "Bemærk: {old} er fra '{a}' og {new} er fra '{b}' — to forskellige afdelinger, ikke to versioner af samme aflevering. Forskellene nedenfor er forskellene mellem to afdelingers afleveringer."
             ),
             _ => format!(
@@ -88,6 +87,12 @@ impl VersionRelation {
             ),
         })
     }
+}
+
+/// Do two department names (as the submissions write them) name two
+/// departments?
+fn different_departments(a: &str, b: &str) -> bool {
+    crate::format::department_key(a) != crate::format::department_key(b)
 }
 
 /// One text that changed; `None` when absent on that side.
