@@ -5,7 +5,9 @@
 //! Every test asserts that the inbox is unchanged, that every version is
 //! archived and ledgered exactly once, and that the pack equals a one-shot
 //! `bilag build` of the final inbox. Waits poll for the expected state and
-//! fail after 60 s.
+//! fail after 60 s. When the watch is watching and how many packs it has
+//! published is read from its state file (`BILAG_WATCH_STATE`), never from
+//! its Danish log.
 
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -51,14 +53,30 @@ struct Watch {
     out: PathBuf,
     json: Arc<Mutex<Vec<Value>>>,
     log: PathBuf,
+    /// The watch's state file (`BILAG_WATCH_STATE`).
+    state: PathBuf,
     _logdir: tempfile::TempDir,
 }
 
 impl Watch {
+    /// Starts a watch and waits until it is watching: from then on every
+    /// change to the inbox is noticed, and SIGTERM stops it cleanly.
     fn start(inbox: &Path, out: &Path, extra: &[&str]) -> Watch {
+        let mut w = Watch::spawn(inbox, out, extra);
+        w.wait_until("the watch to start watching", |w| {
+            w.state()["state"] == "watching"
+        });
+        w
+    }
+
+    /// Starts a watch without waiting for it (to kill it at a moment
+    /// counted from its start).
+    fn spawn(inbox: &Path, out: &Path, extra: &[&str]) -> Watch {
         let logdir = tempfile::tempdir().unwrap();
         let log = logdir.path().join("stderr.txt");
+        let state = logdir.path().join("state.json");
         let mut child = Command::new(env!("CARGO_BIN_EXE_bilag"))
+            .env("BILAG_WATCH_STATE", &state)
             .arg("watch")
             .arg(inbox)
             .arg("--out")
@@ -86,12 +104,27 @@ impl Watch {
             out: out.to_path_buf(),
             json,
             log,
+            state,
             _logdir: logdir,
         }
     }
 
     fn stderr(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// The state file; `null` before the watch first writes it.
+    fn state(&self) -> Value {
+        match std::fs::read(&self.state) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .unwrap_or_else(|e| panic!("the state file is not JSON ({e})")),
+            Err(_) => Value::Null,
+        }
+    }
+
+    /// Packs this watch has published.
+    fn published(&self) -> u64 {
+        self.state()["builds"].as_u64().unwrap_or(0)
     }
 
     /// Waits until `f` holds; fails after [`LIMIT`] with the watch's log.
@@ -114,12 +147,12 @@ impl Watch {
         }
     }
 
-    /// Waits until pack.json was built from exactly the inbox's
-    /// spreadsheets as they are now.
+    /// Waits until this watch has published a pack and pack.json was built
+    /// from exactly the inbox's spreadsheets as they are now.
     fn wait_settled(&mut self, inbox: &Path) {
         let want = spreadsheets(inbox);
         self.wait_until("a pack of the inbox as it is", |w| {
-            pack_inputs(&w.out).as_ref() == Some(&want)
+            w.published() > 0 && pack_inputs(&w.out).as_ref() == Some(&want)
         });
     }
 
@@ -145,13 +178,9 @@ impl Watch {
 
     /// Stops with a signal ("-TERM", "-INT" as Ctrl-C sends).
     fn stop_with(mut self, signal: &str) -> String {
-        // The watch catches signals from just before it logs that it is
-        // watching; a signal before that ends it like any program. When
-        // the pack was already complete (a killed run finished it), the
-        // test gets here within milliseconds of starting the watch.
-        self.wait_until("the watch to start", |w| {
-            w.stderr().contains("holder øje med")
-        });
+        // The watch catches signals once it is watching ([`Watch::start`]
+        // waited for that); a signal before then ends it like any program.
+        assert_eq!(self.state()["state"], "watching", "{}", self.stderr());
         let pid = self.child.id().to_string();
         let ok = Command::new("kill").args([signal, &pid]).status().unwrap();
         assert!(ok.success());
@@ -165,6 +194,7 @@ impl Watch {
         };
         let log = self.stderr();
         assert_eq!(status.code(), Some(0), "exit after SIGTERM; log:\n{log}");
+        assert_eq!(self.state()["state"], "stopped", "{log}");
         log
     }
 
@@ -425,7 +455,7 @@ fn dropped_replaced_and_dropped_twice() {
     let model = json(&out.join("model.json"));
     w.stop();
     let mut w = Watch::start(inbox, out, &["--poll", "0.1"]);
-    w.wait_until("a build after restart", |w| !w.builds().is_empty());
+    w.wait_until("a build after restart", |w| w.published() > 0);
     let log = w.stop();
     assert_eq!(json(&out.join("model.json")), model);
     assert_recorded_once(
@@ -574,7 +604,7 @@ fn a_broken_replacement_keeps_the_last_good_version_in_the_pack() {
     std::fs::remove_file(out.join("model.json")).unwrap();
     std::fs::remove_file(out.join("pack.json")).unwrap();
     let mut w = Watch::start(inbox, out, &["--poll", "0.1"]);
-    w.wait_until("a pack after restart", |w| w.out.join("pack.json").exists());
+    w.wait_until("a pack after restart", |w| w.published() > 0);
     assert_eq!(w.report()["older_versions"], 1);
     assert_eq!(json(&out.join("model.json")), good_model);
     assert_eq!(json(&out.join("findings.json")), findings);
@@ -745,7 +775,7 @@ fn kill_9_at_any_moment_then_restart() {
         assert_whole(out);
     }
     for ms in [150u64, 400, 700] {
-        let w = Watch::start(inbox, out, &["--poll", "0.1"]);
+        let w = Watch::spawn(inbox, out, &["--poll", "0.1"]);
         std::thread::sleep(Duration::from_millis(ms));
         w.kill9();
         assert_whole(out);

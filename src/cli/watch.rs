@@ -1,4 +1,28 @@
 //! `bilag watch INBOX --out OUT`
+//!
+//! # A state file for programs: `BILAG_WATCH_STATE`
+//!
+//! The log on stderr is for a person, in Danish, and its wording changes. A
+//! program that drives a watch (a script, bilag's own tests) sets
+//! `BILAG_WATCH_STATE=FILE` in the watch's environment and reads FILE: one
+//! JSON object, always replaced whole (a reader never sees half of it):
+//!
+//! ```json
+//! {"pid":4711,"state":"watching","builds":2,"build":"20261205-100215-3f2a","time":"2026-12-05T10:02:15+01:00"}
+//! ```
+//!
+//! - `pid`: the watch's process id;
+//! - `state`: `"watching"` once the watcher runs — from then on every change
+//!   in the inbox is noticed, and Ctrl-C/SIGTERM stop it cleanly — and
+//!   `"stopped"` after a clean stop (a killed watch leaves `"watching"`);
+//! - `builds`: packs this run has published; `build`: the last one's id, as
+//!   in `pack.json` (`null` before the first); the file is rewritten after
+//!   each publish, after the `--json` line of that build is printed;
+//! - `time`: when the file was written (local time, RFC 3339).
+//!
+//! The file is written when the watch starts watching, after every publish
+//! and at a clean stop. It is left out of `--help`: a caseworker has no use
+//! for it.
 
 use super::progress::{print_report, Progress};
 use super::{Exit, Fatal};
@@ -74,8 +98,58 @@ pub struct Args {
 /// Time between the two looks at a file when notifications are used.
 const SETTLE: Duration = Duration::from_secs(1);
 
+/// The environment variable naming the state file (see the module doc).
+const STATE_ENV: &str = "BILAG_WATCH_STATE";
+
+/// What the state file holds (see the module doc).
+#[derive(Debug, Clone, serde::Serialize)]
+struct WatchState {
+    pid: u32,
+    state: &'static str,
+    builds: u64,
+    build: Option<String>,
+    time: String,
+}
+
+/// The state file named by [`STATE_ENV`], and what it holds now.
+struct StateFile {
+    path: PathBuf,
+    state: Mutex<WatchState>,
+}
+
+impl StateFile {
+    fn from_env() -> Option<StateFile> {
+        let path = std::env::var_os(STATE_ENV).filter(|p| !p.is_empty())?;
+        Some(StateFile {
+            path: PathBuf::from(path),
+            state: Mutex::new(WatchState {
+                pid: std::process::id(),
+                state: "watching",
+                builds: 0,
+                build: None,
+                time: String::new(),
+            }),
+        })
+    }
+
+    /// Changes the state and replaces the file with it.
+    ///
+    /// # Errors
+    /// The Danish message of a file that cannot be written.
+    fn update(&self, change: impl FnOnce(&mut WatchState)) -> Result<(), String> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        change(&mut state);
+        state.time = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+        let mut line = serde_json::to_string(&*state).map_err(|e| e.to_string())?;
+        line.push('\n');
+        bilag::write::write_atomic(&self.path, line.as_bytes()).map_err(|e| e.to_string())
+    }
+}
+
 struct CliHooks {
     progress: Progress,
+    /// `BILAG_WATCH_STATE`, when set.
+    state: Option<StateFile>,
     json: bool,
     stop: Arc<AtomicBool>,
     /// The last warning, so a lasting problem (a network drive gone) is
@@ -83,7 +157,20 @@ struct CliHooks {
     last_warning: Mutex<String>,
 }
 
+impl CliHooks {
+    fn update_state(&self, change: impl FnOnce(&mut WatchState)) {
+        if let Some(file) = &self.state {
+            if let Err(message) = file.update(change) {
+                self.warn(&message);
+            }
+        }
+    }
+}
+
 impl Hooks for CliHooks {
+    fn watching(&self) {
+        self.update_state(|s| s.state = "watching");
+    }
     fn reading(&self, n: usize) {
         self.progress.start(n, "læser");
     }
@@ -113,6 +200,10 @@ impl Hooks for CliHooks {
         for line in new_findings_lines(&r.new_findings, 5) {
             self.progress.log(&line);
         }
+        self.update_state(|s| {
+            s.builds += 1;
+            s.build = r.build.clone();
+        });
     }
     fn stopping(&self) -> bool {
         self.stop.load(Ordering::SeqCst)
@@ -279,6 +370,7 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
     let stop = Arc::new(AtomicBool::new(false));
     let hooks = CliHooks {
         progress: Progress::new(args.quiet),
+        state: StateFile::from_env(),
         json: args.json,
         stop: stop.clone(),
         last_warning: Mutex::new(String::new()),
@@ -316,6 +408,7 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
         args.out.display()
     ));
     watch(&mut intake, trigger, &stop, tx, rx, &hooks).map_err(Fatal::new)?;
+    hooks.update_state(|s| s.state = "stopped");
     hooks.progress.log("bilag: stoppet.");
     Ok(Exit::Clean)
 }

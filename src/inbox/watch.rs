@@ -84,6 +84,9 @@ pub struct Options {
 /// Called as a watch goes on (from several threads while files are read).
 /// Every method does nothing by default.
 pub trait Hooks: Sync {
+    /// The watcher runs: from now on a change in the inbox is noticed.
+    /// Called once by [`watch`], before its first scan.
+    fn watching(&self) {}
     /// `n` new file versions are about to be read.
     fn reading(&self, _n: usize) {}
     /// One of them has been read.
@@ -1228,6 +1231,7 @@ pub fn watch(
         }
     };
     drop(wake);
+    hooks.watching();
 
     // The first build waits until every file had its two looks.
     let first_build_at = Instant::now() + settle;
