@@ -197,10 +197,10 @@ pub fn too_large(name: &str, len: u64, limits: &Limits) -> Option<Finding> {
 /// Reads and normalizes one file's bytes (see [`read_one`]).
 pub fn read_bytes(name: &str, bytes: &[u8], format: &Format, limits: &Limits) -> Outcome {
     let reject = |why: String| Outcome::Rejected(Finding::new(Code::FileRejected, name, why));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    let result = crate::read::catch_panic(|| {
         let wb = read_workbook_bytes(bytes, limits)?;
         Ok::<_, crate::read::ReadError>(normalize_workbook(&wb, name, &sha256_hex(bytes), format))
-    }));
+    });
     match result {
         Err(_) => reject(
             "Regnearket fik læseren til at fejle internt; filen er sandsynligvis beskadiget."

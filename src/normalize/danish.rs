@@ -783,8 +783,9 @@ pub fn float_to_decimal(f: f64) -> Option<Decimal> {
     float_to_decimal_by_text(f)
 }
 
-/// Powers of ten that are exact as f64.
-const EXACT_POW10: [f64; 23] = [
+/// Powers of ten that are exact as f64 (10⁰ … 10²²): an integer below 2⁵³
+/// divided or multiplied by one of them is correctly rounded.
+pub(crate) const EXACT_POW10: [f64; 23] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];

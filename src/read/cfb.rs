@@ -10,6 +10,7 @@
 //! Every chain walk is bounded by the number of sectors in the file, so a
 //! hostile file with looping chains ends in an error, never a hang.
 
+use super::le::{u16_at, u32_at, u64_at};
 use std::fmt;
 
 /// The 8-byte signature at the start of every CFB file.
@@ -51,21 +52,6 @@ pub(crate) struct Cfb<'a> {
     minifat: Vec<u32>,
     mini_stream: Vec<u8>,
     entries: Vec<Entry>,
-}
-
-fn u16_at(b: &[u8], at: usize) -> Option<u16> {
-    b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]))
-}
-
-fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-    b.get(at..at + 4)
-        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-}
-
-fn u64_at(b: &[u8], at: usize) -> Option<u64> {
-    let lo = u32_at(b, at)? as u64;
-    let hi = u32_at(b, at + 4)? as u64;
-    Some(lo | (hi << 32))
 }
 
 impl<'a> Cfb<'a> {

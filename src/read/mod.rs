@@ -25,6 +25,7 @@
 mod cfb;
 mod grid;
 mod hidden;
+mod le;
 mod limits;
 mod ods;
 mod sheet;
@@ -111,6 +112,54 @@ pub enum ReadError {
     TooLarge(String),
 }
 
+/// A calamine error of one format. Its password error is an encrypted
+/// workbook; anything else is a corrupt one.
+trait FormatError: std::fmt::Display {
+    fn is_password(&self) -> bool;
+}
+
+impl FormatError for calamine::XlsxError {
+    fn is_password(&self) -> bool {
+        matches!(self, calamine::XlsxError::Password)
+    }
+}
+
+impl FormatError for calamine::XlsbError {
+    fn is_password(&self) -> bool {
+        matches!(self, calamine::XlsbError::Password)
+    }
+}
+
+impl FormatError for calamine::XlsError {
+    fn is_password(&self) -> bool {
+        matches!(self, calamine::XlsError::Password)
+    }
+}
+
+impl FormatError for calamine::OdsError {
+    fn is_password(&self) -> bool {
+        matches!(self, calamine::OdsError::Password)
+    }
+}
+
+/// A format's error about the workbook as a [`ReadError`].
+fn format_error(e: impl FormatError) -> ReadError {
+    if e.is_password() {
+        ReadError::Encrypted
+    } else {
+        ReadError::Corrupt(e.to_string())
+    }
+}
+
+/// A format's error in one sheet: the reason names the sheet.
+fn sheet_error(sheet: &str, e: impl FormatError) -> ReadError {
+    if e.is_password() {
+        ReadError::Encrypted
+    } else {
+        ReadError::Corrupt(format!("arket »{sheet}«: {e}"))
+    }
+}
+
 /// Is `bytes` a spreadsheet bilag reads, whatever the file is called? A
 /// look at the container only (zip entries, OLE streams), no cells: true
 /// for an .xlsx/.xlsm/.xlsb/.xls/.ods (also encrypted or broken inside, so
@@ -123,7 +172,7 @@ pub enum ReadError {
 /// assert!(is_spreadsheet(&seed, &Limits::default()));
 /// ```
 pub fn is_spreadsheet(bytes: &[u8], limits: &Limits) -> bool {
-    let sniffed = catch_unwind(AssertUnwindSafe(|| sniff::sniff(bytes, limits)));
+    let sniffed = catch_panic(|| sniff::sniff(bytes, limits));
     matches!(
         sniffed,
         Ok(Ok(_)) | Ok(Err(ReadError::Encrypted)) | Ok(Err(ReadError::TooLarge(_)))
@@ -233,7 +282,7 @@ pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError
 pub fn read_workbook_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
     limits::check_file_size(bytes.len() as u64, limits)?;
     let outcome = quietly(|| {
-        catch_unwind(AssertUnwindSafe(|| {
+        catch_panic(|| {
             let kind = sniff::sniff(bytes, limits)?;
             let mut budget = Budget::new(limits);
             let read = format_reader(kind)(bytes, &mut budget)?;
@@ -243,21 +292,28 @@ pub fn read_workbook_bytes(bytes: &[u8], limits: &Limits) -> Result<Workbook, Re
                 sheets,
                 hidden,
             })
-        }))
+        })
     });
     match outcome {
         Ok(result) => result,
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "ukendt fejl".to_string());
-            Err(ReadError::Corrupt(format!(
-                "intern fejl i regnearkslæseren: {what}"
-            )))
-        }
+        Err(what) => Err(ReadError::Corrupt(format!(
+            "intern fejl i regnearkslæseren: {what}"
+        ))),
     }
+}
+
+/// Runs `f`; a panic in it (a reader's, on a malformed file) comes back as
+/// its message instead of unwinding further ("ukendt fejl" when the panic
+/// carried no text). The panic hook still runs unless the caller is
+/// [`quietly`] reading.
+pub(crate) fn catch_panic<R>(f: impl FnOnce() -> R) -> Result<R, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "ukendt fejl".to_string())
+    })
 }
 
 thread_local! {

@@ -22,10 +22,11 @@
 
 use std::io::{BufReader, Cursor, Read};
 
-use calamine::{Ods, OdsError, Reader};
+use calamine::{Ods, Reader};
 use quick_xml::events::{BytesStart, Event};
 use zip::ZipArchive;
 
+use super::format_error as error;
 use super::hidden::{Layout, ReadSheet};
 use super::limits::{self, Budget};
 use super::sheet::read_dense_sheets;
@@ -35,13 +36,6 @@ use super::{Limits, ReadError};
 /// calamine's caps (ods.rs: MAX_ROWS, MAX_COLUMNS).
 const MAX_ROWS: u64 = 1_048_576;
 const MAX_COLUMNS: u64 = 16_384;
-
-fn error(e: OdsError) -> ReadError {
-    match e {
-        OdsError::Password => ReadError::Encrypted,
-        e => ReadError::Corrupt(e.to_string()),
-    }
-}
 
 /// Reads every sheet of an .ods. calamine reads no merged regions from .ods.
 pub(super) fn read(bytes: &[u8], budget: &mut Budget) -> Result<Vec<ReadSheet>, ReadError> {

@@ -17,10 +17,12 @@
 
 use std::io::Cursor;
 
-use calamine::{Reader, Xls, XlsError};
+use calamine::{Reader, Xls};
 
 use super::cfb::Cfb;
+use super::format_error as error;
 use super::hidden::{Layout, ReadSheet};
+use super::le::{u16_at, u32_at, utf16};
 use super::limits::{self, Budget};
 use super::sheet::{merged_range, read_dense_sheets};
 use super::{Limits, ReadError};
@@ -28,13 +30,6 @@ use super::{Limits, ReadError};
 /// Room calamine may reserve for a declared DIMENSIONS area without harm
 /// (a whole BIFF8 sheet, 65536 × 256): the reservation is never touched.
 const BIFF8_SHEET_CELLS: u64 = 65_536 * 256;
-
-fn error(e: XlsError) -> ReadError {
-    match e {
-        XlsError::Password => ReadError::Encrypted,
-        e => ReadError::Corrupt(e.to_string()),
-    }
-}
 
 /// Reads every worksheet of an .xls.
 pub(super) fn read(bytes: &[u8], budget: &mut Budget) -> Result<Vec<ReadSheet>, ReadError> {
@@ -74,8 +69,10 @@ impl<'a> Iterator for Records<'a> {
         if self.stream.len() < 4 {
             return None;
         }
-        let typ = u16::from_le_bytes([self.stream[0], self.stream[1]]);
-        let len = u16::from_le_bytes([self.stream[2], self.stream[3]]) as usize;
+        let (Some(typ), Some(len)) = (u16_at(self.stream, 0), u16_at(self.stream, 2)) else {
+            return None;
+        };
+        let len = usize::from(len);
         if self.stream.len() < 4 + len {
             return None;
         }
@@ -85,14 +82,10 @@ impl<'a> Iterator for Records<'a> {
     }
 }
 
-fn u16_at(b: &[u8], at: usize) -> Option<u32> {
-    b.get(at..at + 2)
-        .map(|s| u16::from_le_bytes([s[0], s[1]]) as u32)
-}
-
-fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-    b.get(at..at + 4)
-        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+/// A BIFF8 u16 field widened to u32: row and column numbers go into the
+/// same layout and extent as the u32 fields of other records.
+fn u16_wide(b: &[u8], at: usize) -> Option<u32> {
+    u16_at(b, at).map(u32::from)
 }
 
 /// What one sheet's records would make calamine allocate.
@@ -171,7 +164,7 @@ fn prescan(stream: &[u8], limits: &Limits) -> Result<Vec<Layout>, ReadError> {
                 0x0200 => check_dimensions(&name, data, limits)?,
                 // Row: rw (2) … grbit at 12, fDyZero (hidden) is 0x20.
                 0x0208 => {
-                    if let (Some(rw), Some(&grbit)) = (u16_at(data, 0), data.get(12)) {
+                    if let (Some(rw), Some(&grbit)) = (u16_wide(data, 0), data.get(12)) {
                         if grbit & 0x20 != 0 {
                             layout.rows.add(rw, rw);
                         }
@@ -181,7 +174,7 @@ fn prescan(stream: &[u8], limits: &Limits) -> Result<Vec<Layout>, ReadError> {
                 // 8, fHidden is 0x01.
                 0x007D => {
                     if let (Some(first), Some(last), Some(&flags)) =
-                        (u16_at(data, 0), u16_at(data, 2), data.get(8))
+                        (u16_wide(data, 0), u16_wide(data, 2), data.get(8))
                     {
                         if flags & 0x01 != 0 {
                             layout.cols.add(first, last);
@@ -190,16 +183,16 @@ fn prescan(stream: &[u8], limits: &Limits) -> Result<Vec<Layout>, ReadError> {
                 }
                 // Number, Label, RString, BoolErr, RK, LabelSst, Formula.
                 0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
-                    if let (Some(r), Some(c)) = (u16_at(data, 0), u16_at(data, 2)) {
+                    if let (Some(r), Some(c)) = (u16_wide(data, 0), u16_wide(data, 2)) {
                         ext.add(r, c, 1);
                     }
                 }
                 // MulRk: a run of RK cells in one row.
                 0x00BD if data.len() >= 6 => {
-                    let (Some(r), Some(first)) = (u16_at(data, 0), u16_at(data, 2)) else {
+                    let (Some(r), Some(first)) = (u16_wide(data, 0), u16_wide(data, 2)) else {
                         continue;
                     };
-                    let last = u16_at(data, data.len() - 2).unwrap_or(first);
+                    let last = u16_wide(data, data.len() - 2).unwrap_or(first);
                     let n = ((data.len() - 6) / 6).max(1) as u32;
                     ext.add(r, first, n as u64);
                     ext.add(r, first.max(last).max(first + n - 1), 0);
@@ -224,16 +217,16 @@ fn prescan(stream: &[u8], limits: &Limits) -> Result<Vec<Layout>, ReadError> {
 fn check_dimensions(sheet: &str, data: &[u8], limits: &Limits) -> Result<(), ReadError> {
     let (rf, rl, mut cf, cl) = match data.len() {
         10 => (
-            u16_at(data, 0).unwrap_or(0),
-            u16_at(data, 2).unwrap_or(0),
-            u16_at(data, 4).unwrap_or(0),
-            u16_at(data, 6).unwrap_or(0),
+            u16_wide(data, 0).unwrap_or(0),
+            u16_wide(data, 2).unwrap_or(0),
+            u16_wide(data, 4).unwrap_or(0),
+            u16_wide(data, 6).unwrap_or(0),
         ),
         14 | 16 => (
             u32_at(data, 0).unwrap_or(0),
             u32_at(data, 4).unwrap_or(0),
-            u16_at(data, 8).unwrap_or(0),
-            u16_at(data, 10).unwrap_or(0),
+            u16_wide(data, 8).unwrap_or(0),
+            u16_wide(data, 10).unwrap_or(0),
         ),
         _ => return Ok(()), // calamine rejects the record itself
     };
@@ -268,13 +261,7 @@ fn sheet_name(data: &[u8]) -> Option<String> {
     let rest = data.get(8..)?;
     let name = match flags {
         0 if rest.len() >= cch => rest[..cch].iter().map(|&b| b as char).collect(),
-        1 if rest.len() >= 2 * cch => {
-            let units: Vec<u16> = rest[..2 * cch]
-                .chunks_exact(2)
-                .map(|p| u16::from_le_bytes([p[0], p[1]]))
-                .collect();
-            String::from_utf16_lossy(&units)
-        }
+        1 if rest.len() >= 2 * cch => utf16(&rest[..2 * cch]),
         _ => data.get(7..7 + cch)?.iter().map(|&b| b as char).collect(),
     };
     Some(name)

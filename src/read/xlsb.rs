@@ -22,29 +22,17 @@
 use std::collections::HashMap;
 use std::io::{BufReader, Cursor, Read};
 
-use calamine::{Reader, SheetType, SheetVisible, Xlsb, XlsbError};
+use calamine::{Reader, SheetType, SheetVisible, Xlsb};
 use quick_xml::events::Event;
 use zip::ZipArchive;
 
 use super::hidden::{Layout, ReadSheet};
+use super::le::{u32_at, utf16};
 use super::limits::Budget;
 use super::sheet::SheetBuilder;
 use super::sniff::norm_name;
 use super::ReadError;
-
-fn error(e: XlsbError) -> ReadError {
-    match e {
-        XlsbError::Password => ReadError::Encrypted,
-        e => ReadError::Corrupt(e.to_string()),
-    }
-}
-
-fn error_in(sheet: &str, e: XlsbError) -> ReadError {
-    match e {
-        XlsbError::Password => ReadError::Encrypted,
-        e => ReadError::Corrupt(format!("arket »{sheet}«: {e}")),
-    }
-}
+use super::{format_error as error, sheet_error as error_in};
 
 /// Reads every worksheet of an .xlsb.
 pub(super) fn read(bytes: &[u8], budget: &mut Budget) -> Result<Vec<ReadSheet>, ReadError> {
@@ -183,10 +171,7 @@ const BUNDLE_SH: u16 = 0x009C;
 
 /// Notes a record's content (see [`Seen`]).
 fn note(typ: u16, data: &[u8], is_sheet: bool, seen: &mut Seen) {
-    let u32_at = |at: usize| {
-        data.get(at..at + 4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    };
+    let u32_at = |at: usize| u32_at(data, at);
     match typ {
         // rw (4), ixfe (4), miyRw (2), flags: fDyZero is bit 4 of byte 11.
         ROW_HDR if is_sheet => {
@@ -211,13 +196,8 @@ fn note(typ: u16, data: &[u8], is_sheet: bool, seen: &mut Seen) {
             if cch == 0xFFFF_FFFF {
                 return;
             }
-            let units: Vec<u16> = data
-                .get(12..12 + 2 * cch as usize)
-                .unwrap_or_default()
-                .chunks_exact(2)
-                .map(|p| u16::from_le_bytes([p[0], p[1]]))
-                .collect();
-            seen.bundles.push(String::from_utf16_lossy(&units));
+            let name = data.get(12..12 + 2 * cch as usize).unwrap_or_default();
+            seen.bundles.push(utf16(name));
         }
         _ => {}
     }

@@ -17,21 +17,8 @@ use super::hidden::{scan_sheet_xml, Layout, ReadSheet};
 use super::limits::{self, Budget};
 use super::sheet::{merged_range, SheetBuilder};
 use super::sniff::norm_name;
+use super::{format_error as error, sheet_error as error_in};
 use super::{Limits, ReadError};
-
-fn error(e: XlsxError) -> ReadError {
-    match e {
-        XlsxError::Password => ReadError::Encrypted,
-        e => ReadError::Corrupt(e.to_string()),
-    }
-}
-
-fn error_in(sheet: &str, e: XlsxError) -> ReadError {
-    match e {
-        XlsxError::Password => ReadError::Encrypted,
-        e => ReadError::Corrupt(format!("arket »{sheet}«: {e}")),
-    }
-}
 
 /// Reads every worksheet of an .xlsx/.xlsm.
 pub(super) fn read(bytes: &[u8], budget: &mut Budget) -> Result<Vec<ReadSheet>, ReadError> {
