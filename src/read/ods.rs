@@ -120,11 +120,12 @@ fn hidden(e: &BytesStart) -> bool {
     attr(e, "table:visibility").is_some_and(|v| v == "collapse" || v == "filter")
 }
 
+/// Streams content.xml once (see the module doc): every table is checked
+/// against the limits when it ends, and each named table's layout is kept.
 fn scan_content<R: Read + std::io::BufRead>(
     input: R,
     limits: &Limits,
 ) -> Result<Vec<Layout>, ReadError> {
-    let mut layouts = Vec::new();
     let mut xml = quick_xml::Reader::from_reader(input);
     // As lenient as calamine's reader, so that it stops where calamine stops.
     let config = xml.config_mut();
@@ -132,9 +133,7 @@ fn scan_content<R: Read + std::io::BufRead>(
     config.check_comments = false;
     config.trim_text(false);
     let mut buf = Vec::new();
-    let mut table: Option<Table> = None;
-    let mut row: Option<RowScan> = None;
-    let mut cell: Option<CellScan> = None;
+    let mut scan = Scan::default();
     loop {
         buf.clear();
         // calamine's parser would stop at the same error; refusing here
@@ -143,151 +142,191 @@ fn scan_content<R: Read + std::io::BufRead>(
             .read_event_into(&mut buf)
             .map_err(|e| ReadError::Corrupt(format!("content.xml kan ikke læses: {e}")))?;
         match ev {
-            Event::Eof => return Ok(layouts),
-            Event::Start(ref e) | Event::Empty(ref e) => {
-                let empty = matches!(ev, Event::Empty(_));
-                match e.name().as_ref() {
-                    "table:table" if table.is_none() => {
-                        let name = attr(e, "table:name");
-                        if empty {
-                            if name.is_some() {
-                                layouts.push(Layout::default());
-                            }
-                        } else {
-                            table = Some(Table {
-                                named: name.is_some(),
-                                name: name.unwrap_or_default(),
-                                ..Table::default()
-                            });
-                        }
-                    }
-                    "table:table-column" if table.is_some() && row.is_none() => {
-                        let t = table.as_mut().expect("checked");
-                        let n = repeats(e, "table:number-columns-repeated")
-                            .min(MAX_COLUMNS.saturating_sub(t.columns));
-                        if n > 0 && hidden(e) {
-                            t.layout
-                                .cols
-                                .add(t.columns as u32, (t.columns + n - 1) as u32);
-                        }
-                        t.columns += n;
-                    }
-                    "table:table-row" if table.is_some() && cell.is_none() => {
-                        let t = table.as_mut().expect("checked");
-                        let wanted = repeats(e, "table:number-rows-repeated");
-                        let capped = wanted.min(MAX_ROWS.saturating_sub(t.total_rows));
-                        if capped > 0 && hidden(e) {
-                            let first = t.total_rows as u32;
-                            t.layout.rows.add(first, first + (capped - 1) as u32);
-                        }
-                        t.total_rows += capped;
-                        row = Some(RowScan {
-                            repeats: capped,
-                            ..RowScan::default()
-                        });
-                        if empty {
-                            end_row(t, row.take().expect("set"));
-                        }
-                    }
-                    "table:table-cell" | "table:covered-table-cell"
-                        if row.is_some() && cell.is_none() =>
-                    {
-                        let r = row.as_mut().expect("checked");
-                        let flush = r.pending_empty.min(MAX_COLUMNS.saturating_sub(r.len));
-                        r.len += flush;
-                        r.pending_empty = 0;
-                        let capped = repeats(e, "table:number-columns-repeated")
-                            .min(MAX_COLUMNS.saturating_sub(r.len));
-                        let mut filled = false;
-                        let mut text: u64 = 0;
-                        for a in e.attributes().with_checks(false).flatten() {
-                            match a.key.as_ref() {
-                                "office:value" | "office:boolean-value" => filled = true,
-                                "office:string-value"
-                                | "office:date-value"
-                                | "office:time-value" => {
-                                    filled = true;
-                                    text += a.value.len() as u64;
-                                }
-                                "office:value-type" if a.value == "string" => filled = true,
-                                "table:formula" if !a.value.is_empty() => {
-                                    filled = true;
-                                    text += a.value.len() as u64;
-                                }
-                                _ => {}
-                            }
-                        }
-                        if filled {
-                            r.first_col.get_or_insert(r.len);
-                            r.len += capped;
-                            r.filled += capped;
-                            if capped > 0 {
-                                r.last_col = r.len - 1;
-                            }
-                        } else {
-                            r.pending_empty = capped;
-                        }
-                        if empty {
-                            r.text = r.text.saturating_add(text.saturating_mul(capped));
-                        } else {
-                            cell = Some(CellScan {
-                                repeats: capped,
-                                text,
-                            });
-                        }
-                    }
-                    "text:s" if cell.is_some() => {
-                        let c = cell.as_mut().expect("checked");
-                        c.text = c.text.saturating_add(repeats(e, "text:c"));
-                    }
-                    _ if cell.is_some() => {
-                        // text:p, text:line-break, ...: a character at most.
-                        let c = cell.as_mut().expect("checked");
-                        c.text = c.text.saturating_add(1);
-                    }
-                    _ => {}
-                }
-            }
-            Event::Text(ref t) => {
-                if let Some(c) = cell.as_mut() {
-                    c.text = c.text.saturating_add(t.len() as u64);
-                }
-            }
-            Event::CData(ref t) => {
-                if let Some(c) = cell.as_mut() {
-                    c.text = c.text.saturating_add(t.len() as u64);
-                }
-            }
-            Event::GeneralRef(_) => {
-                if let Some(c) = cell.as_mut() {
-                    c.text = c.text.saturating_add(4);
-                }
-            }
-            Event::End(ref e) => match e.name().as_ref() {
-                "table:table-cell" | "table:covered-table-cell" if cell.is_some() => {
-                    let c = cell.take().expect("checked");
-                    if let Some(r) = row.as_mut() {
-                        r.text = r.text.saturating_add(c.text.saturating_mul(c.repeats));
-                    }
-                }
-                "table:table-row" if cell.is_none() => {
-                    if let (Some(t), Some(r)) = (table.as_mut(), row.take()) {
-                        end_row(t, r);
-                    }
-                }
-                "table:table" if cell.is_none() => {
-                    if let Some(mut t) = table.take() {
-                        end_table(&t, limits)?;
-                        if t.named {
-                            layouts.push(std::mem::take(&mut t.layout).finish());
-                        }
-                    }
-                }
-                _ => {}
-            },
+            Event::Eof => return Ok(scan.layouts),
+            Event::Start(ref e) => scan.start(e, false),
+            Event::Empty(ref e) => scan.start(e, true),
+            Event::Text(ref t) => scan.add_text(t.len() as u64),
+            Event::CData(ref t) => scan.add_text(t.len() as u64),
+            Event::GeneralRef(_) => scan.add_text(4),
+            Event::End(ref e) => scan.end(e.name().as_ref(), limits)?,
             _ => {}
         }
     }
+}
+
+/// Where [`scan_content`] is: the table, row and cell open now, and the
+/// layouts of the named tables already ended.
+#[derive(Default)]
+struct Scan {
+    layouts: Vec<Layout>,
+    table: Option<Table>,
+    row: Option<RowScan>,
+    cell: Option<CellScan>,
+}
+
+impl Scan {
+    /// An element starts (`empty`: and ends at once, `<… />`).
+    fn start(&mut self, e: &BytesStart, empty: bool) {
+        match e.name().as_ref() {
+            "table:table" if self.table.is_none() => self.start_table(e, empty),
+            "table:table-column" if self.table.is_some() && self.row.is_none() => {
+                self.column(e);
+            }
+            "table:table-row" if self.table.is_some() && self.cell.is_none() => {
+                self.start_row(e, empty);
+            }
+            "table:table-cell" | "table:covered-table-cell"
+                if self.row.is_some() && self.cell.is_none() =>
+            {
+                self.start_cell(e, empty);
+            }
+            "text:s" if self.cell.is_some() => self.add_text(repeats(e, "text:c")),
+            // text:p, text:line-break, ... in a cell: a character at most.
+            _ => self.add_text(1),
+        }
+    }
+
+    /// `n` bytes of text in the open cell (none outside a cell).
+    fn add_text(&mut self, n: u64) {
+        if let Some(c) = self.cell.as_mut() {
+            c.text = c.text.saturating_add(n);
+        }
+    }
+
+    /// A `table:table`; an empty one is a sheet without cells.
+    fn start_table(&mut self, e: &BytesStart, empty: bool) {
+        let name = attr(e, "table:name");
+        if empty {
+            if name.is_some() {
+                self.layouts.push(Layout::default());
+            }
+        } else {
+            self.table = Some(Table {
+                named: name.is_some(),
+                name: name.unwrap_or_default(),
+                ..Table::default()
+            });
+        }
+    }
+
+    /// A `table:table-column`: columns declared, hidden ones noted.
+    fn column(&mut self, e: &BytesStart) {
+        let t = self.table.as_mut().expect("checked");
+        let n =
+            repeats(e, "table:number-columns-repeated").min(MAX_COLUMNS.saturating_sub(t.columns));
+        if n > 0 && hidden(e) {
+            t.layout
+                .cols
+                .add(t.columns as u32, (t.columns + n - 1) as u32);
+        }
+        t.columns += n;
+    }
+
+    /// A `table:table-row`: its repeats counted as calamine caps them,
+    /// hidden rows noted.
+    fn start_row(&mut self, e: &BytesStart, empty: bool) {
+        let t = self.table.as_mut().expect("checked");
+        let wanted = repeats(e, "table:number-rows-repeated");
+        let capped = wanted.min(MAX_ROWS.saturating_sub(t.total_rows));
+        if capped > 0 && hidden(e) {
+            let first = t.total_rows as u32;
+            t.layout.rows.add(first, first + (capped - 1) as u32);
+        }
+        t.total_rows += capped;
+        let row = RowScan {
+            repeats: capped,
+            ..RowScan::default()
+        };
+        // A row that starts inside an unclosed one (malformed XML) ends it
+        // uncounted.
+        if empty {
+            self.row = None;
+            end_row(t, row);
+        } else {
+            self.row = Some(row);
+        }
+    }
+
+    /// A cell: the empty cells before it are pushed only when a filled one
+    /// follows (as calamine does), its repeats and text are counted.
+    fn start_cell(&mut self, e: &BytesStart, empty: bool) {
+        let r = self.row.as_mut().expect("checked");
+        let flush = r.pending_empty.min(MAX_COLUMNS.saturating_sub(r.len));
+        r.len += flush;
+        r.pending_empty = 0;
+        let capped =
+            repeats(e, "table:number-columns-repeated").min(MAX_COLUMNS.saturating_sub(r.len));
+        let (filled, text) = cell_value(e);
+        if filled {
+            r.first_col.get_or_insert(r.len);
+            r.len += capped;
+            r.filled += capped;
+            if capped > 0 {
+                r.last_col = r.len - 1;
+            }
+        } else {
+            r.pending_empty = capped;
+        }
+        if empty {
+            r.text = r.text.saturating_add(text.saturating_mul(capped));
+        } else {
+            self.cell = Some(CellScan {
+                repeats: capped,
+                text,
+            });
+        }
+    }
+
+    /// An element ends: a cell adds its text to its row, a row and a table
+    /// are counted; a table that breaks a limit stops the scan.
+    fn end(&mut self, name: &str, limits: &Limits) -> Result<(), ReadError> {
+        match name {
+            "table:table-cell" | "table:covered-table-cell" if self.cell.is_some() => {
+                let c = self.cell.take().expect("checked");
+                if let Some(r) = self.row.as_mut() {
+                    r.text = r.text.saturating_add(c.text.saturating_mul(c.repeats));
+                }
+            }
+            "table:table-row" if self.cell.is_none() => {
+                if let (Some(t), Some(r)) = (self.table.as_mut(), self.row.take()) {
+                    end_row(t, r);
+                }
+            }
+            "table:table" if self.cell.is_none() => {
+                if let Some(mut t) = self.table.take() {
+                    end_table(&t, limits)?;
+                    if t.named {
+                        self.layouts.push(std::mem::take(&mut t.layout).finish());
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// Whether a cell's attributes give it a value (calamine pushes it), and
+/// the bytes of text they hold.
+fn cell_value(e: &BytesStart) -> (bool, u64) {
+    let mut filled = false;
+    let mut text: u64 = 0;
+    for a in e.attributes().with_checks(false).flatten() {
+        match a.key.as_ref() {
+            "office:value" | "office:boolean-value" => filled = true,
+            "office:string-value" | "office:date-value" | "office:time-value" => {
+                filled = true;
+                text += a.value.len() as u64;
+            }
+            "office:value-type" if a.value == "string" => filled = true,
+            "table:formula" if !a.value.is_empty() => {
+                filled = true;
+                text += a.value.len() as u64;
+            }
+            _ => {}
+        }
+    }
+    (filled, text)
 }
 
 fn end_row(t: &mut Table, r: RowScan) {
