@@ -351,6 +351,7 @@ fn stages(inbox: &Path, out: Option<&Path>) -> Res<StagesReport> {
             id: "bench".into(),
             time: chrono::Local::now().to_rfc3339(),
             watch: false,
+            pdf: false,
         };
         write_report(&out, &loaded.model, &all, &format, &build).map_err(|e| e.to_string())
     })?;

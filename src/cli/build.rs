@@ -109,7 +109,7 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
         files: Vec::new(),
     };
     progress.log_waiting("skriver pakken");
-    let build = bilag::write::report::BuildInfo::of(&manifest, false);
+    let build = bilag::write::report::BuildInfo::of(&manifest, false).with_pdf(soffice.is_some());
     let (findings, manifest) = publish_with(&args.out, manifest, |staging| {
         let findings = reconcile_and_write_pack(staging, loaded, &format, &build)?;
         if let Some(soffice) = &soffice {

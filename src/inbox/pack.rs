@@ -184,13 +184,20 @@ pub struct Manifest {
 }
 
 impl BuildInfo {
-    /// The build a manifest names; `watch` for a build of `bilag watch`.
+    /// The build a manifest names; `watch` for a build of `bilag watch`
+    /// (`pdf` stays false: see [`BuildInfo::with_pdf`]).
     pub fn of(manifest: &Manifest, watch: bool) -> BuildInfo {
         BuildInfo {
             id: manifest.build.clone(),
             time: manifest.time.clone(),
             watch,
+            pdf: false,
         }
+    }
+
+    /// The same build, made with `--pdf` when `pdf` is true.
+    pub fn with_pdf(self, pdf: bool) -> BuildInfo {
+        BuildInfo { pdf, ..self }
     }
 }
 

@@ -957,7 +957,8 @@ impl Intake {
             inputs: inputs.clone(),
             files: Vec::new(),
         };
-        let build = crate::write::report::BuildInfo::of(&manifest, true);
+        let build =
+            crate::write::report::BuildInfo::of(&manifest, true).with_pdf(self.opts.pdf.is_some());
         let (write_findings, manifest) = publish_with(&self.opts.out, manifest, |staging| {
             let findings = write_pack(staging, &loaded, &self.opts.format, &build)?;
             if let Some(soffice) = &self.opts.pdf {

@@ -23,7 +23,7 @@
 //! use bilag::format::Format;
 //! use bilag::model::Model;
 //! use bilag::write::report::{report_html, BuildInfo};
-//! let build = BuildInfo { id: "20261205T013728-1".into(), time: "2026-12-05T01:37:28+01:00".into(), watch: false };
+//! let build = BuildInfo { id: "20261205T013728-1".into(), time: "2026-12-05T01:37:28+01:00".into(), watch: false, pdf: false };
 //! let html = report_html(&Model::default(), &[], &Format::default_format(), &build);
 //! assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"da\">"));
 //! ```
@@ -62,6 +62,9 @@ pub struct BuildInfo {
     /// Built by `bilag watch`: the page reloads itself when a newer build
     /// is published.
     pub watch: bool,
+    /// Built with `--pdf`: the pack also has appendix.pdf and oversigt.pdf,
+    /// and the page links them.
+    pub pdf: bool,
 }
 
 /// The contents of [`RELOAD_SCRIPT`] for a build.
@@ -193,6 +196,20 @@ impl Page {
             ),
         ] {
             let _ = writeln!(self.out, "<li><a href=\"{file}\">{file}</a> – {what}</li>");
+        }
+        if build.pdf {
+            for (file, what) in [
+                (
+                    crate::write::pdf::APPENDIX_PDF,
+                    "bilaget som PDF, til udvalget",
+                ),
+                (
+                    crate::write::pdf::OVERSIGT_PDF,
+                    "arket med den økonomiske oversigt som PDF",
+                ),
+            ] {
+                let _ = writeln!(self.out, "<li><a href=\"{file}\">{file}</a> – {what}</li>");
+            }
         }
         self.out.push_str("</ul>\n</nav>\n</header>\n");
     }

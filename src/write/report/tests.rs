@@ -86,6 +86,7 @@ fn build(watch: bool) -> BuildInfo {
         id: "20261205T013728-42".into(),
         time: "2026-12-05T01:37:28+01:00".into(),
         watch,
+        pdf: false,
     }
 }
 
@@ -124,6 +125,8 @@ fn the_page_is_danish_and_names_the_build_and_the_pack_files() {
     ] {
         assert!(html.contains(&format!("<a href=\"{f}\">{f}</a>")), "{f}");
     }
+    // Without --pdf there are no PDFs to link.
+    assert!(!html.contains("appendix.pdf"));
     assert!(html.contains("@page { size: A4;"));
     assert!(html.trim_end().ends_with("</html>"));
 }
@@ -242,4 +245,19 @@ fn a_huge_overview_shows_its_first_lines_and_counts_the_rest_in_the_totals() {
     assert!(html.contains("500 flere budgetlinjer i gruppen vises ikke her"));
     // I ALT is every line's: 3.000 lines of 1 mio.
     assert!(html.contains("3.000,0 mio."), "grand total of all lines");
+}
+
+#[test]
+fn a_pdf_build_links_both_pdfs() {
+    let pdf = BuildInfo {
+        pdf: true,
+        ..build(false)
+    };
+    let html = report_html(&model(), &findings(), &Format::default_format(), &pdf);
+    for f in ["appendix.pdf", "oversigt.pdf"] {
+        assert!(
+            html.contains(&format!("<li><a href=\"{f}\">{f}</a> – ")),
+            "{f}"
+        );
+    }
 }
