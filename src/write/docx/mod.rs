@@ -9,7 +9,7 @@
 //! submission shares — never one department's caseworker beside another's
 //! Dokumentnr.
 //!
-//! docx-rs builds the document; [`super::docx_post`] then fixes what
+//! docx-rs builds the document; [`post`] then fixes what
 //! docx-rs cannot express or gets wrong (language tag, repeated table
 //! header rows, core properties, schema element order, compression).
 //!
@@ -21,7 +21,10 @@
 //! # Ok::<(), bilag::write::WriteError>(())
 //! ```
 
-use super::docx_post::{self, CoreProps};
+mod post;
+mod schema_order;
+mod wml;
+
 use super::overview::Overview;
 use super::{write_atomic, WriteError};
 use crate::format::{Format, Section, Sender};
@@ -34,10 +37,11 @@ use docx_rs::{
     TableRow, WidthType,
 };
 use indexmap::IndexMap;
-use std::borrow::Cow;
+use post::CoreProps;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
+use wml::{cell, clean_text, Body, CellProps, Para};
 
 /// Page geometry in twentieths of a point (twips): A4, 2,5 cm top and
 /// bottom, 2 cm left and right.
@@ -92,7 +96,7 @@ pub fn appendix_bytes(model: &Model, format: &Format) -> Result<Vec<u8>, WriteEr
                 let mut body = Body::new(out);
                 for ini in initiatives {
                     initiative_table(&mut body, ini, *section, &year_hint);
-                    body.para("Normal", Para::default(), "");
+                    body.paragraph("Normal", Para::default(), "");
                     body.flush_if_full()?;
                 }
                 body.finish()
@@ -104,7 +108,7 @@ pub fn appendix_bytes(model: &Model, format: &Format) -> Result<Vec<u8>, WriteEr
             }
         })
     };
-    docx_post::postprocess_parts_with(parts, &props, Some(&mut write_document))
+    post::postprocess_parts_with(parts, &props, Some(&mut write_document))
         .map_err(|e| WriteError::build(path, e))
 }
 
@@ -353,33 +357,6 @@ fn agreed<'t>(mut texts: impl Iterator<Item = &'t str>) -> Option<String> {
     texts
         .all(|t| t.trim() == first.trim())
         .then(|| first.to_string())
-}
-
-/// Removes what may not stand in a WordprocessingML text: C0 control
-/// characters other than tab and line feed (a carriage return becomes a
-/// line feed) and the non-characters U+FFFE/U+FFFF. docx-rs passes them
-/// through, and one such byte makes the whole part unreadable (LibreOffice
-/// then opens an empty document).
-pub fn clean_text(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(needs_cleaning) {
-        return Cow::Borrowed(s);
-    }
-    let s = s.replace("\r\n", "\n");
-    Cow::Owned(
-        s.chars()
-            .filter_map(|c| match c {
-                '\r' => Some('\n'),
-                c if needs_cleaning(c) => None,
-                c => Some(c),
-            })
-            .collect(),
-    )
-}
-
-/// A character [`clean_text`] removes or changes: C0 controls other than
-/// tab and line feed, and U+FFFE/U+FFFF.
-fn needs_cleaning(c: char) -> bool {
-    ((c as u32) < 0x20 && c != '\t' && c != '\n') || c == '\u{FFFE}' || c == '\u{FFFF}'
 }
 
 /// One run per line piece: tabs become w:tab, line feeds w:br.
@@ -821,186 +798,6 @@ fn estimated_lines(text: &str) -> usize {
         .sum()
 }
 
-/// Paragraph properties the table writer knows.
-#[derive(Debug, Clone, Copy, Default)]
-struct Para {
-    keep_next: bool,
-    right: bool,
-}
-
-/// Cell properties the table writer knows.
-#[derive(Debug, Clone, Copy)]
-struct CellProps<'s> {
-    width: usize,
-    span: usize,
-    shade: Option<&'s str>,
-}
-
-fn cell(width: usize) -> CellProps<'static> {
-    CellProps {
-        width,
-        span: 1,
-        shade: None,
-    }
-}
-
-/// The bulk of the body — status schema tables and the economy table —
-/// written directly as WordprocessingML, in the form the post-processing
-/// step would give it (schema order, header rows marked w:tblHeader), into
-/// a buffer that goes to the deflater in pieces. docx-rs builds one object
-/// per run, paragraph, cell and property and serialises them through an
-/// XML event writer; for 3,700 schemas or 200,000 budget lines that was
-/// most of the time and memory of the whole pack.
-struct Body<'w> {
-    buf: Vec<u8>,
-    out: &'w mut dyn Write,
-}
-
-const BODY_FLUSH: usize = 256 * 1024;
-
-impl<'w> Body<'w> {
-    fn new(out: &'w mut dyn Write) -> Body<'w> {
-        Body {
-            buf: Vec::with_capacity(BODY_FLUSH + 64 * 1024),
-            out,
-        }
-    }
-
-    fn raw(&mut self, s: &str) {
-        self.buf.extend_from_slice(s.as_bytes());
-    }
-
-    fn num(&mut self, n: usize) {
-        let _ = write!(self.buf, "{n}");
-    }
-
-    fn flush_if_full(&mut self) -> std::io::Result<()> {
-        if self.buf.len() >= BODY_FLUSH {
-            self.out.write_all(&self.buf)?;
-            self.buf.clear();
-        }
-        Ok(())
-    }
-
-    fn finish(self) -> std::io::Result<()> {
-        self.out.write_all(&self.buf)
-    }
-
-    /// Escaped text content (the line is already free of control
-    /// characters and line breaks, see [`clean_text`]).
-    fn text(&mut self, line: &str) {
-        let mut last = 0;
-        for (i, b) in line.bytes().enumerate() {
-            let rep = match b {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                _ => continue,
-            };
-            self.buf.extend_from_slice(&line.as_bytes()[last..i]);
-            self.raw(rep);
-            last = i + 1;
-        }
-        self.buf.extend_from_slice(&line.as_bytes()[last..]);
-    }
-
-    /// One paragraph of one line: tabs become w:tab.
-    fn para(&mut self, style: &str, p: Para, line: &str) {
-        self.raw("<w:p><w:pPr><w:pStyle w:val=\"");
-        self.raw(style);
-        self.raw("\"/>");
-        if p.keep_next {
-            self.raw("<w:keepNext/>");
-        }
-        if p.right {
-            self.raw("<w:jc w:val=\"right\"/>");
-        }
-        self.raw("</w:pPr>");
-        if !line.is_empty() {
-            self.raw("<w:r>");
-            for (j, piece) in line.split('\t').enumerate() {
-                if j > 0 {
-                    self.raw("<w:tab/>");
-                }
-                if !piece.is_empty() {
-                    self.raw("<w:t xml:space=\"preserve\">");
-                    self.text(piece);
-                    self.raw("</w:t>");
-                }
-            }
-            self.raw("</w:r>");
-        }
-        self.raw("</w:p>");
-    }
-
-    /// A table cell holding `text`, one paragraph per line (the seed's
-    /// layout: each line of a cell is its own paragraph).
-    fn cell(&mut self, c: CellProps, style: &str, p: Para, text: &str) {
-        self.raw("<w:tc><w:tcPr><w:tcW w:w=\"");
-        self.num(c.width);
-        self.raw("\" w:type=\"dxa\"/>");
-        if c.span > 1 {
-            self.raw("<w:gridSpan w:val=\"");
-            self.num(c.span);
-            self.raw("\"/>");
-        }
-        if let Some(fill) = c.shade {
-            self.raw("<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"");
-            self.raw(fill);
-            self.raw("\"/>");
-        }
-        self.raw("</w:tcPr>");
-        for line in clean_text(text).split('\n') {
-            self.para(style, p, line);
-        }
-        self.raw("</w:tc>");
-    }
-
-    /// Opens a table: fixed layout over `grid`, full text width, thin
-    /// borders all round (as docx-rs's default table).
-    fn table(&mut self, grid: &[usize]) {
-        self.raw("<w:tbl><w:tblPr><w:tblW w:w=\"");
-        self.num(TEXT_W);
-        self.raw("\" w:type=\"dxa\"/><w:jc w:val=\"left\"/><w:tblBorders>");
-        for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
-            self.raw("<w:");
-            self.raw(side);
-            self.raw(" w:val=\"single\" w:sz=\"2\" w:space=\"0\" w:color=\"000000\"/>");
-        }
-        self.raw("</w:tblBorders><w:tblLayout w:type=\"fixed\"/></w:tblPr><w:tblGrid>");
-        for w in grid {
-            self.raw("<w:gridCol w:w=\"");
-            self.num(*w);
-            self.raw("\"/>");
-        }
-        self.raw("</w:tblGrid>");
-    }
-
-    /// Opens a row. A row that may not split moves to the next page whole;
-    /// a header row is repeated at the top of every page the table spans.
-    fn row(&mut self, cant_split: bool, header: bool) {
-        self.raw("<w:tr>");
-        if cant_split || header {
-            self.raw("<w:trPr>");
-            if cant_split {
-                self.raw("<w:cantSplit/>");
-            }
-            if header {
-                self.raw("<w:tblHeader/>");
-            }
-            self.raw("</w:trPr>");
-        }
-    }
-
-    fn end_row(&mut self) {
-        self.raw("</w:tr>");
-    }
-
-    fn end_table(&mut self) {
-        self.raw("</w:tbl>");
-    }
-}
-
 fn initiative_table(
     body: &mut Body,
     ini: &Initiative,
@@ -1012,7 +809,7 @@ fn initiative_table(
     } else {
         ini.title.as_str()
     };
-    body.table(&[LABEL_W, TEXT_W - LABEL_W]);
+    body.table(TEXT_W, &[LABEL_W, TEXT_W - LABEL_W]);
     body.row(true, true);
     body.cell(
         CellProps {
@@ -1087,7 +884,7 @@ fn economy_table(body: &mut Body, model: &Model, format: &Format) -> std::io::Re
     let title_cell = cell(title_w);
     let num_cell = cell(amount_w);
 
-    body.table(&grid);
+    body.table(TEXT_W, &grid);
     // Header row: first group's name | years | I alt; repeated on each page.
     let first_name = groups
         .first()
@@ -1197,7 +994,7 @@ fn economy_table(body: &mut Body, model: &Model, format: &Format) -> std::io::Re
 
 #[cfg(test)]
 mod tests {
-    use super::super::docx_post::{check_order, check_well_formed};
+    use super::schema_order::order_problems;
     use super::*;
 
     fn spliced(document: &str, chunks: &[&str]) -> Result<String, String> {
@@ -1237,28 +1034,6 @@ mod tests {
     }
 
     #[test]
-    fn table_cells_escape_text_and_split_lines_into_paragraphs() {
-        let xml = body_xml(|b| {
-            b.cell(
-                cell(LABEL_W),
-                STYLE_TABLE_TEXT,
-                Para::default(),
-                "=A1 & <b>\tx\u{7}\r\nanden",
-            )
-        });
-        assert_eq!(
-            xml,
-            "<w:tc><w:tcPr><w:tcW w:w=\"2835\" w:type=\"dxa\"/></w:tcPr>\
-             <w:p><w:pPr><w:pStyle w:val=\"Tabeltekst\"/></w:pPr><w:r>\
-             <w:t xml:space=\"preserve\">=A1 &amp; &lt;b&gt;</w:t><w:tab/>\
-             <w:t xml:space=\"preserve\">x</w:t></w:r></w:p>\
-             <w:p><w:pPr><w:pStyle w:val=\"Tabeltekst\"/></w:pPr><w:r>\
-             <w:t xml:space=\"preserve\">anden</w:t></w:r></w:p></w:tc>"
-        );
-        check_well_formed(format!("<w:x xmlns:w=\"w\">{xml}</w:x>").as_bytes()).unwrap();
-    }
-
-    #[test]
     fn a_schema_table_has_a_repeated_shaded_title_row_and_one_row_per_field() {
         let ini = Initiative {
             title: "Den korte snor".into(),
@@ -1270,8 +1045,7 @@ mod tests {
         };
         let xml = body_xml(|b| initiative_table(b, &ini, None, &HashMap::new()));
         let doc = format!("<w:document xmlns:w=\"w\"><w:body>{xml}</w:body></w:document>");
-        check_well_formed(doc.as_bytes()).unwrap();
-        assert_eq!(check_order(doc.as_bytes()), Vec::<String>::new());
+        assert_eq!(order_problems(doc.as_bytes()), Vec::<String>::new());
         assert_eq!(xml.matches("<w:tr>").count(), 2);
         assert_eq!(xml.matches("<w:tblHeader/>").count(), 1);
         assert!(xml.contains(
@@ -1279,14 +1053,6 @@ mod tests {
         ));
         assert!(xml.contains(">Den korte snor<"));
         assert!(xml.contains(">Økonomi<") && xml.contains(">1,653 mio.<"));
-    }
-
-    #[test]
-    fn control_characters_are_stripped_tabs_and_breaks_kept() {
-        assert_eq!(clean_text("a\u{0}b\u{7}c\u{1b}d"), "abcd");
-        assert_eq!(clean_text("a\r\nb\rc\td"), "a\nb\nc\td");
-        assert_eq!(clean_text("x\u{FFFE}y\u{FFFF}z"), "xyz");
-        assert_eq!(clean_text("=SUM(A1)"), "=SUM(A1)");
     }
 
     #[test]
