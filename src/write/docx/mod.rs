@@ -25,10 +25,10 @@ mod post;
 mod schema_order;
 mod wml;
 
-use super::overview::Overview;
+use super::overview::{Overview, OverviewGroup, OverviewLine};
 use super::{write_atomic, WriteError};
 use crate::format::{Format, Section, Sender};
-use crate::model::{DocumentTexts, Initiative, Model, Submission};
+use crate::model::{DocumentTexts, Initiative, Model, Submission, Year};
 use crate::normalize::danish;
 use crate::reconcile::departments::department_of;
 use docx_rs::{
@@ -845,151 +845,193 @@ fn initiative_table(
     body.end_table();
 }
 
+/// The economic overview as one table: a header row repeated on every
+/// page, per group a heading (but the first's, which is the header), its
+/// lines and its total, then the caption and the grand total.
 fn economy_table(body: &mut Body, model: &Model, format: &Format) -> std::io::Result<()> {
     let ov = Overview::build(model, format);
-    let unit = danish::parse_unit(&format.document.display_unit)
-        .or_else(|| danish::parse_unit(&format.default_unit))
-        .unwrap_or(danish::Unit {
-            name: "kr.",
-            factor: rust_decimal::Decimal::ONE,
-        });
-    let amount = |d: &rust_decimal::Decimal| danish::format_amount(*d, &unit);
-    let ncols = ov.years.len() + 1;
-    let amount_w = (TEXT_W * 6 / 10 / ncols).min(1_300);
-    let title_w = TEXT_W - amount_w * ncols;
-    let grid: Vec<usize> = std::iter::once(title_w)
-        .chain(std::iter::repeat_n(amount_w, ncols))
-        .collect();
-
+    let t = EconomyTable::new(&ov, format);
     let groups: Vec<_> = ov.groups.iter().filter(|g| !g.lines.is_empty()).collect();
-    let heading_of = |name: &Option<String>| {
+    body.table(TEXT_W, &t.grid());
+    let first_name = groups
+        .first()
+        .map(|g| t.heading_of(&g.name))
+        .unwrap_or_default();
+    t.header_row(body, &first_name);
+    for (gi, g) in groups.iter().enumerate() {
+        if gi > 0 {
+            t.group_heading_row(body, &t.heading_of(&g.name));
+        }
+        for line in &g.lines {
+            t.line_row(body, line);
+            body.flush_if_full()?;
+        }
+        t.group_total_row(body, g);
+    }
+    t.caption_row(body);
+    t.grand_total_row(body, &ov);
+    body.end_table();
+    Ok(())
+}
+
+/// The economy table's layout and labels: a title column, then one amount
+/// column per year and one for the total.
+struct EconomyTable<'a> {
+    format: &'a Format,
+    years: &'a [Year],
+    unit: danish::Unit,
+    title_cell: CellProps<'static>,
+    num_cell: CellProps<'static>,
+}
+
+const PLAIN: Para = Para {
+    keep_next: false,
+    right: false,
+};
+const RIGHT: Para = Para {
+    keep_next: false,
+    right: true,
+};
+
+fn shaded(c: CellProps<'static>) -> CellProps<'static> {
+    CellProps {
+        shade: Some(SHADE_GROUP),
+        ..c
+    }
+}
+
+impl<'a> EconomyTable<'a> {
+    fn new(ov: &'a Overview, format: &'a Format) -> EconomyTable<'a> {
+        let unit = danish::parse_unit(&format.document.display_unit)
+            .or_else(|| danish::parse_unit(&format.default_unit))
+            .unwrap_or(danish::Unit {
+                name: "kr.",
+                factor: rust_decimal::Decimal::ONE,
+            });
+        let ncols = ov.years.len() + 1;
+        let amount_w = (TEXT_W * 6 / 10 / ncols).min(1_300);
+        EconomyTable {
+            format,
+            years: &ov.years,
+            unit,
+            title_cell: cell(TEXT_W - amount_w * ncols),
+            num_cell: cell(amount_w),
+        }
+    }
+
+    fn ncols(&self) -> usize {
+        self.years.len() + 1
+    }
+
+    fn grid(&self) -> Vec<usize> {
+        std::iter::once(self.title_cell.width)
+            .chain(std::iter::repeat_n(self.num_cell.width, self.ncols()))
+            .collect()
+    }
+
+    fn amount(&self, d: &rust_decimal::Decimal) -> String {
+        danish::format_amount(*d, &self.unit)
+    }
+
+    /// A group's name; an unnamed group is the budget's first title label.
+    fn heading_of(&self, name: &Option<String>) -> String {
         name.clone().unwrap_or_else(|| {
-            format
+            self.format
                 .budget
                 .title_labels
                 .first()
                 .cloned()
                 .unwrap_or_default()
         })
-    };
-    let plain = Para::default();
-    let right = Para {
-        keep_next: false,
-        right: true,
-    };
-    let shaded = |c: CellProps<'static>| CellProps {
-        shade: Some(SHADE_GROUP),
-        ..c
-    };
-    let title_cell = cell(title_w);
-    let num_cell = cell(amount_w);
-
-    body.table(TEXT_W, &grid);
-    // Header row: first group's name | years | I alt; repeated on each page.
-    let first_name = groups
-        .first()
-        .map(|g| heading_of(&g.name))
-        .unwrap_or_default();
-    body.row(true, true);
-    body.cell(shaded(title_cell), STYLE_TABLE_HEADER, plain, &first_name);
-    for y in &ov.years {
-        body.cell(shaded(num_cell), STYLE_TABLE_HEADER, right, y);
     }
-    body.cell(
-        shaded(num_cell),
-        STYLE_TABLE_HEADER,
-        right,
-        &format.document.total_column_label,
-    );
-    body.end_row();
 
-    for (gi, g) in groups.iter().enumerate() {
-        if gi > 0 {
-            body.row(true, false);
-            body.cell(
-                shaded(title_cell),
-                STYLE_TABLE_BOLD,
-                plain,
-                &heading_of(&g.name),
-            );
-            for _ in 0..ncols {
-                body.cell(shaded(num_cell), STYLE_TABLE_BOLD, right, "");
-            }
-            body.end_row();
+    /// First group's name | years | I alt; repeated on each page.
+    fn header_row(&self, body: &mut Body, first_name: &str) {
+        let (title, num) = (shaded(self.title_cell), shaded(self.num_cell));
+        body.row(true, true);
+        body.cell(title, STYLE_TABLE_HEADER, PLAIN, first_name);
+        for y in self.years {
+            body.cell(num, STYLE_TABLE_HEADER, RIGHT, y);
         }
-        for line in &g.lines {
-            body.row(true, false);
-            body.cell(title_cell, STYLE_TABLE_TEXT, plain, &line.title);
-            for y in &ov.years {
-                let t = line.amounts.get(y).map(amount).unwrap_or_default();
-                body.cell(num_cell, STYLE_TABLE_TEXT, right, &t);
-            }
-            let total = if line.amounts.is_empty() {
-                String::new()
-            } else {
-                amount(&line.total)
-            };
-            body.cell(num_cell, STYLE_TABLE_TEXT, right, &total);
-            body.end_row();
-            body.flush_if_full()?;
-        }
-        body.row(true, false);
-        body.cell(
-            title_cell,
-            STYLE_TABLE_BOLD,
-            plain,
-            &format.document.total_column_label,
-        );
-        for y in &ov.years {
-            // A year none of the group's lines has stays empty, as in the lines.
-            let any = g.lines.iter().any(|l| l.amounts.contains_key(y));
-            let t = if any {
-                amount(&g.totals[y])
-            } else {
-                String::new()
-            };
-            body.cell(num_cell, STYLE_TABLE_BOLD, right, &t);
-        }
-        body.cell(num_cell, STYLE_TABLE_BOLD, right, &amount(&g.total));
+        let total = &self.format.document.total_column_label;
+        body.cell(num, STYLE_TABLE_HEADER, RIGHT, total);
         body.end_row();
     }
 
-    // Caption row, then the grand total.
-    body.row(true, false);
-    body.cell(
-        title_cell,
-        STYLE_TABLE_BOLD,
-        plain,
-        &format.document.total_caption,
-    );
-    for _ in 0..ncols {
-        body.cell(num_cell, STYLE_TABLE_TEXT, right, "");
+    fn group_heading_row(&self, body: &mut Body, name: &str) {
+        body.row(true, false);
+        body.cell(shaded(self.title_cell), STYLE_TABLE_BOLD, PLAIN, name);
+        for _ in 0..self.ncols() {
+            body.cell(shaded(self.num_cell), STYLE_TABLE_BOLD, RIGHT, "");
+        }
+        body.end_row();
     }
-    body.end_row();
-    body.row(true, false);
-    body.cell(
-        shaded(title_cell),
-        STYLE_TABLE_BOLD,
-        plain,
-        &format.document.grand_total_label,
-    );
-    for y in &ov.years {
+
+    fn line_row(&self, body: &mut Body, line: &OverviewLine) {
+        body.row(true, false);
+        body.cell(self.title_cell, STYLE_TABLE_TEXT, PLAIN, &line.title);
+        for y in self.years {
+            let t = line
+                .amounts
+                .get(y)
+                .map(|d| self.amount(d))
+                .unwrap_or_default();
+            body.cell(self.num_cell, STYLE_TABLE_TEXT, RIGHT, &t);
+        }
+        let total = if line.amounts.is_empty() {
+            String::new()
+        } else {
+            self.amount(&line.total)
+        };
+        body.cell(self.num_cell, STYLE_TABLE_TEXT, RIGHT, &total);
+        body.end_row();
+    }
+
+    fn group_total_row(&self, body: &mut Body, g: &OverviewGroup) {
+        body.row(true, false);
+        let label = &self.format.document.total_column_label;
+        body.cell(self.title_cell, STYLE_TABLE_BOLD, PLAIN, label);
+        for y in self.years {
+            // A year none of the group's lines has stays empty, as in the lines.
+            let any = g.lines.iter().any(|l| l.amounts.contains_key(y));
+            let t = if any {
+                self.amount(&g.totals[y])
+            } else {
+                String::new()
+            };
+            body.cell(self.num_cell, STYLE_TABLE_BOLD, RIGHT, &t);
+        }
         body.cell(
-            shaded(num_cell),
+            self.num_cell,
             STYLE_TABLE_BOLD,
-            right,
-            &amount(&ov.totals[y]),
+            RIGHT,
+            &self.amount(&g.total),
         );
+        body.end_row();
     }
-    body.cell(
-        shaded(num_cell),
-        STYLE_TABLE_BOLD,
-        right,
-        &amount(&ov.grand_total),
-    );
-    body.end_row();
-    body.end_table();
-    Ok(())
+
+    /// The caption above the grand total, alone in its row.
+    fn caption_row(&self, body: &mut Body) {
+        body.row(true, false);
+        let caption = &self.format.document.total_caption;
+        body.cell(self.title_cell, STYLE_TABLE_BOLD, PLAIN, caption);
+        for _ in 0..self.ncols() {
+            body.cell(self.num_cell, STYLE_TABLE_TEXT, RIGHT, "");
+        }
+        body.end_row();
+    }
+
+    fn grand_total_row(&self, body: &mut Body, ov: &Overview) {
+        let (title, num) = (shaded(self.title_cell), shaded(self.num_cell));
+        body.row(true, false);
+        let label = &self.format.document.grand_total_label;
+        body.cell(title, STYLE_TABLE_BOLD, PLAIN, label);
+        for y in self.years {
+            body.cell(num, STYLE_TABLE_BOLD, RIGHT, &self.amount(&ov.totals[y]));
+        }
+        body.cell(num, STYLE_TABLE_BOLD, RIGHT, &self.amount(&ov.grand_total));
+        body.end_row();
+    }
 }
 
 #[cfg(test)]
