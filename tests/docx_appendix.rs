@@ -8,7 +8,6 @@ mod docx_support;
 use bilag::format::{Format, DEFAULT_FORMAT_TOML};
 use bilag::model::{BudgetLine, DocumentTexts, Initiative, Model, Submission};
 use bilag::write::docx::{appendix_bytes, write_appendix};
-use bilag::write::docx_post::{check_order, check_package, check_well_formed};
 use docx_support::*;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;

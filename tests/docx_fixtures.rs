@@ -8,7 +8,6 @@ mod docx_support;
 use bilag::inbox::load_files;
 use bilag::read::Limits;
 use bilag::write::docx::appendix_bytes;
-use bilag::write::docx_post::check_package;
 use docx_support::*;
 use std::path::PathBuf;
 

@@ -14,7 +14,6 @@ use bilag::model::{DocumentTexts, Model, Submission};
 use bilag::read::Limits;
 use bilag::reconcile::reconcile;
 use bilag::write::docx::appendix_bytes;
-use bilag::write::docx_post::check_package;
 use docx_support::*;
 
 /// The fixture workbooks `names` (in fixtures/departments) read by bilag.

@@ -2,6 +2,9 @@
 //! calamine: the cached totals are the exact decimal sums, every total is a
 //! SUM over the right cells, every amount has a source row.
 
+// The package checks; docx_support also loads tests/common, as xlsx_support does.
+#[allow(clippy::duplicate_mod)]
+mod docx_support;
 mod xlsx_support;
 
 use bilag::finding::{Code, Finding};
@@ -450,8 +453,7 @@ fn a_text_shaped_like_rich_text_markup_stays_text() {
         let mut xml = Vec::new();
         std::io::Read::read_to_end(&mut part, &mut xml).unwrap();
         if name.ends_with(".xml") || name.ends_with(".rels") {
-            bilag::write::docx_post::check_well_formed(&xml)
-                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            docx_support::check_well_formed(&xml).unwrap_or_else(|e| panic!("{name}: {e}"));
         }
     }
     let mut book = Book::open(bytes);

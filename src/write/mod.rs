@@ -3,7 +3,6 @@
 
 pub mod deflate;
 pub mod docx;
-pub mod docx_post;
 pub mod overview;
 pub mod pdf;
 pub mod report;

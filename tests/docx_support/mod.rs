@@ -1,5 +1,6 @@
 //! Shared helpers of the appendix tests: the seed model from the fixtures'
-//! expected.json, text extraction from a .docx, and an in-order matcher.
+//! expected.json, text extraction from a .docx, an in-order matcher, and
+//! the package checks ([`package`]).
 #![allow(dead_code)]
 
 use bilag::format::Format;
@@ -11,6 +12,10 @@ use std::path::PathBuf;
 
 #[path = "../common/mod.rs"]
 mod common;
+pub mod package;
+
+#[allow(unused_imports)]
+pub use package::{check_order, check_package, check_well_formed};
 
 #[allow(unused_imports)]
 pub use common::{expected_json, fixtures_dir};
