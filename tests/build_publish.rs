@@ -4,41 +4,14 @@
 //! pack file that cannot be replaced leaves the previous pack whole; a run
 //! killed at any moment never leaves files of two builds.
 
+mod common;
+
 use bilag::inbox::pack::{remove_stale, OutLock};
+use common::cli::{bilag, command, text};
+use common::{fixture, pack_json, sha};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 use std::time::Duration;
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_bilag")
-}
-
-fn bilag(args: &[&str]) -> Output {
-    Command::new(bin()).args(args).output().expect("bilag runs")
-}
-
-fn fixtures(dir: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(dir)
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn sha(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 /// The pack files in OUT (no hidden files, no pack.json) with their sha256.
 fn pack_files(out: &Path) -> Vec<(String, String)> {
@@ -59,8 +32,7 @@ fn pack_files(out: &Path) -> Vec<(String, String)> {
 
 /// pack.json names exactly the pack files in OUT, each with its sha256.
 fn assert_manifest_true(out: &Path) -> Value {
-    let manifest: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("pack.json")).unwrap()).unwrap();
+    let manifest = pack_json(out);
     let mut named: Vec<(String, String)> = manifest["files"]
         .as_array()
         .unwrap()
@@ -94,10 +66,10 @@ fn build_writes_pack_json_naming_every_file_and_every_input() {
     let inbox = dir.path().join("indbakke");
     std::fs::create_dir(&inbox).unwrap();
     for f in ["01-bolig.xlsx", "02-ssp.xlsx"] {
-        std::fs::copy(fixtures("departments").join(f), inbox.join(f)).unwrap();
+        std::fs::copy(fixture("departments").join(f), inbox.join(f)).unwrap();
     }
     std::fs::copy(
-        fixtures("departments/02-ssp.xlsx"),
+        fixture("departments/02-ssp.xlsx"),
         inbox.join("02-ssp (1).xlsx"),
     )
     .unwrap();
@@ -170,7 +142,7 @@ fn stale_temporaries_of_a_killed_build_are_removed_at_start() {
     std::fs::write(out.join("noter.txt"), b"mine").unwrap();
     let o = bilag(&[
         "build",
-        fixtures("departments").to_str().unwrap(),
+        fixture("departments").to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
     ]);
@@ -188,7 +160,7 @@ fn a_second_bilag_on_the_same_out_is_told_who_holds_it() {
     for cmd in ["build", "watch"] {
         let o = bilag(&[
             cmd,
-            fixtures("departments").to_str().unwrap(),
+            fixture("departments").to_str().unwrap(),
             "--out",
             out.to_str().unwrap(),
         ]);
@@ -201,7 +173,7 @@ fn a_second_bilag_on_the_same_out_is_told_who_holds_it() {
     drop(lock);
     let o = bilag(&[
         "build",
-        fixtures("departments").to_str().unwrap(),
+        fixture("departments").to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
     ]);
@@ -214,7 +186,7 @@ fn a_pack_file_that_cannot_be_replaced_leaves_the_previous_pack_whole() {
     let out = dir.path().join("pakke");
     let o = bilag(&[
         "build",
-        fixtures("seed").to_str().unwrap(),
+        fixture("seed").to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
     ]);
@@ -227,7 +199,7 @@ fn a_pack_file_that_cannot_be_replaced_leaves_the_previous_pack_whole() {
     std::fs::set_permissions(&held, perms.clone()).unwrap();
     let o = bilag(&[
         "build",
-        fixtures("departments").to_str().unwrap(),
+        fixture("departments").to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
     ]);
@@ -254,7 +226,7 @@ fn an_interrupted_swap_is_rolled_back_at_the_next_start() {
     let out = dir.path().join("pakke");
     let o = bilag(&[
         "build",
-        fixtures("seed").to_str().unwrap(),
+        fixture("seed").to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
     ]);
@@ -279,8 +251,7 @@ fn an_interrupted_swap_is_rolled_back_at_the_next_start() {
     no_leftovers(&out);
 
     // When pack.json already names the new build, the new pack stays.
-    let manifest: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("pack.json")).unwrap()).unwrap();
+    let manifest = pack_json(&out);
     let done = out.join(format!(
         ".bilag-old-{}",
         manifest["build"].as_str().unwrap()
@@ -304,7 +275,7 @@ fn a_build_killed_at_any_moment_never_leaves_files_of_two_builds() {
     let out = dir.path().join("pakke");
     let o = bilag(&[
         "build",
-        fixtures("seed").to_str().unwrap(),
+        fixture("seed").to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
     ]);
@@ -314,9 +285,9 @@ fn a_build_killed_at_any_moment_never_leaves_files_of_two_builds() {
         let inbox = if step % 2 == 0 {
             big.clone()
         } else {
-            fixtures("departments")
+            fixture("departments")
         };
-        let mut child = Command::new(bin())
+        let mut child = command()
             .args([
                 "build",
                 inbox.to_str().unwrap(),
@@ -340,7 +311,7 @@ fn a_build_killed_at_any_moment_never_leaves_files_of_two_builds() {
     }
     let o = bilag(&[
         "build",
-        fixtures("departments").to_str().unwrap(),
+        fixture("departments").to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
     ]);

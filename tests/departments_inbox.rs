@@ -6,38 +6,21 @@
 //! 82,16 mio. (81,66 of the fixtures plus the re-save's correction of
 //! 0,5 mio.), not the 163,82 mio. of counting every file.
 
+mod common;
+
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+use common::cli::{bilag, text};
+use common::json;
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::str::FromStr;
 use std::time::{Duration, SystemTime};
 
-fn bilag(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bilag"))
-        .args(args)
-        .output()
-        .expect("bilag runs")
-}
-
+/// A file of `fixtures/departments/` (the folder itself for "").
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/departments")
-        .join(name)
-}
-
-fn json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    common::fixture("departments").join(name)
 }
 
 /// 01-bolig.xlsx as its department re-saved it: "Aftalen om nye

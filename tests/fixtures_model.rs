@@ -2,19 +2,14 @@
 //! it: every field's text, every amount in kroner, each initiative's section
 //! and the metadata — for the seed workbook and for the four-department split.
 
+mod common;
+
 use bilag::format::Format;
 use bilag::inbox::{list_inbox, load_files, Loaded};
 use bilag::read::Limits;
+use common::expected_json;
 use serde_json::Value;
 use std::path::Path;
-
-fn expected() -> Value {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/expected.json"),
-    )
-    .unwrap();
-    serde_json::from_str(&text).unwrap()
-}
 
 fn load(dir: &str) -> Loaded {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -58,7 +53,7 @@ fn assert_subset(path: &str, want: &Value, got: &Value) {
 }
 
 fn check_case(case: &str, dir: &str) {
-    let exp = &expected()[case];
+    let exp = &expected_json()[case];
     let loaded = load(dir);
     let got = serde_json::to_value(&loaded.model).unwrap();
     assert_subset(case, &exp["model"], &got);

@@ -12,45 +12,13 @@
 use bilag::inbox::pack::{publish_with, Manifest};
 use bilag::inbox::watch::{convert_staged, Intake, Options, Silent};
 use bilag::write::pdf::Soffice;
-use serde_json::Value;
-use sha2::{Digest, Sha256};
+mod common;
+
+use common::cli::{bilag, have, text};
+use common::{fixture, pack_json, sha};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn bilag(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bilag"))
-        .args(args)
-        .output()
-        .expect("bilag runs")
-}
-
-fn departments() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/departments")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn sha(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-}
 
 /// Whether every tool is installed. A missing one skips the test with a
 /// note — or fails it when BILAG_REQUIRE_EXTERNAL=1.
@@ -141,7 +109,7 @@ fn build_pdf_writes_tagged_danish_pdfs_named_in_pack_json() {
     let out = dir.path().join("pakke");
     let o = bilag(&[
         "build",
-        departments().to_str().unwrap(),
+        fixture("departments").to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
         "--pdf",
@@ -150,8 +118,7 @@ fn build_pdf_writes_tagged_danish_pdfs_named_in_pack_json() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 
     // pack.json names both PDFs with the sha256 of the bytes in OUT.
-    let manifest: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("pack.json")).unwrap()).unwrap();
+    let manifest = pack_json(&out);
     let files = manifest["files"].as_array().unwrap();
     for name in ["appendix.pdf", "oversigt.pdf"] {
         let listed = files
@@ -237,7 +204,7 @@ fn build_pdf_without_libreoffice_exits_2_before_reading_or_writing() {
     // A previous pack, without --pdf.
     let o = bilag(&[
         "build",
-        departments().to_str().unwrap(),
+        fixture("departments").to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
         "--quiet",
@@ -247,7 +214,7 @@ fn build_pdf_without_libreoffice_exits_2_before_reading_or_writing() {
 
     let o = bilag(&[
         "build",
-        departments().to_str().unwrap(),
+        fixture("departments").to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
         "--pdf",
@@ -265,7 +232,7 @@ fn build_pdf_without_libreoffice_exits_2_before_reading_or_writing() {
     let fresh = dir.path().join("ny");
     let o = bilag(&[
         "build",
-        departments().to_str().unwrap(),
+        fixture("departments").to_str().unwrap(),
         "--out",
         fresh.to_str().unwrap(),
         "--pdf",
@@ -278,7 +245,7 @@ fn build_pdf_without_libreoffice_exits_2_before_reading_or_writing() {
     // Watch checks first too.
     let o = bilag(&[
         "watch",
-        departments().to_str().unwrap(),
+        fixture("departments").to_str().unwrap(),
         "--out",
         fresh.to_str().unwrap(),
         "--pdf",
@@ -305,7 +272,7 @@ fn a_failed_conversion_fails_the_build_and_leaves_the_previous_pack_whole() {
     let out = dir.path().join("pakke");
     let o = bilag(&[
         "build",
-        departments().to_str().unwrap(),
+        fixture("departments").to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
         "--quiet",
@@ -322,7 +289,7 @@ fn a_failed_conversion_fails_the_build_and_leaves_the_previous_pack_whole() {
     );
     let o = bilag(&[
         "build",
-        departments().to_str().unwrap(),
+        fixture("departments").to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
         "--pdf",
@@ -340,7 +307,7 @@ fn a_failed_conversion_fails_the_build_and_leaves_the_previous_pack_whole() {
     let fake = script(dir.path(), "soffice-ok", FAKE_CONVERTER);
     let o = bilag(&[
         "build",
-        departments().to_str().unwrap(),
+        fixture("departments").to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
         "--pdf",
@@ -363,7 +330,7 @@ fn a_conversion_past_its_time_limit_is_stopped_and_the_previous_pack_stays() {
     let out = dir.path().join("pakke");
     let o = bilag(&[
         "build",
-        departments().to_str().unwrap(),
+        fixture("departments").to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
         "--quiet",
@@ -432,7 +399,7 @@ fn watch_publishes_the_pdfs_with_every_pack() {
     let out = dir.path().join("pakke");
     std::fs::create_dir_all(&inbox).unwrap();
     std::fs::create_dir_all(&out).unwrap();
-    for e in std::fs::read_dir(departments()).unwrap() {
+    for e in std::fs::read_dir(fixture("departments")).unwrap() {
         let p = e.unwrap().path();
         std::fs::copy(&p, inbox.join(p.file_name().unwrap())).unwrap();
     }
@@ -463,8 +430,7 @@ fn watch_publishes_the_pdfs_with_every_pack() {
     }
     intake.build(&told).unwrap();
     assert_eq!(told.0.load(std::sync::atomic::Ordering::SeqCst), 1);
-    let manifest: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("pack.json")).unwrap()).unwrap();
+    let manifest = pack_json(&out);
     let names: Vec<&str> = manifest["files"]
         .as_array()
         .unwrap()

@@ -5,17 +5,11 @@
 
 mod common;
 mod external;
-use std::path::{Path, PathBuf};
+use common::fixture;
 
 use bilag::read::{read_workbook, Limits, MergedRange, SourceKind, Value, Workbook};
 use chrono::{NaiveDate, NaiveDateTime};
 use rstest::rstest;
-
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(rel)
-}
 
 fn read(rel: &str) -> Workbook {
     read_workbook(&fixture(rel), &Limits::default()).unwrap_or_else(|e| panic!("{rel}: {e}"))

@@ -7,8 +7,10 @@
 //! .xls and .xlsb are the seed's format variants with sheets, a row and a
 //! column hidden in their records (fixtures/hidden/make_hidden.py).
 
+mod common;
+
+use common::fixture;
 use std::io::{Cursor, Read, Write};
-use std::path::PathBuf;
 
 use bilag::finding::{Code, Finding};
 use bilag::format::Format;
@@ -18,12 +20,6 @@ use bilag::read::{read_workbook_bytes, HiddenPart, Limits, SourceKind, Workbook}
 use rust_xlsxwriter::Workbook as XlsxBook;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
-
-fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(rel)
-}
 
 fn read(bytes: &[u8]) -> Workbook {
     read_workbook_bytes(bytes, &Limits::default()).expect("readable")

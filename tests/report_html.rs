@@ -6,18 +6,14 @@
 //! `scripts/install-test-deps.sh` installs them. Without them a test prints a
 //! note and passes — unless `BILAG_REQUIRE_EXTERNAL=1` (CI), where it fails.
 
+mod common;
+
+use common::cli::{command, have};
+use common::{json, pack_json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const DEPARTMENTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/departments");
-
-fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-}
 
 /// Whether `tools` are all installed; when one is not, fails under
 /// `BILAG_REQUIRE_EXTERNAL=1` and otherwise prints why the test is skipped.
@@ -40,7 +36,7 @@ fn tools(test: &str, tools: &[&str]) -> bool {
 /// `bilag build INBOX --out <tmp>/out`; returns OUT.
 fn build(inbox: &Path, tmp: &Path) -> PathBuf {
     let out = tmp.join("out");
-    let o = Command::new(env!("CARGO_BIN_EXE_bilag"))
+    let o = command()
         .arg("build")
         .arg(inbox)
         .arg("--out")
@@ -99,10 +95,6 @@ fn as_dom_text(s: &str) -> String {
         .replace('\u{a0}', "&nbsp;")
 }
 
-fn json(path: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
-}
-
 #[test]
 fn the_dom_holds_every_department_the_grand_total_and_every_finding() {
     if !tools("report_html", &["chromium"]) {
@@ -134,7 +126,7 @@ fn the_dom_holds_every_department_the_grand_total_and_every_finding() {
         let m = f["message"].as_str().unwrap();
         assert!(dom.contains(&as_dom_text(m)), "finding missing: {m}");
     }
-    let pack = json(&out.join("pack.json"));
+    let pack = pack_json(&out);
     let id = pack["build"].as_str().unwrap();
     assert!(dom.contains(&format!("Kørsel {id}, ")), "build id {id}");
     for f in [

@@ -9,6 +9,10 @@
 //! published is read from its state file (`BILAG_WATCH_STATE`), never from
 //! its Danish log.
 
+mod common;
+
+use common::cli::command;
+use common::{fixture_bytes, json, pack_json, sha, with_comment, write};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
@@ -18,34 +22,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 const LIMIT: Duration = Duration::from_secs(60);
-
-fn fixture(rel: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures")
-            .join(rel),
-    )
-    .unwrap()
-}
-
-fn sha(bytes: &[u8]) -> String {
-    bilag::inbox::sha256_hex(bytes)
-}
-
-/// The same workbook with a zip comment: other bytes, same content.
-fn with_comment(bytes: &[u8], comment: &str) -> Vec<u8> {
-    let n = bytes.len();
-    assert_eq!(
-        &bytes[n - 22..n - 18],
-        b"PK\x05\x06",
-        "no plain zip end record"
-    );
-    assert_eq!(&bytes[n - 2..], [0, 0], "zip already has a comment");
-    let mut v = bytes.to_vec();
-    v[n - 2..].copy_from_slice(&(comment.len() as u16).to_le_bytes());
-    v.extend_from_slice(comment.as_bytes());
-    v
-}
 
 /// A running `bilag watch`; killed when dropped.
 struct Watch {
@@ -75,7 +51,7 @@ impl Watch {
         let logdir = tempfile::tempdir().unwrap();
         let log = logdir.path().join("stderr.txt");
         let state = logdir.path().join("state.json");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_bilag"))
+        let mut child = command()
             .env("BILAG_WATCH_STATE", &state)
             .arg("watch")
             .arg(inbox)
@@ -265,11 +241,6 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>, SystemTime)> {
     v
 }
 
-fn json(path: &Path) -> Value {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 fn ledger(out: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(out.join("ledger.jsonl")).unwrap_or_default();
     assert!(text.is_empty() || text.ends_with('\n'), "torn ledger");
@@ -335,7 +306,7 @@ fn assert_recorded_once(out: &Path, versions: &[(&str, &[u8])]) {
 /// and no temporary files are left.
 fn assert_pack_equals_build(inbox: &Path, out: &Path) {
     let one = tempfile::tempdir().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_bilag"))
+    let o = command()
         .arg("build")
         .arg(inbox)
         .arg("--out")
@@ -352,7 +323,7 @@ fn assert_pack_equals_build(inbox: &Path, out: &Path) {
         );
     }
     // pack.json names every pack file with the bytes that are in OUT.
-    let manifest = json(&out.join("pack.json"));
+    let manifest = pack_json(out);
     let files: Vec<&str> = manifest["files"]
         .as_array()
         .unwrap()
@@ -394,10 +365,6 @@ fn assert_no_leftovers(out: &Path) {
     }
 }
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) {
-    std::fs::write(dir.join(name), bytes).unwrap();
-}
-
 #[test]
 fn dropped_replaced_and_dropped_twice() {
     let inbox = tempfile::tempdir().unwrap();
@@ -411,8 +378,8 @@ fn dropped_replaced_and_dropped_twice() {
         Value::Array(vec![])
     );
 
-    let bolig = fixture("departments/01-bolig.xlsx");
-    let ssp = fixture("departments/02-ssp.xlsx");
+    let bolig = fixture_bytes("departments/01-bolig.xlsx");
+    let ssp = fixture_bytes("departments/02-ssp.xlsx");
     write(inbox, "01-bolig.xlsx", &bolig);
     write(inbox, "02-ssp.xlsx", &ssp);
     w.wait_settled(inbox);
@@ -428,7 +395,7 @@ fn dropped_replaced_and_dropped_twice() {
     // corrected version (here: the seed's content under the same name).
     std::thread::sleep(Duration::from_millis(20));
     write(inbox, "01-bolig.xlsx", &bolig);
-    let seed = fixture("seed/socialudvalget-2008.xlsx");
+    let seed = fixture_bytes("seed/socialudvalget-2008.xlsx");
     write(inbox, "02-ssp.xlsx", &seed);
     w.wait_settled(inbox);
     let before = snapshot(inbox);
@@ -475,7 +442,7 @@ fn a_file_written_slowly_in_chunks_is_read_once_complete() {
     let inbox = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     let (inbox, out) = (inbox.path(), out.path());
-    let seed = fixture("seed/socialudvalget-2008.xlsx");
+    let seed = fixture_bytes("seed/socialudvalget-2008.xlsx");
     let mut w = Watch::start(inbox, out, &["--poll", "0.2"]);
     w.wait_settled(inbox);
 
@@ -526,7 +493,7 @@ fn lock_files_are_skipped_and_a_corrupt_file_is_rejected() {
     let (inbox, out) = (inbox.path(), out.path());
     let mut w = Watch::start(inbox, out, &[]);
     w.wait_settled(inbox);
-    let bolig = fixture("departments/01-bolig.xlsx");
+    let bolig = fixture_bytes("departments/01-bolig.xlsx");
     let broken = b"PK\x03\x04 this is not a workbook".to_vec();
     write(inbox, "01-bolig.xlsx", &bolig);
     write(inbox, "~$01-bolig.xlsx", b"\x0bcaseworker");
@@ -563,8 +530,8 @@ fn a_broken_replacement_keeps_the_last_good_version_in_the_pack() {
     let inbox = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     let (inbox, out) = (inbox.path(), out.path());
-    let bolig = fixture("departments/01-bolig.xlsx");
-    let ssp = fixture("departments/02-ssp.xlsx");
+    let bolig = fixture_bytes("departments/01-bolig.xlsx");
+    let ssp = fixture_bytes("departments/02-ssp.xlsx");
     write(inbox, "01-bolig.xlsx", &bolig);
     write(inbox, "02-ssp.xlsx", &ssp);
     let mut w = Watch::start(inbox, out, &["--poll", "0.1"]);
@@ -575,7 +542,7 @@ fn a_broken_replacement_keeps_the_last_good_version_in_the_pack() {
     let half = bolig[..bolig.len() / 2].to_vec();
     write(inbox, "01-bolig.xlsx", &half);
     w.wait_settled(inbox);
-    let manifest = json(&out.join("pack.json"));
+    let manifest = pack_json(out);
     let input = &manifest["inputs"][0];
     assert_eq!(input["file"], "01-bolig.xlsx");
     assert_eq!(input["status"], "older-version");
@@ -651,8 +618,8 @@ fn a_resave_under_a_new_name_and_a_removal_are_ledgered_and_told() {
     let inbox = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     let (inbox, out) = (inbox.path(), out.path());
-    let bolig = fixture("departments/01-bolig.xlsx");
-    let ssp = fixture("departments/02-ssp.xlsx");
+    let bolig = fixture_bytes("departments/01-bolig.xlsx");
+    let ssp = fixture_bytes("departments/02-ssp.xlsx");
     write(inbox, "01-bolig.xlsx", &bolig);
     std::fs::File::options()
         .write(true)
@@ -708,7 +675,7 @@ fn a_burst_of_200_files() {
         "departments/03-boern-unge.xlsx",
         "departments/04-integration.xlsx",
     ]
-    .map(fixture);
+    .map(fixture_bytes);
     let mut w = Watch::start(inbox, out, &["--poll", "0.2"]);
     w.wait_settled(inbox);
     let mut versions: Vec<(String, Vec<u8>)> = Vec::new();
@@ -740,9 +707,9 @@ fn kill_9_at_any_moment_then_restart() {
     let out = tempfile::tempdir().unwrap();
     let (inbox, out) = (inbox.path(), out.path());
     let sources = [
-        fixture("departments/01-bolig.xlsx"),
-        fixture("departments/03-boern-unge.xlsx"),
-        fixture("seed/socialudvalget-2008.xlsx"),
+        fixture_bytes("departments/01-bolig.xlsx"),
+        fixture_bytes("departments/03-boern-unge.xlsx"),
+        fixture_bytes("seed/socialudvalget-2008.xlsx"),
     ];
     let mut versions: Vec<(String, Vec<u8>)> = Vec::new();
     for i in 0..40 {
@@ -832,11 +799,11 @@ fn build_prints_a_summary_and_a_json_line() {
     write(
         inbox.path(),
         "01-bolig.xlsx",
-        &fixture("departments/01-bolig.xlsx"),
+        &fixture_bytes("departments/01-bolig.xlsx"),
     );
     write(inbox.path(), "05-broken.xlsx", b"not a workbook");
     write(inbox.path(), "~$01-bolig.xlsx", b"lock");
-    let o = Command::new(env!("CARGO_BIN_EXE_bilag"))
+    let o = command()
         .arg("build")
         .arg(inbox.path())
         .arg("--out")
@@ -865,7 +832,7 @@ fn build_prints_a_summary_and_a_json_line() {
 #[test]
 fn watch_refuses_to_write_into_the_inbox() {
     let inbox = tempfile::tempdir().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_bilag"))
+    let o = command()
         .arg("watch")
         .arg(inbox.path())
         .arg("--out")

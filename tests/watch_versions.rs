@@ -5,10 +5,13 @@
 //!
 //! Every pack is compared with what a one-shot build of the inbox gives.
 
+mod common;
+
 use bilag::format::Format;
 use bilag::inbox::ledger::Removal;
 use bilag::inbox::watch::{BuildReport, Hooks, Intake, Options, ScanReport, Silent};
 use bilag::read::Limits;
+use common::{fixture_bytes, json, sha, with_comment, write};
 use serde_json::Value;
 use std::io::{Cursor, Read, Write};
 use std::path::Path;
@@ -18,19 +21,6 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 const SETTLE: Duration = Duration::from_millis(20);
-
-fn fixture(rel: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures")
-            .join(rel),
-    )
-    .unwrap()
-}
-
-fn sha(bytes: &[u8]) -> String {
-    bilag::inbox::sha256_hex(bytes)
-}
 
 /// The workbook with `from` replaced by `to` in one of its parts.
 fn edited(bytes: &[u8], part: &str, edits: &[(&str, &str)]) -> Vec<u8> {
@@ -63,7 +53,7 @@ fn edited(bytes: &[u8], part: &str, edits: &[(&str, &str)]) -> Vec<u8> {
 /// row's stated total with it).
 fn bolig_corrected() -> Vec<u8> {
     edited(
-        &fixture("departments/01-bolig.xlsx"),
+        &fixture_bytes("departments/01-bolig.xlsx"),
         "xl/worksheets/sheet3.xml",
         &[
             (
@@ -76,25 +66,6 @@ fn bolig_corrected() -> Vec<u8> {
             ),
         ],
     )
-}
-
-/// The same workbook with a zip comment: other bytes, same content.
-fn with_comment(bytes: &[u8], comment: &str) -> Vec<u8> {
-    let n = bytes.len();
-    assert_eq!(
-        &bytes[n - 22..n - 18],
-        b"PK\x05\x06",
-        "no plain zip end record"
-    );
-    assert_eq!(&bytes[n - 2..], [0, 0], "zip already has a comment");
-    let mut v = bytes.to_vec();
-    v[n - 2..].copy_from_slice(&(comment.len() as u16).to_le_bytes());
-    v.extend_from_slice(comment.as_bytes());
-    v
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) {
-    std::fs::write(dir.join(name), bytes).unwrap();
 }
 
 /// Writes a file and dates it `ago` back.
@@ -145,11 +116,6 @@ fn removed(reports: Vec<ScanReport>) -> Vec<Removal> {
 fn settle_and_build(intake: &mut Intake) -> BuildReport {
     take_in(intake, &Silent);
     intake.build(&Silent).unwrap()
-}
-
-fn json(path: &Path) -> Value {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_slice(&bytes).unwrap()
 }
 
 fn ledger(out: &Path) -> Vec<Value> {
@@ -207,8 +173,8 @@ fn a_resave_under_a_new_name_replaces_its_predecessor_in_the_pack() {
     let inbox = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     let (inbox, out) = (inbox.path(), out.path());
-    let bolig = fixture("departments/01-bolig.xlsx");
-    let ssp = fixture("departments/02-ssp.xlsx");
+    let bolig = fixture_bytes("departments/01-bolig.xlsx");
+    let ssp = fixture_bytes("departments/02-ssp.xlsx");
     write_aged(inbox, "01-bolig.xlsx", &bolig, Duration::from_secs(3600));
     write(inbox, "02-ssp.xlsx", &ssp);
     let mut intake = open(inbox, out, &Silent);
@@ -298,7 +264,7 @@ fn an_identical_copy_is_ledgered_and_counted_once() {
     let inbox = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     let (inbox, out) = (inbox.path(), out.path());
-    let integration = fixture("departments/04-integration.xlsx");
+    let integration = fixture_bytes("departments/04-integration.xlsx");
     write(inbox, "04-integration.xlsx", &integration);
     let mut intake = open(inbox, out, &Silent);
     settle_and_build(&mut intake);
@@ -356,8 +322,8 @@ fn a_file_removed_while_watching_gets_a_removed_line() {
     let inbox = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     let (inbox, out) = (inbox.path(), out.path());
-    let bolig = fixture("departments/01-bolig.xlsx");
-    let ssp = fixture("departments/02-ssp.xlsx");
+    let bolig = fixture_bytes("departments/01-bolig.xlsx");
+    let ssp = fixture_bytes("departments/02-ssp.xlsx");
     write(inbox, "01-bolig.xlsx", &bolig);
     write(inbox, "02-ssp.xlsx", &ssp);
     let hooks = Removals::default();
@@ -418,8 +384,8 @@ fn a_file_removed_while_stopped_is_found_at_start_and_recorded_once() {
     let inbox = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     let (inbox, out) = (inbox.path(), out.path());
-    let bolig = fixture("departments/01-bolig.xlsx");
-    let ssp = fixture("departments/02-ssp.xlsx");
+    let bolig = fixture_bytes("departments/01-bolig.xlsx");
+    let ssp = fixture_bytes("departments/02-ssp.xlsx");
     write(inbox, "01-bolig.xlsx", &bolig);
     write(inbox, "02-ssp.xlsx", &ssp);
     let mut intake = open(inbox, out, &Silent);
@@ -479,7 +445,7 @@ fn a_file_that_returns_to_an_earlier_version_is_a_new_arrival() {
     let inbox = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     let (inbox, out) = (inbox.path(), out.path());
-    let a = fixture("departments/01-bolig.xlsx");
+    let a = fixture_bytes("departments/01-bolig.xlsx");
     let b = bolig_corrected();
     write(inbox, "01-bolig.xlsx", &a);
     let mut intake = open(inbox, out, &Silent);
@@ -551,7 +517,7 @@ fn a_broken_copy_dropped_again_is_a_new_arrival_and_the_pack_keeps_the_good_vers
     let inbox = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     let (inbox, out) = (inbox.path(), out.path());
-    let good = fixture("departments/01-bolig.xlsx");
+    let good = fixture_bytes("departments/01-bolig.xlsx");
     let broken = good[..good.len() / 2].to_vec();
     write(inbox, "01-bolig.xlsx", &good);
     let mut intake = open(inbox, out, &Silent);
@@ -617,7 +583,7 @@ fn a_build_names_the_findings_the_previous_build_had_not() {
     write(
         inbox.path(),
         "01-bolig.xlsx",
-        &fixture("departments/01-bolig.xlsx"),
+        &fixture_bytes("departments/01-bolig.xlsx"),
     );
     let mut intake = open(inbox.path(), out.path(), &Silent);
     let first = settle_and_build(&mut intake);
@@ -628,7 +594,7 @@ fn a_build_names_the_findings_the_previous_build_had_not() {
     write(
         inbox.path(),
         "03-boern-unge.xlsx",
-        &fixture("departments/03-boern-unge.xlsx"),
+        &fixture_bytes("departments/03-boern-unge.xlsx"),
     );
     let second = settle_and_build(&mut intake);
     let files: Vec<&str> = second
@@ -655,7 +621,7 @@ fn a_build_names_the_findings_the_previous_build_had_not() {
     write(
         inbox.path(),
         "03-boern-unge.xlsx",
-        &fixture("departments/03-boern-unge.xlsx"),
+        &fixture_bytes("departments/03-boern-unge.xlsx"),
     );
     let third = settle_and_build(&mut intake);
     assert!(third.new_findings.is_empty(), "{:?}", third.new_findings);
