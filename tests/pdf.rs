@@ -131,6 +131,14 @@ fn build_pdf_writes_tagged_danish_pdfs_named_in_pack_json() {
             "{name}"
         );
     }
+    // The report page links both PDFs.
+    let page = std::fs::read_to_string(out.join("rapport.html")).unwrap();
+    for name in ["appendix.pdf", "oversigt.pdf"] {
+        assert!(
+            page.contains(&format!("<a href=\"{name}\">{name}</a>")),
+            "rapport.html does not link {name}"
+        );
+    }
     // Nothing of LibreOffice's work is left in OUT.
     let names: Vec<String> = snapshot(&out).into_iter().map(|(n, _)| n).collect();
     assert_eq!(
