@@ -24,8 +24,9 @@
 use crate::format::{Format, MetaKey};
 use crate::model::{Initiative, Metadata, Submission};
 use crate::write::xlsx::{
-    a1, cut_to_cell, in_unit, to_f64, unit_factor, wrapped_lines, FILL_GROUP, FILL_HEADER,
+    cut_to_cell, in_unit, to_f64, unit_factor, wrapped_lines, FILL_GROUP, FILL_HEADER,
 };
+use crate::write::xml::a1;
 use crate::write::{write_atomic, WriteError};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{

@@ -26,11 +26,12 @@ use crate::normalize::danish::parse_unit;
 use crate::reconcile::departments::{department_name, Status};
 use crate::write::overview::Overview;
 use crate::write::status_sheet;
+use crate::write::xml::a1;
 use crate::write::WriteError;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
-    Chart, ChartDataLabel, ChartLegendPosition, Color, DocProperties, Format as XFormat,
-    FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    Chart, ChartDataLabel, ChartLegendPosition, DocProperties, Format as XFormat, Workbook,
+    Worksheet, XlsxError,
 };
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -38,10 +39,13 @@ use std::io::{Seek, Write};
 use std::path::Path;
 use std::rc::Rc;
 
-mod sources;
-
 mod cells;
-use cells::{Cells, Sink};
+mod sources;
+mod styles;
+use cells::{Cells, Direct, Sink};
+pub(crate) use styles::{StyleId, Styles};
+pub(crate) use styles::{FILL_GROUP, FILL_HEADER};
+use StyleId as S;
 
 /// Name of the overview sheet.
 pub const OVERVIEW_SHEET: &str = "Økonomisk oversigt";
@@ -208,18 +212,6 @@ pub(crate) fn amount_num_format(decimals: u32) -> String {
     format!("#,##0.0{}", "#".repeat(d - 1))
 }
 
-/// Column letters for a 0-based column: 0 → "A", 27 → "AB" (one
-/// implementation, the reader's [`crate::read::col_name`]; the writer's
-/// columns are u16).
-pub(crate) fn col_name(col: u16) -> String {
-    crate::read::col_name(col.into())
-}
-
-/// "B7" for 0-based (row 6, col 1): [`crate::read::a1`].
-pub(crate) fn a1(row: u32, col: u16) -> String {
-    crate::read::a1(row, col.into())
-}
-
 /// `SUM` over cells in one column at the given rows, runs of consecutive rows
 /// collapsed to ranges: rows 5,6,7,9 in column B → "=SUM(B6:B8,B10)".
 pub(crate) fn sum_rows_formula(col: u16, rows: &[u32]) -> String {
@@ -378,176 +370,6 @@ struct Origin<'a> {
 
 // ---------------------------------------------------------------------------
 
-#[derive(Clone)]
-struct Styles {
-    title: XFormat,
-    heading: XFormat,
-    caption: XFormat,
-    header: XFormat,
-    header_num: XFormat,
-    text: XFormat,
-    wrap: XFormat,
-    group: XFormat,
-    amount: XFormat,
-    subtotal_text: XFormat,
-    subtotal_amount: XFormat,
-    grand_text: XFormat,
-    grand_amount: XFormat,
-    differs_amount: XFormat,
-    differs_text: XFormat,
-    agrees_text: XFormat,
-    kroner_int: XFormat,
-    text_right: XFormat,
-    kroner_dec: XFormat,
-    link: XFormat,
-}
-
-/// Header and group-heading fills, shared with the submission template so
-/// the workbook a department fills in and the pack look alike.
-pub(crate) const FILL_HEADER: u32 = 0xD9E1F2;
-pub(crate) const FILL_GROUP: u32 = 0xEDF1F9;
-const FILL_GRAND: u32 = 0xD9E1F2;
-const FILL_BAD: u32 = 0xFFC7CE;
-const FONT_BAD: u32 = 0x9C0006;
-const FONT_GOOD: u32 = 0x006100;
-
-impl Styles {
-    /// Every format, for registering them by address.
-    fn all(&self) -> [&XFormat; 20] {
-        [
-            &self.title,
-            &self.heading,
-            &self.caption,
-            &self.header,
-            &self.header_num,
-            &self.text,
-            &self.wrap,
-            &self.group,
-            &self.amount,
-            &self.subtotal_text,
-            &self.subtotal_amount,
-            &self.grand_text,
-            &self.grand_amount,
-            &self.differs_amount,
-            &self.differs_text,
-            &self.agrees_text,
-            &self.kroner_int,
-            &self.text_right,
-            &self.kroner_dec,
-            &self.link,
-        ]
-    }
-
-    /// Whether `f` is (by address) one of these formats.
-    fn is_one_of_them(&self, f: &XFormat) -> bool {
-        self.all().into_iter().any(|x| std::ptr::eq(x, f))
-    }
-
-    fn new(decimals: u32) -> Styles {
-        let num = amount_num_format(decimals);
-        let base = XFormat::new().set_font_name("Calibri").set_font_size(11);
-        Styles {
-            title: base.clone().set_bold().set_font_size(14),
-            heading: base
-                .clone()
-                .set_bold()
-                .set_text_wrap()
-                .set_align(FormatAlign::Top),
-            caption: base.clone().set_italic(),
-            header: base
-                .clone()
-                .set_bold()
-                .set_text_wrap()
-                .set_align(FormatAlign::Top)
-                .set_background_color(Color::RGB(FILL_HEADER))
-                .set_border_bottom(FormatBorder::Thin),
-            header_num: base
-                .clone()
-                .set_bold()
-                .set_text_wrap()
-                .set_align(FormatAlign::Right)
-                .set_align(FormatAlign::Top)
-                .set_background_color(Color::RGB(FILL_HEADER))
-                .set_border_bottom(FormatBorder::Thin),
-            text: base.clone().set_align(FormatAlign::Top),
-            wrap: base.clone().set_text_wrap().set_align(FormatAlign::Top),
-            group: base
-                .clone()
-                .set_bold()
-                .set_text_wrap()
-                .set_align(FormatAlign::Top)
-                .set_background_color(Color::RGB(FILL_GROUP)),
-            amount: base
-                .clone()
-                .set_num_format(&num)
-                .set_align(FormatAlign::Top),
-            subtotal_text: base
-                .clone()
-                .set_bold()
-                .set_text_wrap()
-                .set_align(FormatAlign::Top)
-                .set_border_top(FormatBorder::Thin),
-            subtotal_amount: base
-                .clone()
-                .set_bold()
-                .set_num_format(&num)
-                .set_align(FormatAlign::Top)
-                .set_border_top(FormatBorder::Thin),
-            grand_text: base
-                .clone()
-                .set_bold()
-                .set_background_color(Color::RGB(FILL_GRAND))
-                .set_border_top(FormatBorder::Thin)
-                .set_border_bottom(FormatBorder::Double),
-            grand_amount: base
-                .clone()
-                .set_bold()
-                .set_num_format(&num)
-                .set_background_color(Color::RGB(FILL_GRAND))
-                .set_border_top(FormatBorder::Thin)
-                .set_border_bottom(FormatBorder::Double),
-            differs_amount: base
-                .clone()
-                .set_num_format(&num)
-                .set_align(FormatAlign::Top)
-                .set_background_color(Color::RGB(FILL_BAD))
-                .set_font_color(Color::RGB(FONT_BAD)),
-            // Indented: the Kontrol column stands right after a
-            // right-aligned amount ("1,0Stemmer" when printed otherwise).
-            differs_text: base
-                .clone()
-                .set_bold()
-                .set_align(FormatAlign::Top)
-                .set_indent(1)
-                .set_background_color(Color::RGB(FILL_BAD))
-                .set_font_color(Color::RGB(FONT_BAD)),
-            agrees_text: base
-                .clone()
-                .set_align(FormatAlign::Top)
-                .set_indent(1)
-                .set_font_color(Color::RGB(FONT_GOOD)),
-            text_right: base
-                .clone()
-                .set_align(FormatAlign::Right)
-                .set_align(FormatAlign::Top),
-            kroner_int: base
-                .clone()
-                .set_num_format("#,##0")
-                .set_align(FormatAlign::Top),
-            kroner_dec: base
-                .clone()
-                .set_num_format("#,##0.00####")
-                .set_align(FormatAlign::Top),
-            link: base
-                .clone()
-                .set_font_color(Color::RGB(0x0563C1))
-                .set_underline(rust_xlsxwriter::FormatUnderline::Single)
-                .set_indent(1)
-                .set_align(FormatAlign::Top),
-        }
-    }
-}
-
 /// Print and view setup every sheet shares: A4 landscape, one page wide,
 /// "Side x af y" in the footer, header rows repeated and frozen.
 pub(crate) fn page_setup(
@@ -705,7 +527,7 @@ impl<'a> Builder<'a> {
         row: u32,
         col: u16,
         text: &str,
-        fmt: &XFormat,
+        style: StyleId,
         origin: Origin<'_>,
     ) -> Result<(), XlsxError> {
         let (cut, original) = cut_to_cell(text);
@@ -721,8 +543,8 @@ impl<'a> Builder<'a> {
             );
             self.truncated.push(f);
         }
-        ws.put_string(&mut self.strings, row, col, cut.as_ref(), fmt)?;
-        self.note_height(row, col, &cut, fmt);
+        ws.put_string(&mut self.strings, row, col, cut.as_ref(), style)?;
+        self.note_height(row, col, &cut, style);
         Ok(())
     }
 
@@ -735,22 +557,8 @@ impl<'a> Builder<'a> {
 
     /// Remembers the height a wrapped text needs in its row. Excel fits row
     /// heights itself, LibreOffice and merged cells do not: set them.
-    fn note_height(&mut self, row: u32, col: u16, text: &str, fmt: &XFormat) {
-        let st = &self.styles;
-        // The writers pass the styles' own formats: compare addresses first
-        // (a Format compares field by field), values only for another one.
-        let is = |f: &XFormat| std::ptr::eq(fmt, f);
-        let bold = if is(&st.wrap) {
-            false
-        } else if is(&st.group) || is(&st.subtotal_text) || is(&st.heading) {
-            true
-        } else if st.is_one_of_them(fmt) {
-            return;
-        } else if fmt == &st.wrap {
-            false
-        } else if fmt == &st.group || fmt == &st.subtotal_text || fmt == &st.heading {
-            true
-        } else {
+    fn note_height(&mut self, row: u32, col: u16, text: &str, style: StyleId) {
+        let Some(bold) = style.wraps() else {
             return;
         };
         let width = match self.merged_rows.get(&row) {
@@ -785,9 +593,9 @@ impl<'a> Builder<'a> {
         row: u32,
         col: u16,
         kroner: Decimal,
-        fmt: &XFormat,
+        style: StyleId,
     ) -> Result<(), XlsxError> {
-        ws.put_number(row, col, to_f64(self.shown(kroner)), fmt)?;
+        ws.put_number(row, col, to_f64(self.shown(kroner)), style)?;
         Ok(())
     }
 
@@ -799,9 +607,9 @@ impl<'a> Builder<'a> {
         col: u16,
         formula: &str,
         kroner: Decimal,
-        fmt: &XFormat,
+        style: StyleId,
     ) -> Result<(), XlsxError> {
-        ws.put_formula(row, col, formula, kroner_string(&self.shown(kroner)), fmt)?;
+        ws.put_formula(row, col, formula, kroner_string(&self.shown(kroner)), style)?;
         Ok(())
     }
 
@@ -818,13 +626,12 @@ impl<'a> Builder<'a> {
         }
 
         let styles = Rc::clone(&self.styles);
-        let all = styles.all();
         let mut overview = Worksheet::new();
         let mut cells = Cells::new(OVERVIEW_SHEET);
         self.write_overview(&mut overview, &mut cells)?;
         // Formats registered by an earlier sheet (see Cells::register_formats).
         let mut known = HashSet::new();
-        cells.register_formats(&mut overview, &all, &mut known)?;
+        cells.register_formats(&mut overview, &styles, &mut known)?;
         // The chart's series names, categories and values, for its cache.
         let mut chart_rows: HashSet<u32> = HashSet::new();
         if !self.chart_series.is_empty() {
@@ -834,7 +641,7 @@ impl<'a> Builder<'a> {
                 chart_rows.insert(*subtotal);
             }
         }
-        let copied = cells.copy_rows_to(&mut overview, &chart_rows, &self.strings, &all)?;
+        let copied = cells.copy_rows_to(&mut overview, &chart_rows, &self.strings, &styles)?;
         wb.push_worksheet(overview);
         self.cells.push((worksheet_part(1), cells));
         let mut status = Worksheet::new();
@@ -850,7 +657,7 @@ impl<'a> Builder<'a> {
             let mut ws = Worksheet::new();
             let mut cells = Cells::new(&self.sub_sheets[si]);
             self.write_submission(&mut ws, &mut cells, si)?;
-            cells.register_formats(&mut ws, &all, &mut known)?;
+            cells.register_formats(&mut ws, &styles, &mut known)?;
             wb.push_worksheet(ws);
             self.cells
                 .push((worksheet_part(si + FIRST_SUBMISSION_PART), cells));
@@ -895,17 +702,7 @@ impl<'a> Builder<'a> {
         ws.set_name(STATUS_SHEET)?;
         let status = Status::of(self.model, findings, self.format);
         let st = Rc::clone(&self.styles);
-        let styles = status_sheet::Styles {
-            title: &st.title,
-            heading: &st.heading,
-            caption: &st.caption,
-            header: &st.header,
-            header_num: &st.header_num,
-            text: &st.text,
-            wrap: &st.wrap,
-            bad: &st.differs_text,
-        };
-        let truncated = status_sheet::write_status(ws, &status, &styles)?;
+        let truncated = status_sheet::write_status(ws, &status, &st)?;
         self.truncated.extend(truncated);
         Ok(())
     }
@@ -923,7 +720,6 @@ impl<'a> Builder<'a> {
         let ny = years.len() as u16;
         let first_year = OVERVIEW_FIRST_YEAR_COL;
         let total_col = first_year + ny;
-        let st = self.styles.clone();
         // Which department each line comes from: three "Boligsociale
         // projekter" from three departments are told apart by it.
         let departments: Vec<String> = self
@@ -958,17 +754,17 @@ impl<'a> Builder<'a> {
         // Title, the format's economy heading, the unit.
         let title = self.format.title();
         let heading = self.format.fill(&self.format.document.economy_heading);
-        ws.merge_range(&mut self.strings, 0, 0, 0, total_col, "", &st.title)?;
-        ws.put_string(&mut self.strings, 0, 0, &title, &st.title)?;
+        ws.merge_range(&mut self.strings, 0, 0, 0, total_col, "", S::Title)?;
+        ws.put_string(&mut self.strings, 0, 0, &title, S::Title)?;
         ws.put_row_height(0, 21.0)?;
-        ws.merge_range(&mut self.strings, 1, 0, 1, total_col, "", &st.heading)?;
+        ws.merge_range(&mut self.strings, 1, 0, 1, total_col, "", S::Heading)?;
         self.merged_rows.insert(1, table_width);
         self.text(
             ws,
             1,
             0,
             &heading,
-            &st.heading,
+            S::Heading,
             Origin {
                 file: "",
                 sheet: None,
@@ -980,7 +776,7 @@ impl<'a> Builder<'a> {
             2,
             0,
             &format!("Beløb i {}", self.unit_name),
-            &st.caption,
+            S::Caption,
         )?;
 
         let hr = OVERVIEW_HEADER_ROW;
@@ -990,14 +786,14 @@ impl<'a> Builder<'a> {
             hr,
             OVERVIEW_DEPARTMENT_COL,
             "Afdeling",
-            &st.header,
+            S::Header,
         )?;
         ws.put_string(
             &mut self.strings,
             hr,
             total_col,
             &self.format.document.total_column_label,
-            &st.header_num,
+            S::HeaderNum,
         )?;
 
         let mut row = hr + 1;
@@ -1011,20 +807,20 @@ impl<'a> Builder<'a> {
             let (file, sheet, cell) =
                 self.line_origin(g.lines.first().map(|l| (l.submission, l.line)));
             let origin = || Origin { file, sheet, cell };
-            ws.merge_range(&mut self.strings, row, 0, row, total_col, "", &st.group)?;
+            ws.merge_range(&mut self.strings, row, 0, row, total_col, "", S::Group)?;
             self.merged_rows.insert(row, table_width);
-            self.text(ws, row, 0, &name, &st.group, origin())?;
+            self.text(ws, row, 0, &name, S::Group, origin())?;
             row += 1;
             let mut line_rows = Vec::new();
             for l in &g.lines {
                 let (file, sheet, cell) = self.line_origin(Some((l.submission, l.line)));
-                self.text(ws, row, 0, &l.title, &st.wrap, Origin { file, sheet, cell })?;
+                self.text(ws, row, 0, &l.title, S::Wrap, Origin { file, sheet, cell })?;
                 self.text(
                     ws,
                     row,
                     OVERVIEW_DEPARTMENT_COL,
                     &departments[l.submission],
-                    &st.wrap,
+                    S::Wrap,
                     Origin {
                         file,
                         sheet: None,
@@ -1033,12 +829,12 @@ impl<'a> Builder<'a> {
                 )?;
                 for (i, y) in years.iter().enumerate() {
                     if let Some(a) = l.amounts.get(y) {
-                        self.amount(ws, row, first_year + i as u16, *a, &st.amount)?;
+                        self.amount(ws, row, first_year + i as u16, *a, S::Amount)?;
                     }
                 }
                 if !l.amounts.is_empty() && ny > 0 {
                     let f = format!("=SUM({}:{})", a1(row, first_year), a1(row, total_col - 1));
-                    self.total(ws, row, total_col, &f, l.total, &st.amount)?;
+                    self.total(ws, row, total_col, &f, l.total, S::Amount)?;
                 }
                 self.overview_rows.insert((l.submission, l.line), row);
                 line_rows.push(row);
@@ -1058,7 +854,7 @@ impl<'a> Builder<'a> {
                 row,
                 OVERVIEW_DEPARTMENT_COL,
                 "",
-                &st.subtotal_text,
+                S::SubtotalText,
             )?;
             self.merged_rows.insert(row, title_width + department_width);
             self.text(
@@ -1066,7 +862,7 @@ impl<'a> Builder<'a> {
                 row,
                 0,
                 &format!("{name} i alt"),
-                &st.subtotal_text,
+                S::SubtotalText,
                 origin(),
             )?;
             for (i, y) in years.iter().enumerate() {
@@ -1078,10 +874,10 @@ impl<'a> Builder<'a> {
                     col,
                     &sum_rows_formula(col, &sum_rows),
                     v,
-                    &st.subtotal_amount,
+                    S::SubtotalAmount,
                 )?;
             }
-            self.row_total(ws, row, first_year, ny, g.total, &st.subtotal_amount)?;
+            self.row_total(ws, row, first_year, ny, g.total, S::SubtotalAmount)?;
             subtotal_rows.push(row);
             chart_series.push((heading_row, row));
             row += 2;
@@ -1093,7 +889,7 @@ impl<'a> Builder<'a> {
             row,
             0,
             &self.format.document.total_caption,
-            &st.text,
+            S::Text,
         )?;
         row += 1;
         let grand_row = row;
@@ -1102,9 +898,9 @@ impl<'a> Builder<'a> {
             row,
             0,
             &self.format.document.grand_total_label,
-            &st.grand_text,
+            S::GrandText,
         )?;
-        ws.write_blank(row, OVERVIEW_DEPARTMENT_COL, &st.grand_text)?;
+        ws.write_blank(row, OVERVIEW_DEPARTMENT_COL, S::GrandText)?;
         for (i, y) in years.iter().enumerate() {
             let col = first_year + i as u16;
             let v = self.overview.totals.get(y).copied().unwrap_or_default();
@@ -1113,7 +909,7 @@ impl<'a> Builder<'a> {
             } else {
                 sum_rows_formula(col, &subtotal_rows)
             };
-            self.total(ws, row, col, &f, v, &st.grand_amount)?;
+            self.total(ws, row, col, &f, v, S::GrandAmount)?;
         }
         self.row_total(
             ws,
@@ -1121,7 +917,7 @@ impl<'a> Builder<'a> {
             first_year,
             ny,
             self.overview.grand_total,
-            &st.grand_amount,
+            S::GrandAmount,
         )?;
         self.finish_sheet(ws)?;
         page_setup(sk, hr, 0)?;
@@ -1176,12 +972,11 @@ impl<'a> Builder<'a> {
         first_year: u16,
         years: &[crate::model::Year],
     ) -> Result<(), XlsxError> {
-        let st = self.styles.clone();
-        ws.put_string(&mut self.strings, hr, 0, "Indsats", &st.header)?;
+        ws.put_string(&mut self.strings, hr, 0, "Indsats", S::Header)?;
         for (i, y) in years.iter().enumerate() {
             let col = first_year + i as u16;
             match y.parse::<f64>() {
-                Ok(n) if n.is_finite() => ws.put_number(hr, col, n, &st.header_num)?,
+                Ok(n) if n.is_finite() => ws.put_number(hr, col, n, S::HeaderNum)?,
                 // rust_xlsxwriter writes these as the texts NAN, INF, -INF.
                 Ok(n) => {
                     let t = if n.is_nan() {
@@ -1191,9 +986,9 @@ impl<'a> Builder<'a> {
                     } else {
                         "-INF"
                     };
-                    ws.put_string(&mut self.strings, hr, col, t, &st.header_num)?
+                    ws.put_string(&mut self.strings, hr, col, t, S::HeaderNum)?
                 }
-                Err(_) => ws.put_string(&mut self.strings, hr, col, y.as_str(), &st.header_num)?,
+                Err(_) => ws.put_string(&mut self.strings, hr, col, y.as_str(), S::HeaderNum)?,
             };
         }
         Ok(())
@@ -1209,7 +1004,7 @@ impl<'a> Builder<'a> {
         first_year: u16,
         ny: u16,
         kroner: Decimal,
-        fmt: &XFormat,
+        style: StyleId,
     ) -> Result<(), XlsxError> {
         let f = if ny == 0 {
             "=0".to_string()
@@ -1220,7 +1015,7 @@ impl<'a> Builder<'a> {
                 a1(row, first_year + ny - 1)
             )
         };
-        self.total(ws, row, first_year + ny, &f, kroner, fmt)
+        self.total(ws, row, first_year + ny, &f, kroner, style)
     }
 
     /// File, sheet and cell of a budget line's title, for findings.
@@ -1255,7 +1050,6 @@ impl<'a> Builder<'a> {
         let name = self.sub_sheets[si].clone();
         sk.set_name(&name)?;
         self.start_sheet();
-        let st = self.styles.clone();
         let years = self.overview.years.clone();
         let ny = years.len() as u16;
         let computed_col = 1 + ny;
@@ -1289,13 +1083,13 @@ impl<'a> Builder<'a> {
             .clone()
             .or_else(|| sub.metadata.department.clone())
             .unwrap_or_else(|| file.clone());
-        self.text(ws, 0, 0, &heading, &st.title, origin("", ""))?;
-        ws.put_string(&mut self.strings, 1, 0, &format!("Fil: {file}"), &st.text)?;
+        self.text(ws, 0, 0, &heading, S::Title, origin("", ""))?;
+        ws.put_string(&mut self.strings, 1, 0, &format!("Fil: {file}"), S::Text)?;
         let caption = format!(
             "Beløb i {} Beregnet = summen bilag har regnet; angivet = det afdelingen har skrevet.",
             self.unit_name
         );
-        ws.put_string(&mut self.strings, 2, 0, &caption, &st.caption)?;
+        ws.put_string(&mut self.strings, 2, 0, &caption, S::Caption)?;
 
         let hr = 4;
         self.header_row(ws, hr, 1, &years)?;
@@ -1304,16 +1098,16 @@ impl<'a> Builder<'a> {
             hr,
             computed_col,
             "I alt (beregnet)",
-            &st.header_num,
+            S::HeaderNum,
         )?;
         ws.put_string(
             &mut self.strings,
             hr,
             stated_col,
             "I alt (angivet)",
-            &st.header_num,
+            S::HeaderNum,
         )?;
-        ws.put_string(&mut self.strings, hr, check_col, "Kontrol", &st.header)?;
+        ws.put_string(&mut self.strings, hr, check_col, "Kontrol", S::Header)?;
         ws.put_row_height(hr, 30.0)?;
 
         let mut row = hr + 1;
@@ -1322,7 +1116,7 @@ impl<'a> Builder<'a> {
         for (li, line) in sub.budget_lines.iter().enumerate() {
             if let Some(g) = line.group.as_deref() {
                 if last_group != Some(g) {
-                    ws.merge_range(&mut self.strings, row, 0, row, check_col, "", &st.group)?;
+                    ws.merge_range(&mut self.strings, row, 0, row, check_col, "", S::Group)?;
                     let w = title_width + 12.0 * f64::from(stated_col) + 2.0 * 5.0 + 30.0;
                     self.merged_rows.insert(row, w);
                     self.text(
@@ -1330,7 +1124,7 @@ impl<'a> Builder<'a> {
                         row,
                         0,
                         g,
-                        &st.group,
+                        S::Group,
                         origin(&line.source.sheet, &line.source.cell),
                     )?;
                     row += 1;
@@ -1342,33 +1136,27 @@ impl<'a> Builder<'a> {
                 row,
                 0,
                 &line.title,
-                &st.wrap,
+                S::Wrap,
                 origin(&line.source.sheet, &line.source.cell),
             )?;
             for (i, y) in years.iter().enumerate() {
                 if let Some(a) = line.amounts.get(y) {
-                    self.amount(ws, row, 1 + i as u16, *a, &st.amount)?;
+                    self.amount(ws, row, 1 + i as u16, *a, S::Amount)?;
                 }
             }
             let computed: Decimal = line.amounts.values().copied().sum();
             if !line.amounts.is_empty() && ny > 0 {
                 let f = format!("=SUM({}:{})", a1(row, 1), a1(row, ny));
-                self.total(ws, row, computed_col, &f, computed, &st.amount)?;
+                self.total(ws, row, computed_col, &f, computed, S::Amount)?;
             }
             if let Some(stated) = line.stated_total {
                 if stated == computed {
-                    self.amount(ws, row, stated_col, stated, &st.amount)?;
-                    ws.put_string(
-                        &mut self.strings,
-                        row,
-                        check_col,
-                        "Stemmer",
-                        &st.agrees_text,
-                    )?;
+                    self.amount(ws, row, stated_col, stated, S::Amount)?;
+                    ws.put_string(&mut self.strings, row, check_col, "Stemmer", S::AgreesText)?;
                 } else {
-                    self.amount(ws, row, stated_col, stated, &st.differs_amount)?;
+                    self.amount(ws, row, stated_col, stated, S::DiffersAmount)?;
                     let msg = format!("Afviger ({})", self.diff_text(stated - computed));
-                    ws.put_string(&mut self.strings, row, check_col, &msg, &st.differs_text)?;
+                    ws.put_string(&mut self.strings, row, check_col, &msg, S::DiffersText)?;
                 }
             }
             self.sub_line_rows.insert((si, li), row);
@@ -1381,7 +1169,7 @@ impl<'a> Builder<'a> {
                 row,
                 0,
                 "Indberetningen har ingen budgetlinjer.",
-                &st.caption,
+                S::Caption,
             )?;
             row += 1;
         }
@@ -1408,7 +1196,7 @@ impl<'a> Builder<'a> {
                 row,
                 0,
                 &label,
-                &st.subtotal_text,
+                S::SubtotalText,
                 match stated {
                     Some(t) => origin(&t.source.sheet, &t.source.cell),
                     None => origin("", ""),
@@ -1433,23 +1221,16 @@ impl<'a> Builder<'a> {
                 } else {
                     sum_rows_formula(col, &rows)
                 };
-                self.total(ws, row, col, &f, v, &st.subtotal_amount)?;
+                self.total(ws, row, col, &f, v, S::SubtotalAmount)?;
             }
             let f = if ny == 0 {
                 "=0".to_string()
             } else {
                 format!("=SUM({}:{})", a1(row, 1), a1(row, ny))
             };
-            self.total(
-                ws,
-                row,
-                computed_col,
-                &f,
-                computed_total,
-                &st.subtotal_amount,
-            )?;
+            self.total(ws, row, computed_col, &f, computed_total, S::SubtotalAmount)?;
             for c in [stated_col, check_col] {
-                ws.write_blank(row, c, &st.subtotal_amount)?;
+                ws.write_blank(row, c, S::SubtotalAmount)?;
             }
             row += 1;
 
@@ -1459,7 +1240,7 @@ impl<'a> Builder<'a> {
                     row,
                     0,
                     &format!("Angivet: {}", t.title),
-                    &st.text,
+                    S::Text,
                     origin(&t.source.sheet, &t.source.cell),
                 )?;
                 let mut differs: Vec<String> = Vec::new();
@@ -1467,10 +1248,10 @@ impl<'a> Builder<'a> {
                     if let Some(a) = t.amounts.get(y) {
                         let c = sums.get(y.as_str()).copied().unwrap_or_default();
                         let fmt = if *a == c {
-                            &st.amount
+                            S::Amount
                         } else {
                             differs.push(y.to_string());
-                            &st.differs_amount
+                            S::DiffersAmount
                         };
                         self.amount(ws, row, 1 + i as u16, *a, fmt)?;
                     }
@@ -1483,21 +1264,15 @@ impl<'a> Builder<'a> {
                 }
                 if let Some(total) = t.total {
                     let fmt = if total == computed_total {
-                        &st.amount
+                        S::Amount
                     } else {
                         differs.push(self.format.document.total_column_label.clone());
-                        &st.differs_amount
+                        S::DiffersAmount
                     };
                     self.amount(ws, row, stated_col, total, fmt)?;
                 }
                 if differs.is_empty() {
-                    ws.put_string(
-                        &mut self.strings,
-                        row,
-                        check_col,
-                        "Stemmer",
-                        &st.agrees_text,
-                    )?;
+                    ws.put_string(&mut self.strings, row, check_col, "Stemmer", S::AgreesText)?;
                 } else {
                     let mut msg = format!("Afviger: {}", differs.join(", "));
                     if let Some(total) = t.total {
@@ -1505,7 +1280,7 @@ impl<'a> Builder<'a> {
                             msg = format!("{msg} ({})", self.diff_text(total - computed_total));
                         }
                     }
-                    ws.put_string(&mut self.strings, row, check_col, &msg, &st.differs_text)?;
+                    ws.put_string(&mut self.strings, row, check_col, &msg, S::DiffersText)?;
                 }
                 self.sub_stated_rows.insert((si, ti), row);
                 row += 2;
@@ -1543,8 +1318,8 @@ impl<'a> Builder<'a> {
         let st = self.styles.clone();
         let title = "Kilder: hvor hvert beløb er læst";
         let caption = "Én række pr. beløb: afdeling, fil, ark og celle i indberetningen, teksten som den stod der, og beløbet i kroner som bilag har læst det.";
-        ws.write_string_with_format(0, 0, title, &st.title)?;
-        ws.write_string_with_format(1, 0, caption, &st.caption)?;
+        ws.write_string_with_format(0, 0, title, &st[S::Title])?;
+        ws.write_string_with_format(1, 0, caption, &st[S::Caption])?;
         let hr = 3;
         let headers = [
             "Afdeling",
@@ -1561,33 +1336,24 @@ impl<'a> Builder<'a> {
             "Vist i",
         ];
         for (c, (h, w)) in headers.iter().zip(sources::WIDTHS).enumerate() {
-            ws.write_string_with_format(hr, c as u16, *h, &st.header)?;
+            ws.write_string_with_format(hr, c as u16, *h, &st[S::Header])?;
             self.col_width(ws, c as u16, w)?;
         }
         ws.set_row_height(hr, 30)?;
 
-        // Kilder is the only sheet that numbers its formats in the
-        // workbook's table as it is written, so they come first there.
-        let default = XFormat::default();
-        let fixed = [&default, &st.title, &st.caption, &st.header];
         // Worksheets are numbered without the chart sheet: the overview,
         // Status, the submissions, then Kilder.
         let part = worksheet_part(self.model.submissions.len() + FIRST_SUBMISSION_PART);
         let first = hr + 1;
-        let (plan, first_use) = self.plan_sources(first, part, &fixed)?;
+        let plan = self.plan_sources(first, part)?;
         if plan.has_rows() {
             // The registration row (cut out of the sheet again when the
-            // rows are spliced in): each data format in order of first use.
-            for (c, s) in first_use.iter().enumerate() {
-                let f = match s {
-                    sources::Sty::Wrap => &st.wrap,
-                    sources::Sty::Text => &st.text,
-                    sources::Sty::KronerInt => &st.kroner_int,
-                    sources::Sty::KronerDec => &st.kroner_dec,
-                    sources::Sty::TextRight => &st.text_right,
-                    sources::Sty::Link => &st.link,
-                };
-                ws.write_blank(first, c as u16, f)?;
+            // rows are spliced in): each data style in order of first use.
+            // Kilder is written in low-memory mode, which numbers its
+            // styles as they are written, so they come first in the
+            // workbook's table, as in a Kilder written cell by cell.
+            for (c, s) in plan.registered().iter().enumerate() {
+                ws.write_blank(first, c as u16, &st[*s])?;
             }
         }
         let row = first + plan.rows();
@@ -1605,7 +1371,7 @@ impl<'a> Builder<'a> {
                 LAST_SOURCE_ROW - hr,
                 LAST_SOURCE_ROW + 2
             );
-            write_text(ws, row, 0, &message, &st.caption)?;
+            write_text(ws, row, 0, &message, &st[S::Caption])?;
             self.truncated.push(
                 Finding::new(Code::TextTruncated, "budget.xlsx", message).on_sheet(SOURCES_SHEET),
             );
@@ -1613,12 +1379,11 @@ impl<'a> Builder<'a> {
         ws.write_blank(
             row.min(LAST_SOURCE_ROW + 1) + u32::from(self.sources_omitted > 0),
             0,
-            &st.text,
+            &st[S::Text],
         )?;
         if row > hr + 1 {
             ws.autofilter(hr, 0, row - 1, (headers.len() - 1) as u16)?;
         }
-        self.finish_sheet(ws)?;
         page_setup(ws, hr, 0)?;
         Ok(())
     }
@@ -1636,18 +1401,18 @@ impl<'a> Builder<'a> {
         let mut sorted = findings.to_vec();
         sort_findings(&mut sorted);
         let (e, w, i) = count_by_severity(&sorted);
-        ws.write_string_with_format(0, 0, "Afstemning: fund der skal ses på", &st.title)?;
+        ws.write_string_with_format(0, 0, "Afstemning: fund der skal ses på", &st[S::Title])?;
         ws.write_string_with_format(
             1,
             0,
             format!("{e} fejl, {w} advarsler, {i} info. Fejl står først."),
-            &st.caption,
+            &st[S::Caption],
         )?;
         let hr = 3;
         let headers = ["Kode", "Hvad", "Alvor", "Fil", "Ark", "Celle", "Besked"];
         let widths = [20.0, 22.0, 10.0, 24.0, 14.0, 7.0, 90.0];
         for (c, (h, wd)) in headers.iter().zip(widths).enumerate() {
-            ws.write_string_with_format(hr, c as u16, *h, &st.header)?;
+            ws.write_string_with_format(hr, c as u16, *h, &st[S::Header])?;
             self.col_width(ws, c as u16, wd)?;
         }
         let mut row = hr + 1;
@@ -1658,24 +1423,25 @@ impl<'a> Builder<'a> {
                 cell: f.cell.as_deref(),
             };
             let sev_fmt = match f.severity {
-                crate::finding::Severity::Error => &st.differs_text,
-                _ => &st.text,
+                crate::finding::Severity::Error => &st[S::DiffersText],
+                _ => &st[S::Text],
             };
-            ws.write_string_with_format(row, 0, f.code.as_str(), &st.text)?;
-            ws.write_string_with_format(row, 1, f.code.danish(), &st.text)?;
+            ws.write_string_with_format(row, 0, f.code.as_str(), &st[S::Text])?;
+            ws.write_string_with_format(row, 1, f.code.danish(), &st[S::Text])?;
             ws.write_string_with_format(row, 2, f.severity.danish(), sev_fmt)?;
-            self.text(ws, row, 3, &f.file, &st.text, origin())?;
+            let mut d = Direct::new(ws, &st);
+            self.text(&mut d, row, 3, &f.file, S::Text, origin())?;
             if let Some(s) = &f.sheet {
-                self.text(ws, row, 4, s, &st.text, origin())?;
+                self.text(&mut d, row, 4, s, S::Text, origin())?;
             }
             if let Some(c) = &f.cell {
-                self.text(ws, row, 5, c, &st.text, origin())?;
+                self.text(&mut d, row, 5, c, S::Text, origin())?;
             }
-            self.text(ws, row, 6, &f.message, &st.wrap, origin())?;
+            self.text(&mut d, row, 6, &f.message, S::Wrap, origin())?;
             row += 1;
         }
         ws.autofilter(hr, 0, row.max(hr + 1) - 1, 6)?;
-        self.finish_sheet(ws)?;
+        self.finish_sheet(&mut Direct::new(ws, &st))?;
         page_setup(ws, hr, 0)?;
         Ok(())
     }
@@ -1710,15 +1476,6 @@ mod tests {
         assert_eq!(sum_rows_formula(1, &[5, 6, 7, 9]), "=SUM(B6:B8,B10)");
         assert_eq!(sum_rows_formula(27, &[0]), "=SUM(AB1)");
         assert_eq!(sum_rows_formula(2, &[12, 11]), "=SUM(C12:C13)");
-    }
-
-    #[test]
-    fn column_names() {
-        assert_eq!(col_name(0), "A");
-        assert_eq!(col_name(25), "Z");
-        assert_eq!(col_name(26), "AA");
-        assert_eq!(col_name(701), "ZZ");
-        assert_eq!(col_name(702), "AAA");
     }
 
     #[test]

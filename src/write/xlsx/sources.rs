@@ -21,7 +21,7 @@
 //! Kilder's texts are numbered here in order of first use and added to the
 //! end of rust_xlsxwriter's shared-string table when the package is
 //! spliced, a text the table already has keeping its index there (texts
-//! are matched by the bytes rust_xlsxwriter writes for them, [`push_si`]).
+//! are matched by the bytes rust_xlsxwriter writes for them, [`xml::push_si`]).
 //! Registering two million texts one by one with rust_xlsxwriter took
 //! longer than writing the whole sheet. Only the order of the table
 //! differs from a workbook written cell by cell: the same texts, each once,
@@ -32,14 +32,16 @@
 //! ([`SourcesPlan::write_rows`]) walks them again, at packaging time, and
 //! streams the XML into the deflater.
 
+use super::styles::{StyleId, Xfs};
 use super::{
-    cut_to_cell, quote_sheet, to_f64, wrapped_lines, Builder, Finding, Styles, LAST_SOURCE_ROW,
+    cut_to_cell, quote_sheet, to_f64, wrapped_lines, Builder, Finding, LAST_SOURCE_ROW,
     MAX_CELL_CHARS, MAX_LINKS_PER_SHEET, OVERVIEW_FIRST_YEAR_COL, OVERVIEW_SHEET, SOURCES_SHEET,
 };
 use crate::model::AmountSource;
 use crate::write::deflate::zip_part;
+use crate::write::xml;
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{Format as XFormat, XlsxError};
+use rust_xlsxwriter::XlsxError;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -49,30 +51,6 @@ use std::io::{Cursor, Read, Write};
 pub(super) const WIDTHS: [f64; 12] = [
     24.0, 22.0, 12.0, 7.0, 36.0, 7.0, 14.0, 16.0, 27.0, 13.0, 13.0, 24.0,
 ];
-
-/// The cell formats of Kilder's data rows.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(super) enum Sty {
-    Wrap,
-    Text,
-    KronerInt,
-    KronerDec,
-    TextRight,
-    Link,
-}
-
-impl Sty {
-    fn format(self, st: &Styles) -> &XFormat {
-        match self {
-            Sty::Wrap => &st.wrap,
-            Sty::Text => &st.text,
-            Sty::KronerInt => &st.kroner_int,
-            Sty::KronerDec => &st.kroner_dec,
-            Sty::TextRight => &st.text_right,
-            Sty::Link => &st.link,
-        }
-    }
-}
 
 /// One Kilder row, borrowed from the model.
 pub(super) struct SrcRow<'m, 't> {
@@ -111,7 +89,6 @@ impl Val<'_, '_> {
     /// The text of a value bilag makes (exact kroner, link text) into
     /// `buf`; false for the others.
     fn made_text(&self, buf: &mut String) -> bool {
-        use std::fmt::Write as _;
         buf.clear();
         match self {
             Val::Kroner(d) => {
@@ -123,12 +100,7 @@ impl Val<'_, '_> {
             } => {
                 buf.push_str(sheet);
                 buf.push(' ');
-                if *col < 26 {
-                    buf.push(char::from(b'A' + *col as u8));
-                } else {
-                    buf.push_str(&super::col_name(*col));
-                }
-                let _ = write!(buf, "{}", u64::from(*row) + 1);
+                xml::push_a1_str(buf, *row, *col);
                 true
             }
             _ => false,
@@ -181,7 +153,7 @@ fn push_kroner(buf: &mut String, d: Decimal) {
 
 struct Cell<'m, 't> {
     col: u16,
-    sty: Sty,
+    sty: StyleId,
     val: Val<'m, 't>,
 }
 
@@ -204,24 +176,24 @@ fn row_cells<'m, 't>(r: &SrcRow<'m, 't>, links: &mut usize, out: &mut Vec<Cell<'
         sty,
         val: Val::Text { text, cut },
     };
-    out.push(text(0, Sty::Wrap, r.dept, true));
-    out.push(text(1, Sty::Text, r.file, true));
-    out.push(text(2, Sty::Text, r.sheet, true));
+    out.push(text(0, StyleId::Wrap, r.dept, true));
+    out.push(text(1, StyleId::Text, r.file, true));
+    out.push(text(2, StyleId::Text, r.sheet, true));
     let cell = r.src.map(|s| s.cell.as_str()).unwrap_or("");
-    out.push(text(3, Sty::Text, cell, false));
-    out.push(text(4, Sty::Wrap, r.title, true));
-    out.push(text(5, Sty::Text, r.year, false));
-    out.push(text(6, Sty::Text, r.kind, false));
+    out.push(text(3, StyleId::Text, cell, false));
+    out.push(text(4, StyleId::Wrap, r.title, true));
+    out.push(text(5, StyleId::Text, r.year, false));
+    out.push(text(6, StyleId::Text, r.kind, false));
     if let Some(s) = r.src {
-        out.push(text(7, Sty::Text, &s.raw, true));
+        out.push(text(7, StyleId::Text, &s.raw, true));
         if let Some(u) = &s.unit {
-            out.push(text(8, Sty::Text, u, true));
+            out.push(text(8, StyleId::Text, u, true));
         }
     }
     let sty = if normalized(r.kroner).1 == 0 {
-        Sty::KronerInt
+        StyleId::KronerInt
     } else {
-        Sty::KronerDec
+        StyleId::KronerDec
     };
     out.push(Cell {
         col: 9,
@@ -230,7 +202,7 @@ fn row_cells<'m, 't>(r: &SrcRow<'m, 't>, links: &mut usize, out: &mut Vec<Cell<'
     });
     out.push(Cell {
         col: 10,
-        sty: Sty::TextRight,
+        sty: StyleId::TextRight,
         val: Val::Kroner(r.kroner),
     });
     if let Some((sheet, row, col)) = r.target {
@@ -240,7 +212,7 @@ fn row_cells<'m, 't>(r: &SrcRow<'m, 't>, links: &mut usize, out: &mut Vec<Cell<'
         }
         out.push(Cell {
             col: 11,
-            sty: if link { Sty::Link } else { Sty::Text },
+            sty: if link { StyleId::Link } else { StyleId::Text },
             val: Val::Target {
                 sheet,
                 row,
@@ -292,8 +264,9 @@ pub(super) struct SourcesPlan<'m> {
     ids: Vec<u32>,
     /// The strings those indices stand for.
     strings: Strings<'m>,
-    /// Global xf index of each data-row format.
-    xf: [u32; 6],
+    /// The data rows' styles in order of first use: Kilder's registration
+    /// row.
+    registered: Vec<StyleId>,
     /// String cells in the data rows (added to the table's `count`).
     string_cells: u64,
     /// String cells copied into rust_xlsxwriter's sheets for the chart
@@ -523,13 +496,12 @@ impl<'a> Builder<'a> {
         &mut self,
         first_row: u32,
         part: String,
-        fixed_xfs: &[&XFormat],
-    ) -> Result<(SourcesPlan<'a>, Vec<Sty>), XlsxError> {
+    ) -> Result<SourcesPlan<'a>, XlsxError> {
         // The overview's and the submissions' texts are numbered already.
         let mut strings = std::mem::replace(&mut self.strings, Strings::new());
         let strings = &mut strings;
         let mut ids: Vec<u32> = Vec::new();
-        let mut first_use: Vec<Sty> = Vec::new();
+        let mut first_use: Vec<StyleId> = Vec::new();
         let mut links = 0usize;
         let mut row = first_row;
         let mut omitted = 0usize;
@@ -636,37 +608,17 @@ impl<'a> Builder<'a> {
         }
         self.sources_omitted = omitted;
         self.truncated.extend(findings);
-        // Global xf indices: the fixed formats written before (default,
-        // title, caption, header), then the data formats in first use,
-        // equal formats sharing an index as rust_xlsxwriter shares them.
-        let st = self.styles.clone();
-        let mut xfs: Vec<&XFormat> = fixed_xfs.to_vec();
-        let mut xf = [0u32; 6];
-        for s in &first_use {
-            let f = s.format(&st);
-            let i = match xfs.iter().position(|x| *x == f) {
-                Some(i) => i,
-                None => {
-                    xfs.push(f);
-                    xfs.len() - 1
-                }
-            };
-            xf[*s as usize] = i as u32;
-        }
-        Ok((
-            SourcesPlan {
-                part,
-                first_row,
-                rows: row - first_row,
-                ids,
-                xf,
-                string_cells,
-                copied_strings: 0,
-                strings: std::mem::replace(strings, Strings::new()),
-                estimate,
-            },
-            first_use,
-        ))
+        Ok(SourcesPlan {
+            part,
+            first_row,
+            rows: row - first_row,
+            ids,
+            registered: first_use,
+            string_cells,
+            copied_strings: 0,
+            strings: std::mem::replace(strings, Strings::new()),
+            estimate,
+        })
     }
 }
 
@@ -681,12 +633,19 @@ impl SourcesPlan<'_> {
         self.rows
     }
 
+    /// The data rows' styles in order of first use, for the registration
+    /// row.
+    pub fn registered(&self) -> &[StyleId] {
+        &self.registered
+    }
+
     /// Pass 2: the `<row>` elements of the data rows into `out`, and the
     /// `<hyperlink>` elements into `links`.
     fn write_rows(
         &self,
         b: &Builder<'_>,
         table: &[u32],
+        xfs: &[u32; StyleId::ALL.len()],
         out: &mut dyn Write,
         links: &mut Vec<u8>,
     ) -> std::io::Result<()> {
@@ -705,20 +664,16 @@ impl SourcesPlan<'_> {
                 return;
             }
             row_cells(r, &mut link_count, &mut cells);
-            let r1 = row + 1;
             let row_start = buf.len();
             // Room for the <row> start tag, written once the height is known.
             buf.extend_from_slice(&[b' '; 64]);
             let cells_start = buf.len();
             let mut height: f64 = 15.0;
             for c in &cells {
-                let xf = self.xf[c.sty as usize];
+                let xf = xfs[c.sty as usize];
                 let text: Cow<'_, str> = match &c.val {
                     Val::Number(d) => {
-                        cell_open(&mut buf, c.col, r1, xf);
-                        buf.extend_from_slice(b"><v>");
-                        push_f64(&mut buf, to_f64(*d));
-                        buf.extend_from_slice(b"</v></c>");
+                        xml::push_number_cell(&mut buf, row, c.col, xf, to_f64(*d));
                         continue;
                     }
                     Val::Text { text, cut: true } if text.len() > MAX_CELL_CHARS => {
@@ -730,7 +685,7 @@ impl SourcesPlan<'_> {
                         Cow::Borrowed(made.as_str())
                     }
                 };
-                if c.sty == Sty::Wrap {
+                if c.sty == StyleId::Wrap {
                     // As Builder::note_height: Excel fits rows itself,
                     // LibreOffice does not.
                     let col = c.col as usize;
@@ -749,21 +704,14 @@ impl SourcesPlan<'_> {
                 if text.is_empty() {
                     // rust_xlsxwriter writes an empty text as a formatted
                     // blank cell.
-                    cell_open(&mut buf, c.col, r1, xf);
-                    buf.extend_from_slice(b"/>");
+                    xml::push_blank_cell(&mut buf, row, c.col, xf);
                 } else if inline(c.col) {
-                    cell_open(&mut buf, c.col, r1, xf);
-                    buf.extend_from_slice(b" t=\"inlineStr\"><is>");
-                    push_t(&mut buf, &text);
-                    buf.extend_from_slice(b"</is></c>");
+                    xml::push_inline_string_cell(&mut buf, row, c.col, xf, &text);
                 } else {
                     let local = self.ids.get(next_id).copied().unwrap_or(0);
                     let id = table.get(local as usize).copied().unwrap_or(0);
                     next_id += 1;
-                    cell_open(&mut buf, c.col, r1, xf);
-                    buf.extend_from_slice(b" t=\"s\"><v>");
-                    push_u64(&mut buf, u64::from(id));
-                    buf.extend_from_slice(b"</v></c>");
+                    xml::push_shared_string_cell(&mut buf, row, c.col, xf, id);
                 }
                 if let Val::Target {
                     sheet,
@@ -773,30 +721,21 @@ impl SourcesPlan<'_> {
                 } = c.val
                 {
                     links.extend_from_slice(b"<hyperlink ref=\"");
-                    push_col(links, c.col);
-                    push_u64(links, u64::from(r1));
+                    xml::push_a1(links, row, c.col);
                     links.extend_from_slice(b"\" location=\"");
-                    push_attr(links, &quote_sheet(sheet));
+                    xml::push_attr(links, &quote_sheet(sheet));
                     links.push(b'!');
-                    push_col(links, tcol);
-                    push_u64(links, u64::from(trow) + 1);
+                    xml::push_a1(links, trow, tcol);
                     links.extend_from_slice(b"\" display=\"");
-                    push_attr(links, &text);
+                    xml::push_attr(links, &text);
                     links.extend_from_slice(b"\"/>");
                 }
             }
             // The <row> start tag, moved up against the cells.
             let mut tag: Vec<u8> = Vec::with_capacity(64);
-            tag.extend_from_slice(b"<row r=\"");
-            push_u64(&mut tag, u64::from(r1));
-            if height > 16.0 {
-                // As Worksheet::set_row_height: points → whole pixels → points.
-                let px = (height * 4.0 / 3.0).round() as u32;
-                tag.extend_from_slice(b"\" ht=\"");
-                tag.extend_from_slice((f64::from(px) * 0.75).to_string().as_bytes());
-                tag.extend_from_slice(b"\" customHeight=\"1");
-            }
-            tag.extend_from_slice(b"\">");
+            // As Worksheet::set_row_height: points → whole pixels → points.
+            let px = (height > 16.0).then(|| xml::height_px(height));
+            xml::push_row_open(&mut tag, row, None, px, false);
             if tag.len() <= cells_start - row_start {
                 let at = cells_start - tag.len();
                 buf[at..cells_start].copy_from_slice(&tag);
@@ -820,155 +759,8 @@ impl SourcesPlan<'_> {
     }
 }
 
-fn cell_open(buf: &mut Vec<u8>, col: u16, row1: u32, xf: u32) {
-    buf.extend_from_slice(b"<c r=\"");
-    push_col(buf, col);
-    push_u64(buf, u64::from(row1));
-    buf.push(b'"');
-    if xf > 0 {
-        buf.extend_from_slice(b" s=\"");
-        push_u64(buf, u64::from(xf));
-        buf.push(b'"');
-    }
-}
-
-pub(super) fn push_col(buf: &mut Vec<u8>, col: u16) {
-    if col < 26 {
-        buf.push(b'A' + col as u8);
-    } else {
-        buf.extend_from_slice(super::col_name(col).as_bytes());
-    }
-}
-
-pub(super) fn push_u64(buf: &mut Vec<u8>, mut n: u64) {
-    let mut tmp = [0u8; 20];
-    let mut i = tmp.len();
-    loop {
-        i -= 1;
-        tmp[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    buf.extend_from_slice(&tmp[i..]);
-}
-
-/// An f64 as rust_xlsxwriter writes a number cell (`Display`).
-pub(super) fn push_f64(buf: &mut Vec<u8>, n: f64) {
-    if n.fract() == 0.0 && n.abs() < 1e15 && !(n == 0.0 && n.is_sign_negative()) {
-        if n < 0.0 {
-            buf.push(b'-');
-        }
-        push_u64(buf, n.abs() as u64);
-    } else {
-        let _ = write!(buf, "{n}");
-    }
-}
-
-/// An attribute value escaped as rust_xlsxwriter's `escape_attributes`.
-fn push_attr(buf: &mut Vec<u8>, s: &str) {
-    let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep: &[u8] = match b {
-            b'&' => b"&amp;",
-            b'"' => b"&quot;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'\n' => b"&#xA;",
-            _ => continue,
-        };
-        buf.extend_from_slice(&s.as_bytes()[last..i]);
-        buf.extend_from_slice(rep);
-        last = i + 1;
-    }
-    buf.extend_from_slice(&s.as_bytes()[last..]);
-}
-
 fn zip_err(e: impl std::fmt::Display) -> XlsxError {
     XlsxError::ParameterError(format!("budget.xlsx: {e}"))
-}
-
-/// The `s` attribute of each cell of a registration row, by column.
-fn registered_xfs(row: &str, n: usize) -> Vec<u32> {
-    let mut xfs = vec![0u32; n];
-    for c in row.split("<c r=\"").skip(1) {
-        let letters: String = c.chars().take_while(char::is_ascii_uppercase).collect();
-        let col = letters
-            .bytes()
-            .fold(0usize, |acc, b| acc * 26 + usize::from(b - b'A' + 1))
-            .saturating_sub(1);
-        let tag = &c[..c.find('>').unwrap_or(c.len())];
-        if let Some(p) = tag.find(" s=\"") {
-            let v = &tag[p + 4..];
-            let v = &v[..v.find('"').unwrap_or(v.len())];
-            if let (Some(x), Ok(s)) = (xfs.get_mut(col), v.parse()) {
-                *x = s;
-            }
-        }
-    }
-    xfs
-}
-
-/// A string as rust_xlsxwriter writes it into the shared-string table
-/// (`xml_si_element`). rust_xlsxwriter writes a text that starts with `<r>`
-/// and ends with `</r>` unescaped, as rich-text markup; a submission's text
-/// is data, so here it is escaped like any other (see
-/// [`super::write_text`] for the cells rust_xlsxwriter writes).
-fn push_si(buf: &mut Vec<u8>, s: &str) {
-    buf.extend_from_slice(b"<si>");
-    push_t(buf, s);
-    buf.extend_from_slice(b"</si>");
-}
-
-/// A text's `<t>` element as rust_xlsxwriter writes it, in a shared-string
-/// entry (`<si>`) or an inline string (`<is>`).
-fn push_t(buf: &mut Vec<u8>, s: &str) {
-    let ws = ['\t', '\n', ' '];
-    if s.starts_with(ws) || s.ends_with(ws) {
-        buf.extend_from_slice(b"<t xml:space=\"preserve\">");
-    } else {
-        buf.extend_from_slice(b"<t>");
-    }
-    // escape_xml_escapes: a literal "_xHHHH_" gets its underscore escaped.
-    let bytes = s.as_bytes();
-    let mut last = 0;
-    for (i, _) in s.match_indices("_x") {
-        let literal = i + 7 <= s.len()
-            && bytes[i + 6] == b'_'
-            && bytes[i + 2..i + 6].iter().all(u8::is_ascii_hexdigit);
-        if literal {
-            push_data(buf, &s[last..i]);
-            push_data(buf, "_x005F");
-            last = i;
-        }
-    }
-    push_data(buf, &s[last..]);
-    buf.extend_from_slice(b"</t>");
-}
-
-/// Text escaped as rust_xlsxwriter's `escape_xml_data`.
-pub(super) fn push_data(buf: &mut Vec<u8>, s: &str) {
-    let mut last = 0;
-    for (i, ch) in s.char_indices() {
-        let rep: &[u8] = match ch {
-            '&' => b"&amp;",
-            '<' => b"&lt;",
-            '>' => b"&gt;",
-            '\t' | '\n' => continue,
-            '\x00'..='\x1F' | '\u{FFFE}' | '\u{FFFF}' => {
-                buf.extend_from_slice(&s.as_bytes()[last..i]);
-                let _ = write!(buf, "_x{:04X}_", u32::from(ch));
-                last = i + ch.len_utf8();
-                continue;
-            }
-            _ => continue,
-        };
-        buf.extend_from_slice(&s.as_bytes()[last..i]);
-        buf.extend_from_slice(rep);
-        last = i + 1;
-    }
-    buf.extend_from_slice(&s.as_bytes()[last..]);
 }
 
 /// The workbook's shared-string table as rust_xlsxwriter saved it, with
@@ -1049,7 +841,7 @@ fn merge_table(
     let mut next = unique as u32;
     for (local, s) in plan.strings.order.iter().enumerate() {
         buf.clear();
-        push_si(&mut buf, s);
+        xml::push_si(&mut buf, s);
         let found = match known.get(&fx(&buf)) {
             Some(&i) if xml[spans[i as usize].clone()] == buf[..] => Some(i),
             _ => clash.get(&buf[..]).copied(),
@@ -1131,8 +923,8 @@ pub(super) fn splice_package<W: Write + std::io::Seek>(
     let cells_strings: u64 = sheets.iter().map(|(_, c)| c.string_cells()).sum();
     let (table, added) = merge_table(&sst, plan, cells_strings)?;
     let mut out = zip::ZipWriter::new(out);
-    // Format (by address) → its xf index, from the registration rows.
-    let mut xf_of: HashMap<*const XFormat, u32> = HashMap::new();
+    // Each style's xf index, from the registration rows.
+    let mut xfs = Xfs::default();
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .compression_level(Some(i64::from(crate::write::deflate::LEVEL)))
@@ -1155,25 +947,17 @@ pub(super) fn splice_package<W: Write + std::io::Seek>(
                 Some(start) if !cells.registered().is_empty() => {
                     let end = row_end(&xml, start)
                         .ok_or_else(|| zip_err("registration row not closed"))?;
-                    let n = cells.registered().len();
-                    for (p, xf) in cells
-                        .registered()
-                        .iter()
-                        .zip(registered_xfs(&xml[start..end], n))
-                    {
-                        xf_of.insert(*p, xf);
-                    }
+                    xfs.learn(cells.registered(), &xml[start..end])?;
                     Some(start)
                 }
                 Some(_) => return Err(zip_err("a row in a sheet that registered nothing")),
                 None => None,
             };
-            let xfs = cells
-                .formats()
+            let local_xfs = cells
+                .styles()
                 .iter()
-                .map(|p| xf_of.get(p).copied())
-                .collect::<Option<Vec<u32>>>()
-                .ok_or_else(|| zip_err("a format no sheet registered"))?;
+                .map(|s| xfs.get(*s))
+                .collect::<Result<Vec<u32>, _>>()?;
             let dimension = &dimensions[si];
             // Every row rust_xlsxwriter wrote (the registration row and the
             // chart's copies) makes way for the sheet's own, up to and with
@@ -1206,7 +990,7 @@ pub(super) fn splice_package<W: Write + std::io::Seek>(
                 w.write_all(dimension.as_bytes())?;
                 w.write_all(&head.as_bytes()[d_end..])?;
                 w.write_all(open.as_bytes())?;
-                let merges = cells.write(&xfs, ids, w)?;
+                let merges = cells.write(&local_xfs, ids, w)?;
                 w.write_all(b"</sheetData>")?;
                 w.write_all(&merges)?;
                 w.write_all(rest.as_bytes())
@@ -1222,11 +1006,16 @@ pub(super) fn splice_package<W: Write + std::io::Seek>(
                 .ok_or_else(|| zip_err("Kilder: registration row not found"))?;
             let end = row_end(&xml, start)
                 .ok_or_else(|| zip_err("Kilder: registration row not closed"))?;
+            xfs.learn(plan.registered(), &xml[start..end])?;
+            let mut row_xfs = [0u32; StyleId::ALL.len()];
+            for s in plan.registered() {
+                row_xfs[*s as usize] = xfs.get(*s)?;
+            }
             let ids = &table.ids;
             zip_part(&mut out, &name, options.large_file(large), |w| {
                 w.write_all(&xml.as_bytes()[..start])?;
                 let mut links = Vec::new();
-                plan.write_rows(b, ids, w, &mut links)?;
+                plan.write_rows(b, ids, &row_xfs, w, &mut links)?;
                 let rest = &xml[end..];
                 // <hyperlinks> comes right before <printOptions>/<pageMargins>.
                 let at = rest
@@ -1253,7 +1042,7 @@ pub(super) fn splice_package<W: Write + std::io::Seek>(
                 w.write_all(&sst[table.body.clone()])?;
                 let mut buf = Vec::with_capacity(1 << 16);
                 for local in &added {
-                    push_si(&mut buf, &plan.strings.order[*local]);
+                    xml::push_si(&mut buf, &plan.strings.order[*local]);
                     if buf.len() > 60_000 {
                         w.write_all(&buf)?;
                         buf.clear();
@@ -1310,7 +1099,7 @@ mod tests {
         let mut want = String::new();
         for s in samples {
             let mut b = Vec::new();
-            push_si(&mut b, s);
+            xml::push_si(&mut b, s);
             want.push_str(std::str::from_utf8(&b).unwrap());
         }
         assert!(sst.contains(&want), "{sst}\n{want}");
