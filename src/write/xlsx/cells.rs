@@ -13,9 +13,8 @@
 //! stay as they were. Texts are numbered in the builder's [`Strings`]
 //! table, which joins the workbook's shared-string table at its end.
 
-use super::sources::Strings;
+use super::strings::{check_len, Strings};
 use super::styles::{StyleId, Styles};
-use super::MAX_CELL_CHARS;
 use crate::write::xml;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 use std::borrow::Cow;
@@ -85,8 +84,8 @@ pub(super) trait Sink {
 
 /// A rust_xlsxwriter worksheet as a [`Sink`], with the styles' formats.
 pub(super) struct Direct<'w> {
-    ws: &'w mut Worksheet,
-    styles: &'w Styles,
+    pub ws: &'w mut Worksheet,
+    pub styles: &'w Styles,
 }
 
 impl<'w> Direct<'w> {
@@ -447,9 +446,7 @@ impl Sink for Cells {
             return self.write_blank(row, col, style);
         }
         check(row, col)?;
-        if text.len() > MAX_CELL_CHARS && text.encode_utf16().count() > MAX_CELL_CHARS {
-            return Err(XlsxError::MaxStringLengthExceeded);
-        }
+        check_len(text)?;
         let id = strings.id(Cow::Borrowed(text), None);
         self.push(row, col, style, Val::Str(id))
     }

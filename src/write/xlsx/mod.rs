@@ -40,7 +40,11 @@ use std::path::Path;
 use std::rc::Rc;
 
 mod cells;
+#[cfg(test)]
+mod differential;
 mod sources;
+mod splice;
+mod strings;
 mod styles;
 use cells::{Cells, Direct, Sink};
 pub(crate) use styles::{StyleId, Styles};
@@ -121,7 +125,7 @@ pub fn budget_workbook_bytes(
 /// [`WriteError::Build`] if the workbook cannot be assembled or `out`
 /// cannot be written.
 pub fn budget_workbook_to<W: Write + Seek>(
-    mut out: W,
+    out: W,
     model: &Model,
     findings: &[Finding],
     format: &Format,
@@ -130,20 +134,18 @@ pub fn budget_workbook_to<W: Write + Seek>(
     let mut b = Builder::new(model, format);
     let mut wb = Workbook::new();
     wb.set_zip_compression_level(crate::write::deflate::LEVEL as u8);
-    b.build(&mut wb, findings).map_err(err)?;
+    let copied_strings = b.build(&mut wb, findings).map_err(err)?;
     let skeleton = wb.save_to_buffer().map_err(err)?;
     drop(wb);
-    let out = match b.sources_plan.take() {
-        Some(plan) => {
-            let mut sheets = std::mem::take(&mut b.cells);
-            sources::splice_package(&skeleton, &plan, &b, &mut sheets, out).map_err(err)?
-        }
-        None => {
-            out.write_all(&skeleton)
-                .map_err(|e| WriteError::build(Path::new("budget.xlsx"), e))?;
-            out
-        }
+    let plan = b.sources_plan.take();
+    let mut sheets = std::mem::take(&mut b.cells);
+    let parts = splice::Parts {
+        sheets: &mut sheets,
+        strings: &b.strings,
+        sources: plan.as_ref().map(|p| (p, &b)),
+        copied_strings,
     };
+    let out = splice::splice_package(&skeleton, parts, out).map_err(err)?;
     Ok((out, b.truncated))
 }
 
@@ -438,10 +440,10 @@ struct Builder<'a> {
     /// Kilder rows past Excel's last row, not written.
     sources_omitted: usize,
     /// Kilder's data rows, planned while building, written when packaging.
-    sources_plan: Option<sources::SourcesPlan<'a>>,
+    sources_plan: Option<sources::SourcesPlan>,
     /// The texts of the overview, the submission sheets and Kilder, in
     /// order of first use (they join the shared-string table at its end).
-    strings: sources::Strings<'a>,
+    strings: strings::Strings<'a>,
     /// The overview's and the submission sheets' cells, by zip part.
     cells: Vec<(String, Cells)>,
     taken: HashSet<String>,
@@ -502,7 +504,7 @@ impl<'a> Builder<'a> {
             truncated: Vec::new(),
             sources_omitted: 0,
             sources_plan: None,
-            strings: sources::Strings::new(),
+            strings: strings::Strings::new(),
             cells: Vec::new(),
             taken,
             overview_rows: HashMap::new(),
@@ -613,7 +615,9 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn build(&mut self, wb: &mut Workbook, findings: &[Finding]) -> Result<(), XlsxError> {
+    /// Writes the workbook's sheets; returns the number of string cells
+    /// copied into the overview's skeleton for the chart.
+    fn build(&mut self, wb: &mut Workbook, findings: &[Finding]) -> Result<u64, XlsxError> {
         // Sheet names first: the overview and the sources link to them.
         for s in &self.model.submissions {
             let stem = Path::new(&s.source)
@@ -668,9 +672,6 @@ impl<'a> Builder<'a> {
         // a temporary file instead of keeping every cell until saving.
         let sources = wb.add_worksheet_with_low_memory()?;
         self.write_sources(sources)?;
-        if let Some(plan) = self.sources_plan.as_mut() {
-            plan.copied_strings = copied as u64;
-        }
 
         let mut fs = Worksheet::new();
         self.write_findings(&mut fs, findings)?;
@@ -694,7 +695,7 @@ impl<'a> Builder<'a> {
             .set_custom_property("Udvalg", committee.as_str())
             .set_custom_property("Udvalgsformat", self.format.id.as_str());
         wb.set_properties(&props);
-        Ok(())
+        Ok(copied as u64)
     }
 
     /// The Status sheet (see [`status_sheet`]): worksheet part 2.

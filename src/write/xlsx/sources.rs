@@ -14,7 +14,7 @@
 //! - the styles: each cell format of the data rows is registered in the
 //!   order of its first use, in one throw-away row (the first data row) that
 //!   is cut out of the sheet's XML when the real rows are spliced in
-//!   ([`splice_package`]), so the `xf` indices are those rust_xlsxwriter
+//!   ([`splice_package`](super::splice::splice_package)), so the `xf` indices are those rust_xlsxwriter
 //!   would give them and styles.xml is unchanged;
 //! - the shared-string table of every other sheet.
 //!
@@ -32,20 +32,18 @@
 //! ([`SourcesPlan::write_rows`]) walks them again, at packaging time, and
 //! streams the XML into the deflater.
 
-use super::styles::{StyleId, Xfs};
+use super::strings::{check_len, Strings};
+use super::styles::StyleId;
 use super::{
     cut_to_cell, quote_sheet, to_f64, wrapped_lines, Builder, Finding, LAST_SOURCE_ROW,
     MAX_CELL_CHARS, MAX_LINKS_PER_SHEET, OVERVIEW_FIRST_YEAR_COL, OVERVIEW_SHEET, SOURCES_SHEET,
 };
 use crate::model::AmountSource;
-use crate::write::deflate::zip_part;
 use crate::write::xml;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::XlsxError;
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-use std::io::{Cursor, Read, Write};
+use std::io::Write;
 
 /// Widths (characters) of Kilder's columns.
 pub(super) const WIDTHS: [f64; 12] = [
@@ -254,7 +252,7 @@ impl Seen {
 }
 
 /// What pass 1 learned, for pass 2.
-pub(super) struct SourcesPlan<'m> {
+pub(super) struct SourcesPlan {
     /// The zip part of the Kilder sheet ("xl/worksheets/sheet3.xml").
     pub part: String,
     /// First data row (0-based) and the number of rows written.
@@ -262,133 +260,13 @@ pub(super) struct SourcesPlan<'m> {
     rows: u32,
     /// The local string index of each non-empty string cell, in order.
     ids: Vec<u32>,
-    /// The strings those indices stand for.
-    strings: Strings<'m>,
     /// The data rows' styles in order of first use: Kilder's registration
     /// row.
     registered: Vec<StyleId>,
     /// String cells in the data rows (added to the table's `count`).
     string_cells: u64,
-    /// String cells copied into rust_xlsxwriter's sheets for the chart
-    /// (taken off the table's `count`, counted with their sheet).
-    pub copied_strings: u64,
     /// An estimate of the XML's size, for the zip's large-file flag.
     estimate: u64,
-}
-
-/// A tiny FxHash: string keys hashed fast (no DoS concern: the texts come
-/// from the committee's own submissions, and the map lives for one write).
-#[derive(Default)]
-pub(super) struct Fx(u64);
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut h = self.0;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            h = (h.rotate_left(5) ^ v).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-        self.0 = h;
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// Kilder's own strings, numbered locally in order of first use (no
-/// duplicates); [`splice_package`] maps them to the workbook's table.
-pub(super) struct Strings<'m> {
-    /// Hash → the first string with that hash; `clash` holds the others.
-    ids: FxMap<u64, u32>,
-    clash: HashMap<String, u32>,
-    order: Vec<Cow<'m, str>>,
-}
-
-/// A `u64` key that is already a hash.
-#[derive(Default)]
-struct Id(u64);
-
-impl Hasher for Id {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 << 8) | u64::from(*b);
-        }
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = i;
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Id>>;
-
-fn fx(bytes: &[u8]) -> u64 {
-    let mut h = Fx::default();
-    h.write(bytes);
-    h.finish()
-}
-
-impl<'m> Strings<'m> {
-    pub fn new() -> Self {
-        Strings {
-            ids: FxMap::default(),
-            clash: HashMap::new(),
-            order: Vec::new(),
-        }
-    }
-
-    pub fn id(&mut self, s: Cow<'_, str>, borrowed: Option<&'m str>) -> u32 {
-        let h = fx(s.as_bytes());
-        let next = self.order.len() as u32;
-        match self.ids.get(&h) {
-            Some(&id) if self.order[id as usize] == s.as_ref() => return id,
-            Some(_) => {
-                if let Some(&id) = self.clash.get(s.as_ref()) {
-                    return id;
-                }
-                self.clash.insert(s.to_string(), next);
-            }
-            None => {
-                self.ids.insert(h, next);
-            }
-        }
-        self.order.push(match borrowed {
-            Some(b) => Cow::Borrowed(b),
-            None => Cow::Owned(s.into_owned()),
-        });
-        next
-    }
-
-    /// The string with local index `id`.
-    pub fn get(&self, id: u32) -> &str {
-        self.order
-            .get(id as usize)
-            .map(|s| s.as_ref())
-            .unwrap_or("")
-    }
-
-    /// The strings, by local index.
-    pub fn len(&self) -> usize {
-        self.order.len()
-    }
-}
-
-/// A string too long for Excel's cell, as rust_xlsxwriter reports it.
-fn check_len(s: &str) -> Result<(), XlsxError> {
-    if s.len() > MAX_CELL_CHARS && s.encode_utf16().count() > MAX_CELL_CHARS {
-        return Err(XlsxError::MaxStringLengthExceeded);
-    }
-    Ok(())
 }
 
 impl<'a> Builder<'a> {
@@ -496,8 +374,9 @@ impl<'a> Builder<'a> {
         &mut self,
         first_row: u32,
         part: String,
-    ) -> Result<SourcesPlan<'a>, XlsxError> {
+    ) -> Result<SourcesPlan, XlsxError> {
         // The overview's and the submissions' texts are numbered already.
+        // (Taken out while the rows are walked, put back at the end.)
         let mut strings = std::mem::replace(&mut self.strings, Strings::new());
         let strings = &mut strings;
         let mut ids: Vec<u32> = Vec::new();
@@ -606,6 +485,7 @@ impl<'a> Builder<'a> {
         if let Some(e) = err {
             return Err(e);
         }
+        self.strings = std::mem::replace(strings, Strings::new());
         self.sources_omitted = omitted;
         self.truncated.extend(findings);
         Ok(SourcesPlan {
@@ -615,14 +495,12 @@ impl<'a> Builder<'a> {
             ids,
             registered: first_use,
             string_cells,
-            copied_strings: 0,
-            strings: std::mem::replace(strings, Strings::new()),
             estimate,
         })
     }
 }
 
-impl SourcesPlan<'_> {
+impl SourcesPlan {
     /// Whether any data row is written (and so a registration row too).
     pub fn has_rows(&self) -> bool {
         self.rows > 0
@@ -633,6 +511,21 @@ impl SourcesPlan<'_> {
         self.rows
     }
 
+    /// The first data row (0-based): the registration row in the skeleton.
+    pub fn first_row(&self) -> u32 {
+        self.first_row
+    }
+
+    /// String cells in the data rows (they count in the table's `count`).
+    pub fn string_cells(&self) -> u64 {
+        self.string_cells
+    }
+
+    /// An estimate of the sheet's XML size, for the zip's large-file flag.
+    pub fn estimate(&self) -> u64 {
+        self.estimate
+    }
+
     /// The data rows' styles in order of first use, for the registration
     /// row.
     pub fn registered(&self) -> &[StyleId] {
@@ -641,7 +534,7 @@ impl SourcesPlan<'_> {
 
     /// Pass 2: the `<row>` elements of the data rows into `out`, and the
     /// `<hyperlink>` elements into `links`.
-    fn write_rows(
+    pub(super) fn write_rows(
         &self,
         b: &Builder<'_>,
         table: &[u32],
@@ -759,351 +652,9 @@ impl SourcesPlan<'_> {
     }
 }
 
-fn zip_err(e: impl std::fmt::Display) -> XlsxError {
-    XlsxError::ParameterError(format!("budget.xlsx: {e}"))
-}
-
-/// The workbook's shared-string table as rust_xlsxwriter saved it, with
-/// Kilder's strings added at its end: where each of Kilder's local
-/// indices ends up, and the new table's parts.
-struct Table {
-    /// Local index → index in the table.
-    ids: Vec<u32>,
-    count: u64,
-    unique: u64,
-    /// The `<si>` elements rust_xlsxwriter wrote (bytes of `xml`).
-    body: std::ops::Range<usize>,
-    /// Text before `count`'s value, between count and uniqueCount's, and
-    /// after uniqueCount's up to the end of the `<sst>` start tag.
-    head: [std::ops::Range<usize>; 3],
-}
-
-fn attr_value(xml: &[u8], tag_end: usize, name: &[u8]) -> Option<std::ops::Range<usize>> {
-    let at = xml[..tag_end].windows(name.len()).position(|w| w == name)? + name.len();
-    let end = at + xml[at..tag_end].iter().position(|b| *b == b'"')?;
-    Some(at..end)
-}
-
-fn number(xml: &[u8], r: &std::ops::Range<usize>) -> Result<u64, XlsxError> {
-    std::str::from_utf8(&xml[r.clone()])
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| zip_err("sharedStrings.xml: bad count"))
-}
-
-fn merge_table(
-    xml: &[u8],
-    plan: &SourcesPlan<'_>,
-    cells_strings: u64,
-) -> Result<(Table, Vec<usize>), XlsxError> {
-    let bad = || zip_err("sharedStrings.xml: unexpected layout");
-    let sst = xml.windows(4).position(|w| w == b"<sst").ok_or_else(bad)?;
-    let tag_end = sst + xml[sst..].iter().position(|b| *b == b'>').ok_or_else(bad)? + 1;
-    let count_at = attr_value(xml, tag_end, b" count=\"").ok_or_else(bad)?;
-    let unique_at = attr_value(xml, tag_end, b" uniqueCount=\"").ok_or_else(bad)?;
-    if count_at.end > unique_at.start {
-        return Err(bad());
-    }
-    let close = xml
-        .windows(6)
-        .rposition(|w| w == b"</sst>")
-        .ok_or_else(bad)?;
-    let count = number(xml, &count_at)?;
-    let unique = number(xml, &unique_at)?;
-    // Index rust_xlsxwriter's entries by their bytes.
-    let mut known: FxMap<u64, u32> = FxMap::default();
-    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
-    let mut clash: HashMap<&[u8], u32> = HashMap::new();
-    let mut at = tag_end;
-    while at < close {
-        let len = xml[at..close]
-            .windows(5)
-            .position(|w| w == b"</si>")
-            .ok_or_else(bad)?
-            + 5;
-        let si = &xml[at..at + len];
-        let n = spans.len() as u32;
-        match known.get(&fx(si)) {
-            Some(&i) if &xml[spans[i as usize].clone()] == si => {}
-            Some(_) => {
-                clash.entry(si).or_insert(n);
-            }
-            None => {
-                known.insert(fx(si), n);
-            }
-        }
-        spans.push(at..at + len);
-        at += len;
-    }
-    let mut ids = Vec::with_capacity(plan.strings.len());
-    let mut added = Vec::new();
-    let mut buf = Vec::new();
-    let mut next = unique as u32;
-    for (local, s) in plan.strings.order.iter().enumerate() {
-        buf.clear();
-        xml::push_si(&mut buf, s);
-        let found = match known.get(&fx(&buf)) {
-            Some(&i) if xml[spans[i as usize].clone()] == buf[..] => Some(i),
-            _ => clash.get(&buf[..]).copied(),
-        };
-        ids.push(match found {
-            Some(i) => i,
-            None => {
-                added.push(local);
-                next += 1;
-                next - 1
-            }
-        });
-    }
-    Ok((
-        Table {
-            ids,
-            count: (count + plan.string_cells + cells_strings).saturating_sub(plan.copied_strings),
-            unique: unique + added.len() as u64,
-            body: tag_end..close,
-            head: [
-                0..count_at.start,
-                count_at.end..unique_at.start,
-                unique_at.end..tag_end,
-            ],
-        },
-        added,
-    ))
-}
-
-/// Part `i` of the skeleton package, as text.
-fn read_part(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, i: usize) -> Result<String, XlsxError> {
-    let mut xml = String::new();
-    archive
-        .by_index(i)
-        .map_err(zip_err)?
-        .read_to_string(&mut xml)
-        .map_err(zip_err)?;
-    Ok(xml)
-}
-
-/// Where the `<row>` element starting at `start` ends (after `</row>`).
-fn row_end(xml: &str, start: usize) -> Option<usize> {
-    xml[start..]
-        .find("</row>")
-        .map(|e| start + e + "</row>".len())
-}
-
-/// Rewrites the package rust_xlsxwriter saved: the Kilder sheet gets its
-/// data rows (in place of the registration row) and their hyperlinks, and
-/// the shared-string table Kilder's strings that it does not have yet.
-/// Every other part is copied as it was compressed.
-pub(super) fn splice_package<W: Write + std::io::Seek>(
-    skeleton: &[u8],
-    plan: &SourcesPlan<'_>,
-    b: &Builder<'_>,
-    sheets: &mut [(String, super::cells::Cells)],
-    out: W,
-) -> Result<W, XlsxError> {
-    let by_part: HashMap<&str, usize> = sheets
-        .iter()
-        .enumerate()
-        .map(|(i, (p, _))| (p.as_str(), i))
-        .collect();
-    let by_part: HashMap<String, usize> = by_part
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
-    use zip::write::SimpleFileOptions;
-    const SST: &str = "xl/sharedStrings.xml";
-    let mut archive = zip::ZipArchive::new(Cursor::new(skeleton)).map_err(zip_err)?;
-    let mut sst = Vec::new();
-    archive
-        .by_name(SST)
-        .map_err(zip_err)?
-        .read_to_end(&mut sst)
-        .map_err(zip_err)?;
-    // Cells in order first: the table's count needs their string cells.
-    let dimensions: Vec<String> = sheets.iter_mut().map(|(_, c)| c.finish()).collect();
-    let cells_strings: u64 = sheets.iter().map(|(_, c)| c.string_cells()).sum();
-    let (table, added) = merge_table(&sst, plan, cells_strings)?;
-    let mut out = zip::ZipWriter::new(out);
-    // Each style's xf index, from the registration rows.
-    let mut xfs = Xfs::default();
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(i64::from(crate::write::deflate::LEVEL)))
-        .unix_permissions(0o600)
-        .last_modified_time(zip::DateTime::default());
-    for i in 0..archive.len() {
-        let name = archive
-            .by_index_raw(i)
-            .map_err(zip_err)?
-            .name()
-            .map_err(zip_err)?
-            .to_string();
-        if let Some(&si) = by_part.get(name.as_str()) {
-            let cells = &mut sheets[si].1;
-            let xml = read_part(&mut archive, i)?;
-            // The registration row (row 1), if the sheet registered formats:
-            // their xf indices. Sheets come in order, so every format a
-            // sheet uses was registered by it or an earlier one.
-            let registration = match xml.find("<row r=\"1\"") {
-                Some(start) if !cells.registered().is_empty() => {
-                    let end = row_end(&xml, start)
-                        .ok_or_else(|| zip_err("registration row not closed"))?;
-                    xfs.learn(cells.registered(), &xml[start..end])?;
-                    Some(start)
-                }
-                Some(_) => return Err(zip_err("a row in a sheet that registered nothing")),
-                None => None,
-            };
-            let local_xfs = cells
-                .styles()
-                .iter()
-                .map(|s| xfs.get(*s))
-                .collect::<Result<Vec<u32>, _>>()?;
-            let dimension = &dimensions[si];
-            // Every row rust_xlsxwriter wrote (the registration row and the
-            // chart's copies) makes way for the sheet's own, up to and with
-            // </sheetData>; a sheet without any has an empty <sheetData/>,
-            // which opens here instead.
-            let (start, after, open) = match registration {
-                Some(start) => {
-                    let end = xml
-                        .find("</sheetData>")
-                        .ok_or_else(|| zip_err("sheetData not closed"))?;
-                    (start, end + "</sheetData>".len(), "")
-                }
-                None => {
-                    let at = xml
-                        .find("<sheetData/>")
-                        .ok_or_else(|| zip_err("sheetData not found"))?;
-                    (at, at + "<sheetData/>".len(), "<sheetData>")
-                }
-            };
-            let head = &xml[..start];
-            let d = head
-                .find("<dimension ref=\"")
-                .map(|d| d + "<dimension ref=\"".len())
-                .ok_or_else(|| zip_err("dimension not found"))?;
-            let d_end = d + head[d..].find('"').unwrap_or(0);
-            let rest = &xml[after..];
-            let ids = &table.ids;
-            zip_part(&mut out, &name, options, |w| {
-                w.write_all(&head.as_bytes()[..d])?;
-                w.write_all(dimension.as_bytes())?;
-                w.write_all(&head.as_bytes()[d_end..])?;
-                w.write_all(open.as_bytes())?;
-                let merges = cells.write(&local_xfs, ids, w)?;
-                w.write_all(b"</sheetData>")?;
-                w.write_all(&merges)?;
-                w.write_all(rest.as_bytes())
-            })
-            .map_err(zip_err)?;
-        } else if name == plan.part && plan.has_rows() {
-            let xml = read_part(&mut archive, i)?;
-            let large = plan.estimate + xml.len() as u64 > u64::from(u32::MAX) / 2;
-            // The registration row is the first data row.
-            let open = format!("<row r=\"{}\"", plan.first_row + 1);
-            let start = xml
-                .find(&open)
-                .ok_or_else(|| zip_err("Kilder: registration row not found"))?;
-            let end = row_end(&xml, start)
-                .ok_or_else(|| zip_err("Kilder: registration row not closed"))?;
-            xfs.learn(plan.registered(), &xml[start..end])?;
-            let mut row_xfs = [0u32; StyleId::ALL.len()];
-            for s in plan.registered() {
-                row_xfs[*s as usize] = xfs.get(*s)?;
-            }
-            let ids = &table.ids;
-            zip_part(&mut out, &name, options.large_file(large), |w| {
-                w.write_all(&xml.as_bytes()[..start])?;
-                let mut links = Vec::new();
-                plan.write_rows(b, ids, &row_xfs, w, &mut links)?;
-                let rest = &xml[end..];
-                // <hyperlinks> comes right before <printOptions>/<pageMargins>.
-                let at = rest
-                    .find("<printOptions")
-                    .or_else(|| rest.find("<pageMargins"))
-                    .unwrap_or(rest.len());
-                w.write_all(&rest.as_bytes()[..at])?;
-                if !links.is_empty() {
-                    w.write_all(b"<hyperlinks>")?;
-                    w.write_all(&links)?;
-                    w.write_all(b"</hyperlinks>")?;
-                }
-                w.write_all(&rest.as_bytes()[at..])
-            })
-            .map_err(zip_err)?;
-        } else if name == SST {
-            zip_part(&mut out, &name, options, |w| {
-                let [h0, h1, h2] = &table.head;
-                w.write_all(&sst[h0.clone()])?;
-                w.write_all(table.count.to_string().as_bytes())?;
-                w.write_all(&sst[h1.clone()])?;
-                w.write_all(table.unique.to_string().as_bytes())?;
-                w.write_all(&sst[h2.clone()])?;
-                w.write_all(&sst[table.body.clone()])?;
-                let mut buf = Vec::with_capacity(1 << 16);
-                for local in &added {
-                    xml::push_si(&mut buf, &plan.strings.order[*local]);
-                    if buf.len() > 60_000 {
-                        w.write_all(&buf)?;
-                        buf.clear();
-                    }
-                }
-                w.write_all(&buf)?;
-                w.write_all(&sst[table.body.end..])
-            })
-            .map_err(zip_err)?;
-        } else {
-            let f = archive.by_index_raw(i).map_err(zip_err)?;
-            out.raw_copy_file(f).map_err(zip_err)?;
-        }
-    }
-    out.finish().map_err(zip_err)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Kilder's strings are matched against rust_xlsxwriter's table by their
-    /// written form, and written after it in that form: it must be exactly
-    /// rust_xlsxwriter's.
-    #[test]
-    fn strings_are_written_as_rust_xlsxwriter_writes_them() {
-        let samples = [
-            "plain",
-            " lead",
-            "trail ",
-            "\ttab",
-            "line\nbreak",
-            "a&b<c>d\"e'",
-            "ctl\u{1}\u{8}\u{b}\u{1f}\r",
-            "_x0041_",
-            "a_x00G1_b_x12AB_c_x00",
-            "__x0041__x1",
-            "æøå €_xABCD_",
-            "nonchar\u{FFFE}\u{FFFF}",
-            "=HYPERLINK(\"x\")",
-        ];
-        let mut wb = rust_xlsxwriter::Workbook::new();
-        let ws = wb.add_worksheet();
-        for (i, s) in samples.iter().enumerate() {
-            ws.write_string(i as u32, 0, *s).unwrap();
-        }
-        let bytes = wb.save_to_buffer().unwrap();
-        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-        let mut sst = String::new();
-        zip.by_name("xl/sharedStrings.xml")
-            .unwrap()
-            .read_to_string(&mut sst)
-            .unwrap();
-        let mut want = String::new();
-        for s in samples {
-            let mut b = Vec::new();
-            xml::push_si(&mut b, s);
-            want.push_str(std::str::from_utf8(&b).unwrap());
-        }
-        assert!(sst.contains(&want), "{sst}\n{want}");
-    }
 
     #[test]
     fn kroner_text_is_the_normalized_decimal() {
@@ -1145,16 +696,5 @@ mod tests {
             push_kroner(&mut buf, d);
             assert_eq!(buf, d.normalize().to_string(), "{t}");
         }
-    }
-
-    #[test]
-    fn local_string_indices_are_first_use_without_duplicates() {
-        let mut s = Strings::new();
-        let a = String::from("Beløb");
-        assert_eq!(s.id(Cow::Borrowed(&a), Some(&a)), 0);
-        assert_eq!(s.id(Cow::Borrowed("x"), None), 1);
-        assert_eq!(s.id(Cow::Owned("Beløb".to_string()), None), 0);
-        assert_eq!(s.id(Cow::Borrowed("x"), None), 1);
-        assert_eq!(s.len(), 2);
     }
 }
