@@ -21,20 +21,17 @@
 
 use crate::finding::{count_by_severity, sort_findings, Code, Finding};
 use crate::format::Format;
-use crate::model::{kroner_string, BudgetLine, Model, StatedTotal, Submission};
+use crate::model::{kroner_string, Model};
 use crate::normalize::danish::parse_unit;
-use crate::reconcile::departments::{department_name, Status};
+use crate::reconcile::departments::Status;
 use crate::write::overview::Overview;
 use crate::write::status_sheet;
 use crate::write::xml::a1;
 use crate::write::WriteError;
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{
-    Chart, ChartDataLabel, ChartLegendPosition, DocProperties, Format as XFormat, Workbook,
-    Worksheet, XlsxError,
-};
+use rust_xlsxwriter::{DocProperties, Format as XFormat, Workbook, Worksheet, XlsxError};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::io::{Seek, Write};
 use std::path::Path;
 use std::rc::Rc;
@@ -42,11 +39,15 @@ use std::rc::Rc;
 mod cells;
 #[cfg(test)]
 mod differential;
+mod layout;
+mod overview_sheet;
 mod sources;
 mod splice;
 mod strings;
 mod styles;
+mod submission_sheet;
 use cells::{Cells, Direct, Sink};
+use layout::Sheet;
 pub(crate) use styles::{StyleId, Styles};
 pub(crate) use styles::{FILL_GROUP, FILL_HEADER};
 use StyleId as S;
@@ -427,6 +428,22 @@ pub(crate) fn wrapped_lines(text: &str, width: f64, bold: bool) -> usize {
     lines.max(1)
 }
 
+/// Where the sheet writers put each budget line and stated total: the
+/// cells Kilder links to.
+#[derive(Default)]
+struct Placed {
+    /// (submission, line) → overview row.
+    overview_rows: HashMap<(usize, usize), u32>,
+    /// (submission, line) → row on the submission's sheet.
+    sub_line_rows: HashMap<(usize, usize), u32>,
+    /// (submission, stated total) → row on the submission's sheet.
+    sub_stated_rows: HashMap<(usize, usize), u32>,
+}
+
+/// The workbook being built: the model, the format and what the sheets
+/// share (styles, texts, the cells of the hand-written sheets, where each
+/// amount landed). What one sheet needs while it is written is its
+/// [`Sheet`].
 struct Builder<'a> {
     model: &'a Model,
     format: &'a Format,
@@ -446,22 +463,10 @@ struct Builder<'a> {
     strings: strings::Strings<'a>,
     /// The overview's and the submission sheets' cells, by zip part.
     cells: Vec<(String, Cells)>,
-    taken: HashSet<String>,
-    /// (submission, line) → overview row.
-    overview_rows: HashMap<(usize, usize), u32>,
+    /// Where each line and total landed, for Kilder's links.
+    placed: Placed,
     /// submission → its sheet name.
     sub_sheets: Vec<String>,
-    /// (submission, line) → row on the submission's sheet.
-    sub_line_rows: HashMap<(usize, usize), u32>,
-    /// (submission, stated total) → row on the submission's sheet.
-    sub_stated_rows: HashMap<(usize, usize), u32>,
-    /// Column widths of the sheet being written (characters).
-    widths: HashMap<u16, f64>,
-    /// Rows of the sheet being written whose first cell is merged across
-    /// the table: the merged width.
-    merged_rows: HashMap<u32, f64>,
-    /// Row heights (points) that wrapped text needs, for the current sheet.
-    heights: BTreeMap<u32, f64>,
     /// Overview (group heading row, subtotal row) pairs for the chart.
     chart_series: Vec<(u32, u32)>,
 }
@@ -494,6 +499,18 @@ impl<'a> Builder<'a> {
         ] {
             taken.insert(n.to_lowercase());
         }
+        // Sheet names first: the overview and the sources link to them.
+        let sub_sheets = model
+            .submissions
+            .iter()
+            .map(|s| {
+                let stem = Path::new(&s.source)
+                    .file_stem()
+                    .and_then(|x| x.to_str())
+                    .unwrap_or(&s.source);
+                unique_sheet_name(stem, &mut taken)
+            })
+            .collect();
         Builder {
             model,
             format,
@@ -506,14 +523,8 @@ impl<'a> Builder<'a> {
             sources_plan: None,
             strings: strings::Strings::new(),
             cells: Vec::new(),
-            taken,
-            overview_rows: HashMap::new(),
-            sub_sheets: Vec::new(),
-            sub_line_rows: HashMap::new(),
-            sub_stated_rows: HashMap::new(),
-            widths: HashMap::new(),
-            merged_rows: HashMap::new(),
-            heights: BTreeMap::new(),
+            placed: Placed::default(),
+            sub_sheets,
             chart_series: Vec::new(),
         }
     }
@@ -525,7 +536,7 @@ impl<'a> Builder<'a> {
     /// Writes a text cell, cutting over-long text with a finding.
     fn text<W: Sink>(
         &mut self,
-        ws: &mut W,
+        ws: &mut Sheet<W>,
         row: u32,
         col: u16,
         text: &str,
@@ -546,52 +557,13 @@ impl<'a> Builder<'a> {
             self.truncated.push(f);
         }
         ws.put_string(&mut self.strings, row, col, cut.as_ref(), style)?;
-        self.note_height(row, col, &cut, style);
-        Ok(())
-    }
-
-    /// Sets a column width and remembers it for row heights.
-    fn col_width(&mut self, ws: &mut Worksheet, col: u16, width: f64) -> Result<(), XlsxError> {
-        ws.set_column_width(col, width)?;
-        self.widths.insert(col, width);
-        Ok(())
-    }
-
-    /// Remembers the height a wrapped text needs in its row. Excel fits row
-    /// heights itself, LibreOffice and merged cells do not: set them.
-    fn note_height(&mut self, row: u32, col: u16, text: &str, style: StyleId) {
-        let Some(bold) = style.wraps() else {
-            return;
-        };
-        let width = match self.merged_rows.get(&row) {
-            Some(w) if col == 0 => *w,
-            _ => self.widths.get(&col).copied().unwrap_or(8.43),
-        };
-        let h = 15.0 * wrapped_lines(text, width, bold) as f64 + 1.0;
-        let e = self.heights.entry(row).or_insert(15.0);
-        *e = e.max(h);
-    }
-
-    /// Starts a new sheet's bookkeeping.
-    fn start_sheet(&mut self) {
-        self.widths.clear();
-        self.merged_rows.clear();
-        self.heights.clear();
-    }
-
-    /// Applies the row heights wrapped text needs.
-    fn finish_sheet<W: Sink>(&mut self, ws: &mut W) -> Result<(), XlsxError> {
-        for (row, h) in &self.heights {
-            if *h > 16.0 {
-                ws.put_row_height(*row, *h)?;
-            }
-        }
+        ws.note_height(row, col, &cut, style);
         Ok(())
     }
 
     fn amount<W: Sink>(
         &self,
-        ws: &mut W,
+        ws: &mut Sheet<W>,
         row: u32,
         col: u16,
         kroner: Decimal,
@@ -604,7 +576,7 @@ impl<'a> Builder<'a> {
     /// A live formula with its cached value: the exact sum in the display unit.
     fn total<W: Sink>(
         &self,
-        ws: &mut W,
+        ws: &mut Sheet<W>,
         row: u32,
         col: u16,
         formula: &str,
@@ -615,24 +587,43 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    /// "Indsats | 2008 | 2009 | …" (years as numbers from column
+    /// `first_year`; the caller writes what stands between).
+    fn header_row<W: Sink>(
+        &mut self,
+        ws: &mut Sheet<W>,
+        hr: u32,
+        first_year: u16,
+        years: &[crate::model::Year],
+    ) -> Result<(), XlsxError> {
+        ws.put_string(&mut self.strings, hr, 0, "Indsats", S::Header)?;
+        for (i, y) in years.iter().enumerate() {
+            let col = first_year + i as u16;
+            match y.parse::<f64>() {
+                Ok(n) if n.is_finite() => ws.put_number(hr, col, n, S::HeaderNum)?,
+                // rust_xlsxwriter writes these as the texts NAN, INF, -INF.
+                Ok(n) => {
+                    let t = if n.is_nan() {
+                        "NAN"
+                    } else if n > 0.0 {
+                        "INF"
+                    } else {
+                        "-INF"
+                    };
+                    ws.put_string(&mut self.strings, hr, col, t, S::HeaderNum)?
+                }
+                Err(_) => ws.put_string(&mut self.strings, hr, col, y.as_str(), S::HeaderNum)?,
+            };
+        }
+        Ok(())
+    }
+
     /// Writes the workbook's sheets; returns the number of string cells
     /// copied into the overview's skeleton for the chart.
     fn build(&mut self, wb: &mut Workbook, findings: &[Finding]) -> Result<u64, XlsxError> {
-        // Sheet names first: the overview and the sources link to them.
-        for s in &self.model.submissions {
-            let stem = Path::new(&s.source)
-                .file_stem()
-                .and_then(|x| x.to_str())
-                .unwrap_or(&s.source)
-                .to_string();
-            let name = unique_sheet_name(&stem, &mut self.taken);
-            self.sub_sheets.push(name);
-        }
-
         let styles = Rc::clone(&self.styles);
         let mut overview = Worksheet::new();
-        let mut cells = Cells::new(OVERVIEW_SHEET);
-        self.write_overview(&mut overview, &mut cells)?;
+        let mut cells = self.write_overview(&mut overview)?;
         // Formats registered by an earlier sheet (see Cells::register_formats).
         let mut known = HashSet::new();
         cells.register_formats(&mut overview, &styles, &mut known)?;
@@ -659,8 +650,7 @@ impl<'a> Builder<'a> {
 
         for si in 0..self.model.submissions.len() {
             let mut ws = Worksheet::new();
-            let mut cells = Cells::new(&self.sub_sheets[si]);
-            self.write_submission(&mut ws, &mut cells, si)?;
+            let mut cells = self.write_submission(&mut ws, si)?;
             cells.register_formats(&mut ws, &styles, &mut known)?;
             wb.push_worksheet(ws);
             self.cells
@@ -712,601 +702,6 @@ impl<'a> Builder<'a> {
         "Økonomisk oversigt"
     }
 
-    // --- Økonomisk oversigt -------------------------------------------------
-
-    fn write_overview(&mut self, sk: &mut Worksheet, ws: &mut Cells) -> Result<(), XlsxError> {
-        sk.set_name(OVERVIEW_SHEET)?;
-        self.start_sheet();
-        let years = self.overview.years.clone();
-        let ny = years.len() as u16;
-        let first_year = OVERVIEW_FIRST_YEAR_COL;
-        let total_col = first_year + ny;
-        // Which department each line comes from: three "Boligsociale
-        // projekter" from three departments are told apart by it.
-        let departments: Vec<String> = self
-            .model
-            .submissions
-            .iter()
-            .map(|s| department_name(s, self.format).unwrap_or_else(|| s.source.clone()))
-            .collect();
-
-        // Column widths: titles fit, up to a limit where they wrap.
-        let mut titles: Vec<&str> = vec!["Indsats", &self.format.document.grand_total_label];
-        for g in &self.overview.groups {
-            for l in &g.lines {
-                titles.push(&l.title);
-            }
-        }
-        let title_width = fit_width(titles.into_iter(), 30, 60);
-        self.col_width(sk, 0, title_width)?;
-        let used = self.overview.groups.iter().flat_map(|g| &g.lines);
-        let department_width = fit_width(
-            used.map(|l| departments[l.submission].as_str())
-                .chain(["Afdeling"]),
-            12,
-            46,
-        );
-        self.col_width(sk, OVERVIEW_DEPARTMENT_COL, department_width)?;
-        for c in first_year..=total_col {
-            self.col_width(sk, c, 12.0)?;
-        }
-        let table_width = title_width + department_width + 12.0 * f64::from(ny + 1);
-
-        // Title, the format's economy heading, the unit.
-        let title = self.format.title();
-        let heading = self.format.fill(&self.format.document.economy_heading);
-        ws.merge_range(&mut self.strings, 0, 0, 0, total_col, "", S::Title)?;
-        ws.put_string(&mut self.strings, 0, 0, &title, S::Title)?;
-        ws.put_row_height(0, 21.0)?;
-        ws.merge_range(&mut self.strings, 1, 0, 1, total_col, "", S::Heading)?;
-        self.merged_rows.insert(1, table_width);
-        self.text(
-            ws,
-            1,
-            0,
-            &heading,
-            S::Heading,
-            Origin {
-                file: "",
-                sheet: None,
-                cell: None,
-            },
-        )?;
-        ws.put_string(
-            &mut self.strings,
-            2,
-            0,
-            &format!("Beløb i {}", self.unit_name),
-            S::Caption,
-        )?;
-
-        let hr = OVERVIEW_HEADER_ROW;
-        self.header_row(ws, hr, first_year, &years)?;
-        ws.put_string(
-            &mut self.strings,
-            hr,
-            OVERVIEW_DEPARTMENT_COL,
-            "Afdeling",
-            S::Header,
-        )?;
-        ws.put_string(
-            &mut self.strings,
-            hr,
-            total_col,
-            &self.format.document.total_column_label,
-            S::HeaderNum,
-        )?;
-
-        let mut row = hr + 1;
-        let mut subtotal_rows: Vec<u32> = Vec::new();
-        let mut chart_series: Vec<(u32, u32)> = Vec::new(); // (heading row, subtotal row)
-        let overview = Rc::clone(&self.overview);
-        for g in &overview.groups {
-            let name = g.name.clone().unwrap_or_else(|| "Uden gruppe".to_string());
-            let heading_row = row;
-            // A heading named by a submission (not the format) came from a line.
-            let (file, sheet, cell) =
-                self.line_origin(g.lines.first().map(|l| (l.submission, l.line)));
-            let origin = || Origin { file, sheet, cell };
-            ws.merge_range(&mut self.strings, row, 0, row, total_col, "", S::Group)?;
-            self.merged_rows.insert(row, table_width);
-            self.text(ws, row, 0, &name, S::Group, origin())?;
-            row += 1;
-            let mut line_rows = Vec::new();
-            for l in &g.lines {
-                let (file, sheet, cell) = self.line_origin(Some((l.submission, l.line)));
-                self.text(ws, row, 0, &l.title, S::Wrap, Origin { file, sheet, cell })?;
-                self.text(
-                    ws,
-                    row,
-                    OVERVIEW_DEPARTMENT_COL,
-                    &departments[l.submission],
-                    S::Wrap,
-                    Origin {
-                        file,
-                        sheet: None,
-                        cell: None,
-                    },
-                )?;
-                for (i, y) in years.iter().enumerate() {
-                    if let Some(a) = l.amounts.get(y) {
-                        self.amount(ws, row, first_year + i as u16, *a, S::Amount)?;
-                    }
-                }
-                if !l.amounts.is_empty() && ny > 0 {
-                    let f = format!("=SUM({}:{})", a1(row, first_year), a1(row, total_col - 1));
-                    self.total(ws, row, total_col, &f, l.total, S::Amount)?;
-                }
-                self.overview_rows.insert((l.submission, l.line), row);
-                line_rows.push(row);
-                row += 1;
-            }
-            // An empty group sums its (empty) heading row: a live 0.
-            let sum_rows = if line_rows.is_empty() {
-                vec![heading_row]
-            } else {
-                line_rows
-            };
-            // "<group> i alt" has the Afdeling column's room too.
-            ws.merge_range(
-                &mut self.strings,
-                row,
-                0,
-                row,
-                OVERVIEW_DEPARTMENT_COL,
-                "",
-                S::SubtotalText,
-            )?;
-            self.merged_rows.insert(row, title_width + department_width);
-            self.text(
-                ws,
-                row,
-                0,
-                &format!("{name} i alt"),
-                S::SubtotalText,
-                origin(),
-            )?;
-            for (i, y) in years.iter().enumerate() {
-                let col = first_year + i as u16;
-                let v = g.totals.get(y).copied().unwrap_or_default();
-                self.total(
-                    ws,
-                    row,
-                    col,
-                    &sum_rows_formula(col, &sum_rows),
-                    v,
-                    S::SubtotalAmount,
-                )?;
-            }
-            self.row_total(ws, row, first_year, ny, g.total, S::SubtotalAmount)?;
-            subtotal_rows.push(row);
-            chart_series.push((heading_row, row));
-            row += 2;
-        }
-
-        // The seed's closing rows: the caption, then I ALT.
-        ws.put_string(
-            &mut self.strings,
-            row,
-            0,
-            &self.format.document.total_caption,
-            S::Text,
-        )?;
-        row += 1;
-        let grand_row = row;
-        ws.put_string(
-            &mut self.strings,
-            row,
-            0,
-            &self.format.document.grand_total_label,
-            S::GrandText,
-        )?;
-        ws.write_blank(row, OVERVIEW_DEPARTMENT_COL, S::GrandText)?;
-        for (i, y) in years.iter().enumerate() {
-            let col = first_year + i as u16;
-            let v = self.overview.totals.get(y).copied().unwrap_or_default();
-            let f = if subtotal_rows.is_empty() {
-                "=0".to_string()
-            } else {
-                sum_rows_formula(col, &subtotal_rows)
-            };
-            self.total(ws, row, col, &f, v, S::GrandAmount)?;
-        }
-        self.row_total(
-            ws,
-            row,
-            first_year,
-            ny,
-            self.overview.grand_total,
-            S::GrandAmount,
-        )?;
-        self.finish_sheet(ws)?;
-        page_setup(sk, hr, 0)?;
-        if ny == 0 {
-            chart_series.clear();
-        }
-
-        sk.set_print_area(0, 0, grand_row, total_col)?;
-        self.chart_series = chart_series;
-        Ok(())
-    }
-
-    /// The chart sheet: a column chart of the yearly totals per group, one
-    /// series per group, read from the overview's subtotal rows.
-    fn write_chart(&mut self, cs: &mut Worksheet) -> Result<(), XlsxError> {
-        cs.set_name(CHART_SHEET)?;
-        let ny = self.overview.years.len() as u16;
-        let hr = OVERVIEW_HEADER_ROW;
-        let first = OVERVIEW_FIRST_YEAR_COL;
-        let last = first + ny.max(1) - 1;
-        let mut chart = Chart::new_column();
-        chart.title().set_name(&format!(
-            "{} – beløb pr. år fordelt på grupper ({})",
-            self.format.committee, self.unit_name
-        ));
-        let mut label = ChartDataLabel::new();
-        label.show_value().set_num_format("#,##0.0#");
-        for (heading_row, sub_row) in &self.chart_series {
-            chart
-                .add_series()
-                .set_name((OVERVIEW_SHEET, *heading_row, 0))
-                .set_categories((OVERVIEW_SHEET, hr, first, hr, last))
-                .set_values((OVERVIEW_SHEET, *sub_row, first, *sub_row, last))
-                .set_data_label(&label);
-        }
-        chart.y_axis().set_name(&self.unit_name);
-        chart.y_axis().set_num_format("#,##0");
-        chart.legend().set_position(ChartLegendPosition::Bottom);
-        cs.insert_chart(0, 0, &chart)?;
-        cs.set_paper_size(9);
-        cs.set_landscape();
-        cs.set_footer("&L&8&A&R&8Side &P af &N");
-        Ok(())
-    }
-
-    /// "Indsats | 2008 | 2009 | …" (years as numbers from column
-    /// `first_year`; the caller writes what stands between).
-    fn header_row<W: Sink>(
-        &mut self,
-        ws: &mut W,
-        hr: u32,
-        first_year: u16,
-        years: &[crate::model::Year],
-    ) -> Result<(), XlsxError> {
-        ws.put_string(&mut self.strings, hr, 0, "Indsats", S::Header)?;
-        for (i, y) in years.iter().enumerate() {
-            let col = first_year + i as u16;
-            match y.parse::<f64>() {
-                Ok(n) if n.is_finite() => ws.put_number(hr, col, n, S::HeaderNum)?,
-                // rust_xlsxwriter writes these as the texts NAN, INF, -INF.
-                Ok(n) => {
-                    let t = if n.is_nan() {
-                        "NAN"
-                    } else if n > 0.0 {
-                        "INF"
-                    } else {
-                        "-INF"
-                    };
-                    ws.put_string(&mut self.strings, hr, col, t, S::HeaderNum)?
-                }
-                Err(_) => ws.put_string(&mut self.strings, hr, col, y.as_str(), S::HeaderNum)?,
-            };
-        }
-        Ok(())
-    }
-
-    /// The "I alt" column of a total row: SUM of the `ny` year cells to its
-    /// left, which start at column `first_year`.
-    #[allow(clippy::too_many_arguments)]
-    fn row_total<W: Sink>(
-        &self,
-        ws: &mut W,
-        row: u32,
-        first_year: u16,
-        ny: u16,
-        kroner: Decimal,
-        style: StyleId,
-    ) -> Result<(), XlsxError> {
-        let f = if ny == 0 {
-            "=0".to_string()
-        } else {
-            format!(
-                "=SUM({}:{})",
-                a1(row, first_year),
-                a1(row, first_year + ny - 1)
-            )
-        };
-        self.total(ws, row, first_year + ny, &f, kroner, style)
-    }
-
-    /// File, sheet and cell of a budget line's title, for findings.
-    fn line_origin(
-        &self,
-        at: Option<(usize, usize)>,
-    ) -> (&'a str, Option<&'a str>, Option<&'a str>) {
-        let model: &'a Model = self.model;
-        match at.and_then(|(s, l)| {
-            let sub = model.submissions.get(s)?;
-            Some((sub, sub.budget_lines.get(l)?))
-        }) {
-            Some((sub, line)) => (
-                sub.source.as_str(),
-                non_empty(&line.source.sheet),
-                non_empty(&line.source.cell),
-            ),
-            None => ("", None, None),
-        }
-    }
-
-    // --- One sheet per submission -------------------------------------------
-
-    fn write_submission(
-        &mut self,
-        sk: &mut Worksheet,
-        ws: &mut Cells,
-        si: usize,
-    ) -> Result<(), XlsxError> {
-        let model: &'a Model = self.model;
-        let sub: &'a Submission = &model.submissions[si];
-        let name = self.sub_sheets[si].clone();
-        sk.set_name(&name)?;
-        self.start_sheet();
-        let years = self.overview.years.clone();
-        let ny = years.len() as u16;
-        let computed_col = 1 + ny;
-        let stated_col = computed_col + 1;
-        let check_col = stated_col + 1;
-        let file = sub.source.clone();
-        let origin = |sheet: &'a str, cell: &'a str| Origin {
-            file: &sub.source,
-            sheet: (!sheet.is_empty()).then_some(sheet),
-            cell: (!cell.is_empty()).then_some(cell),
-        };
-
-        let titles = sub
-            .budget_lines
-            .iter()
-            .map(|l| l.title.as_str())
-            .chain(sub.stated_totals.iter().map(|t| t.title.as_str()))
-            .chain(["Beregnet i alt", "Indsats"]);
-        let title_width = fit_width(titles, 30, 55);
-        self.col_width(sk, 0, title_width)?;
-        for c in 1..computed_col {
-            self.col_width(sk, c, 12.0)?;
-        }
-        // "I alt (beregnet)" and "I alt (angivet)" on one line when printed.
-        self.col_width(sk, computed_col, 17.0)?;
-        self.col_width(sk, stated_col, 17.0)?;
-        self.col_width(sk, check_col, 30.0)?;
-
-        let heading = sub
-            .department
-            .clone()
-            .or_else(|| sub.metadata.department.clone())
-            .unwrap_or_else(|| file.clone());
-        self.text(ws, 0, 0, &heading, S::Title, origin("", ""))?;
-        ws.put_string(&mut self.strings, 1, 0, &format!("Fil: {file}"), S::Text)?;
-        let caption = format!(
-            "Beløb i {} Beregnet = summen bilag har regnet; angivet = det afdelingen har skrevet.",
-            self.unit_name
-        );
-        ws.put_string(&mut self.strings, 2, 0, &caption, S::Caption)?;
-
-        let hr = 4;
-        self.header_row(ws, hr, 1, &years)?;
-        ws.put_string(
-            &mut self.strings,
-            hr,
-            computed_col,
-            "I alt (beregnet)",
-            S::HeaderNum,
-        )?;
-        ws.put_string(
-            &mut self.strings,
-            hr,
-            stated_col,
-            "I alt (angivet)",
-            S::HeaderNum,
-        )?;
-        ws.put_string(&mut self.strings, hr, check_col, "Kontrol", S::Header)?;
-        ws.put_row_height(hr, 30.0)?;
-
-        let mut row = hr + 1;
-        let mut last_group: Option<&str> = None;
-        let mut line_rows: Vec<u32> = Vec::new();
-        for (li, line) in sub.budget_lines.iter().enumerate() {
-            if let Some(g) = line.group.as_deref() {
-                if last_group != Some(g) {
-                    ws.merge_range(&mut self.strings, row, 0, row, check_col, "", S::Group)?;
-                    let w = title_width + 12.0 * f64::from(stated_col) + 2.0 * 5.0 + 30.0;
-                    self.merged_rows.insert(row, w);
-                    self.text(
-                        ws,
-                        row,
-                        0,
-                        g,
-                        S::Group,
-                        origin(&line.source.sheet, &line.source.cell),
-                    )?;
-                    row += 1;
-                }
-            }
-            last_group = line.group.as_deref();
-            self.text(
-                ws,
-                row,
-                0,
-                &line.title,
-                S::Wrap,
-                origin(&line.source.sheet, &line.source.cell),
-            )?;
-            for (i, y) in years.iter().enumerate() {
-                if let Some(a) = line.amounts.get(y) {
-                    self.amount(ws, row, 1 + i as u16, *a, S::Amount)?;
-                }
-            }
-            let computed: Decimal = line.amounts.values().copied().sum();
-            if !line.amounts.is_empty() && ny > 0 {
-                let f = format!("=SUM({}:{})", a1(row, 1), a1(row, ny));
-                self.total(ws, row, computed_col, &f, computed, S::Amount)?;
-            }
-            if let Some(stated) = line.stated_total {
-                if stated == computed {
-                    self.amount(ws, row, stated_col, stated, S::Amount)?;
-                    ws.put_string(&mut self.strings, row, check_col, "Stemmer", S::AgreesText)?;
-                } else {
-                    self.amount(ws, row, stated_col, stated, S::DiffersAmount)?;
-                    let msg = format!("Afviger ({})", self.diff_text(stated - computed));
-                    ws.put_string(&mut self.strings, row, check_col, &msg, S::DiffersText)?;
-                }
-            }
-            self.sub_line_rows.insert((si, li), row);
-            line_rows.push(row);
-            row += 1;
-        }
-        if sub.budget_lines.is_empty() {
-            ws.put_string(
-                &mut self.strings,
-                row,
-                0,
-                "Indberetningen har ingen budgetlinjer.",
-                S::Caption,
-            )?;
-            row += 1;
-        }
-        row += 1;
-
-        // Computed totals, then each stated total beside the computed sum of
-        // the lines it covers.
-        let all: Vec<usize> = (0..sub.budget_lines.len()).collect();
-        let mut pairs: Vec<(Option<usize>, Vec<usize>)> = Vec::new();
-        if sub.stated_totals.is_empty() && !all.is_empty() {
-            pairs.push((None, all.clone()));
-        }
-        for (ti, t) in sub.stated_totals.iter().enumerate() {
-            pairs.push((Some(ti), covered_lines(sub, t)));
-        }
-        for (ti, covered) in pairs {
-            let stated = ti.map(|i| &sub.stated_totals[i]);
-            let label = match stated {
-                Some(t) => format!("Beregnet: {}", t.title),
-                None => "Beregnet i alt".to_string(),
-            };
-            self.text(
-                ws,
-                row,
-                0,
-                &label,
-                S::SubtotalText,
-                match stated {
-                    Some(t) => origin(&t.source.sheet, &t.source.cell),
-                    None => origin("", ""),
-                },
-            )?;
-            let rows: Vec<u32> = covered
-                .iter()
-                .filter_map(|li| self.sub_line_rows.get(&(si, *li)).copied())
-                .collect();
-            let mut sums: BTreeMap<&str, Decimal> = BTreeMap::new();
-            for li in &covered {
-                for (y, a) in &sub.budget_lines[*li].amounts {
-                    *sums.entry(y.as_str()).or_default() += *a;
-                }
-            }
-            let computed_total: Decimal = sums.values().copied().sum();
-            for (i, y) in years.iter().enumerate() {
-                let col = 1 + i as u16;
-                let v = sums.get(y.as_str()).copied().unwrap_or_default();
-                let f = if rows.is_empty() {
-                    "=0".to_string()
-                } else {
-                    sum_rows_formula(col, &rows)
-                };
-                self.total(ws, row, col, &f, v, S::SubtotalAmount)?;
-            }
-            let f = if ny == 0 {
-                "=0".to_string()
-            } else {
-                format!("=SUM({}:{})", a1(row, 1), a1(row, ny))
-            };
-            self.total(ws, row, computed_col, &f, computed_total, S::SubtotalAmount)?;
-            for c in [stated_col, check_col] {
-                ws.write_blank(row, c, S::SubtotalAmount)?;
-            }
-            row += 1;
-
-            if let (Some(ti), Some(t)) = (ti, stated) {
-                self.text(
-                    ws,
-                    row,
-                    0,
-                    &format!("Angivet: {}", t.title),
-                    S::Text,
-                    origin(&t.source.sheet, &t.source.cell),
-                )?;
-                let mut differs: Vec<String> = Vec::new();
-                for (i, y) in years.iter().enumerate() {
-                    if let Some(a) = t.amounts.get(y) {
-                        let c = sums.get(y.as_str()).copied().unwrap_or_default();
-                        let fmt = if *a == c {
-                            S::Amount
-                        } else {
-                            differs.push(y.to_string());
-                            S::DiffersAmount
-                        };
-                        self.amount(ws, row, 1 + i as u16, *a, fmt)?;
-                    }
-                }
-                // Years the stated row has that no line has.
-                for y in t.amounts.keys() {
-                    if !years.contains(y) {
-                        differs.push(y.to_string());
-                    }
-                }
-                if let Some(total) = t.total {
-                    let fmt = if total == computed_total {
-                        S::Amount
-                    } else {
-                        differs.push(self.format.document.total_column_label.clone());
-                        S::DiffersAmount
-                    };
-                    self.amount(ws, row, stated_col, total, fmt)?;
-                }
-                if differs.is_empty() {
-                    ws.put_string(&mut self.strings, row, check_col, "Stemmer", S::AgreesText)?;
-                } else {
-                    let mut msg = format!("Afviger: {}", differs.join(", "));
-                    if let Some(total) = t.total {
-                        if total != computed_total {
-                            msg = format!("{msg} ({})", self.diff_text(total - computed_total));
-                        }
-                    }
-                    ws.put_string(&mut self.strings, row, check_col, &msg, S::DiffersText)?;
-                }
-                self.sub_stated_rows.insert((si, ti), row);
-                row += 2;
-            } else {
-                row += 1;
-            }
-        }
-        self.finish_sheet(ws)?;
-        page_setup(sk, hr, 0)?;
-        Ok(())
-    }
-
-    /// "8,47 mio. kr. under beregnet": how far a stated amount is from the
-    /// computed one, in the display unit.
-    fn diff_text(&self, stated_minus_computed: Decimal) -> String {
-        let d = self.shown(stated_minus_computed);
-        let amount = d.abs().to_string().replace('.', ",");
-        let side = if d.is_sign_negative() {
-            "under"
-        } else {
-            "over"
-        };
-        format!("{amount} {} {side} beregnet", self.unit_name)
-    }
-
     // --- Kilder --------------------------------------------------------------
 
     /// The Kilder sheet. rust_xlsxwriter writes everything but the data rows
@@ -1315,7 +710,6 @@ impl<'a> Builder<'a> {
     /// [`sources::splice_package`] (see that module for why and how).
     fn write_sources(&mut self, ws: &mut Worksheet) -> Result<(), XlsxError> {
         ws.set_name(SOURCES_SHEET)?;
-        self.start_sheet();
         let st = self.styles.clone();
         let title = "Kilder: hvor hvert beløb er læst";
         let caption = "Én række pr. beløb: afdeling, fil, ark og celle i indberetningen, teksten som den stod der, og beløbet i kroner som bilag har læst det.";
@@ -1338,7 +732,7 @@ impl<'a> Builder<'a> {
         ];
         for (c, (h, w)) in headers.iter().zip(sources::WIDTHS).enumerate() {
             ws.write_string_with_format(hr, c as u16, *h, &st[S::Header])?;
-            self.col_width(ws, c as u16, w)?;
+            ws.set_column_width(c as u16, w)?;
         }
         ws.set_row_height(hr, 30)?;
 
@@ -1397,24 +791,24 @@ impl<'a> Builder<'a> {
         findings: &[Finding],
     ) -> Result<(), XlsxError> {
         ws.set_name(FINDINGS_SHEET)?;
-        self.start_sheet();
-        let st = self.styles.clone();
+        let st = Rc::clone(&self.styles);
         let mut sorted = findings.to_vec();
         sort_findings(&mut sorted);
         let (e, w, i) = count_by_severity(&sorted);
-        ws.write_string_with_format(0, 0, "Afstemning: fund der skal ses på", &st[S::Title])?;
-        ws.write_string_with_format(
-            1,
-            0,
-            format!("{e} fejl, {w} advarsler, {i} info. Fejl står først."),
-            &st[S::Caption],
-        )?;
+        let mut sheet = Sheet::new(Direct::new(ws, &st));
+        let ws = &mut sheet;
+        let title = "Afstemning: fund der skal ses på";
+        ws.ws.write_string_with_format(0, 0, title, &st[S::Title])?;
+        let caption = format!("{e} fejl, {w} advarsler, {i} info. Fejl står først.");
+        ws.ws
+            .write_string_with_format(1, 0, caption, &st[S::Caption])?;
         let hr = 3;
         let headers = ["Kode", "Hvad", "Alvor", "Fil", "Ark", "Celle", "Besked"];
         let widths = [20.0, 22.0, 10.0, 24.0, 14.0, 7.0, 90.0];
         for (c, (h, wd)) in headers.iter().zip(widths).enumerate() {
-            ws.write_string_with_format(hr, c as u16, *h, &st[S::Header])?;
-            self.col_width(ws, c as u16, wd)?;
+            ws.ws
+                .write_string_with_format(hr, c as u16, *h, &st[S::Header])?;
+            ws.own_col_width(c as u16, wd)?;
         }
         let mut row = hr + 1;
         for f in &sorted {
@@ -1423,49 +817,35 @@ impl<'a> Builder<'a> {
                 sheet: f.sheet.as_deref(),
                 cell: f.cell.as_deref(),
             };
-            let sev_fmt = match f.severity {
-                crate::finding::Severity::Error => &st[S::DiffersText],
-                _ => &st[S::Text],
+            let severity = match f.severity {
+                crate::finding::Severity::Error => S::DiffersText,
+                _ => S::Text,
             };
-            ws.write_string_with_format(row, 0, f.code.as_str(), &st[S::Text])?;
-            ws.write_string_with_format(row, 1, f.code.danish(), &st[S::Text])?;
-            ws.write_string_with_format(row, 2, f.severity.danish(), sev_fmt)?;
-            let mut d = Direct::new(ws, &st);
-            self.text(&mut d, row, 3, &f.file, S::Text, origin())?;
+            ws.ws
+                .write_string_with_format(row, 0, f.code.as_str(), &st[S::Text])?;
+            ws.ws
+                .write_string_with_format(row, 1, f.code.danish(), &st[S::Text])?;
+            ws.ws
+                .write_string_with_format(row, 2, f.severity.danish(), &st[severity])?;
+            self.text(ws, row, 3, &f.file, S::Text, origin())?;
             if let Some(s) = &f.sheet {
-                self.text(&mut d, row, 4, s, S::Text, origin())?;
+                self.text(ws, row, 4, s, S::Text, origin())?;
             }
             if let Some(c) = &f.cell {
-                self.text(&mut d, row, 5, c, S::Text, origin())?;
+                self.text(ws, row, 5, c, S::Text, origin())?;
             }
-            self.text(&mut d, row, 6, &f.message, S::Wrap, origin())?;
+            self.text(ws, row, 6, &f.message, S::Wrap, origin())?;
             row += 1;
         }
-        ws.autofilter(hr, 0, row.max(hr + 1) - 1, 6)?;
-        self.finish_sheet(&mut Direct::new(ws, &st))?;
-        page_setup(ws, hr, 0)?;
+        ws.ws.autofilter(hr, 0, row.max(hr + 1) - 1, 6)?;
+        let direct = sheet.finish()?;
+        page_setup(direct.ws, hr, 0)?;
         Ok(())
     }
 }
 
 fn non_empty(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)
-}
-
-/// The lines a stated total covers: its `covers` range, else the lines of
-/// its group, else every line.
-fn covered_lines(sub: &Submission, t: &StatedTotal) -> Vec<usize> {
-    let n = sub.budget_lines.len();
-    if let Some((a, b)) = t.covers {
-        return (a.min(n)..b.min(n)).collect();
-    }
-    if let Some(g) = &t.group {
-        let in_group = |l: &BudgetLine| {
-            l.group.as_deref() == Some(g.as_str()) || l.format_group.as_deref() == Some(g.as_str())
-        };
-        return (0..n).filter(|i| in_group(&sub.budget_lines[*i])).collect();
-    }
-    (0..n).collect()
 }
 
 #[cfg(test)]

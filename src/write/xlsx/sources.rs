@@ -284,7 +284,7 @@ impl<'a> Builder<'a> {
             let ny = self.overview.years.len() as u16;
             for (li, line) in sub.budget_lines.iter().enumerate() {
                 let sheet = line.source.sheet.as_str();
-                let ov_row = self.overview_rows.get(&(si, li)).copied();
+                let ov_row = self.placed.overview_rows.get(&(si, li)).copied();
                 for (y, a) in &line.amounts {
                     let target = ov_row.and_then(|r| {
                         let i = self.overview.years.iter().position(|x| x == y)?;
@@ -306,6 +306,7 @@ impl<'a> Builder<'a> {
                 if let Some(t) = line.stated_total {
                     // The stated column of the line's row on its sheet.
                     let target = self
+                        .placed
                         .sub_line_rows
                         .get(&(si, li))
                         .map(|r| (sub_sheet, *r, ny + 2));
@@ -324,7 +325,7 @@ impl<'a> Builder<'a> {
             }
             for (ti, t) in sub.stated_totals.iter().enumerate() {
                 let sheet = t.source.sheet.as_str();
-                let stated_row = self.sub_stated_rows.get(&(si, ti)).copied();
+                let stated_row = self.placed.sub_stated_rows.get(&(si, ti)).copied();
                 for (y, a) in &t.amounts {
                     let col = self
                         .overview
