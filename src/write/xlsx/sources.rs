@@ -368,136 +368,190 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Pass 1: walks the data rows from `first_row` on. Returns the plan,
-    /// the strings to register (in `strings.new`) and the formats in order
-    /// of first use; counts omitted rows and pushes text-truncated findings.
+    /// Pass 1: walks the data rows from `first_row` on. Returns the plan;
+    /// numbers the rows' texts (in the builder's strings), counts omitted
+    /// rows and pushes text-truncated findings.
     pub(super) fn plan_sources(
         &mut self,
         first_row: u32,
         part: String,
     ) -> Result<SourcesPlan, XlsxError> {
-        // The overview's and the submissions' texts are numbered already.
-        // (Taken out while the rows are walked, put back at the end.)
-        let mut strings = std::mem::replace(&mut self.strings, Strings::new());
-        let strings = &mut strings;
-        let mut ids: Vec<u32> = Vec::new();
-        let mut first_use: Vec<StyleId> = Vec::new();
-        let mut links = 0usize;
-        let mut row = first_row;
-        let mut omitted = 0usize;
+        // The overview's and the submissions' texts are numbered already;
+        // Kilder's follow them. (Taken out while the rows are walked.)
+        let strings = std::mem::replace(&mut self.strings, Strings::new());
+        let mut planner = Planner::new(strings, first_row, part);
         let mut cells: Vec<Cell<'a, '_>> = Vec::with_capacity(12);
-        let mut findings: Vec<Finding> = Vec::new();
-        let mut string_cells = 0u64;
-        let mut estimate = 0u64;
         let mut err: Option<XlsxError> = None;
-        let mut seen = [Seen::NONE; 12];
-        let mut made = String::new();
         self.for_each_source(|r| {
-            if err.is_some() {
-                return;
+            if err.is_none() {
+                err = planner.row(r, &mut cells).err();
             }
-            if row > LAST_SOURCE_ROW {
-                // Past Excel's last row: counted and reported, never a failed build.
-                omitted += 1;
-                return;
-            }
-            row_cells(r, &mut links, &mut cells);
-            estimate += 300;
-            let cell = r.src.map(|s| s.cell.as_str()).unwrap_or("");
-            // A text cut to fit its cell, at this row and column `col`.
-            let cut_finding = |n: usize, col: u16| {
-                super::truncated_finding(
-                    r.file,
-                    (!r.sheet.is_empty()).then_some(r.sheet),
-                    (!cell.is_empty()).then_some(cell),
-                    n,
-                    SOURCES_SHEET,
-                    row,
-                    col,
-                )
-            };
-            for c in &cells {
-                if !first_use.contains(&c.sty) {
-                    first_use.push(c.sty);
-                }
-                let col = c.col as usize;
-                if inline(c.col) {
-                    // Written in the cell: only its length matters here.
-                    match c.val {
-                        Val::Text { text, cut } if text.len() > MAX_CELL_CHARS => {
-                            if cut {
-                                if let (_, Some(n)) = cut_to_cell(text) {
-                                    findings.push(cut_finding(n, c.col));
-                                }
-                            } else if let Err(e) = check_len(text) {
-                                err = Some(e);
-                                return;
-                            }
-                            estimate += MAX_CELL_CHARS as u64 * 4;
-                        }
-                        Val::Text { text, .. } => estimate += text.len() as u64 + 20,
-                        _ => estimate += 40,
-                    }
-                    continue;
-                }
-                let id = match c.val {
-                    Val::Number(_) => continue,
-                    Val::Text { text, cut } => {
-                        if text.is_empty() {
-                            continue;
-                        }
-                        estimate += text.len() as u64;
-                        if text.len() <= MAX_CELL_CHARS {
-                            // Within the limit however it is counted.
-                            match seen[col].get(text) {
-                                Some(id) => id,
-                                None => {
-                                    let id = strings.id(Cow::Borrowed(text), Some(text));
-                                    seen[col].set(text, id);
-                                    id
-                                }
-                            }
-                        } else if cut {
-                            let (shown, original) = cut_to_cell(text);
-                            if let Some(n) = original {
-                                findings.push(cut_finding(n, c.col));
-                            }
-                            let borrowed = (shown.len() == text.len()).then_some(text);
-                            strings.id(shown, borrowed)
-                        } else {
-                            if let Err(e) = check_len(text) {
-                                err = Some(e);
-                                return;
-                            }
-                            strings.id(Cow::Borrowed(text), Some(text))
-                        }
-                    }
-                    _ => {
-                        c.val.made_text(&mut made);
-                        estimate += made.len() as u64;
-                        strings.id(Cow::Borrowed(made.as_str()), None)
-                    }
-                };
-                string_cells += 1;
-                ids.push(id);
-            }
-            row += 1;
         });
-        if let Some(e) = err {
-            return Err(e);
-        }
-        self.strings = std::mem::replace(strings, Strings::new());
+        let Planner {
+            strings,
+            plan,
+            omitted,
+            findings,
+            ..
+        } = planner;
+        self.strings = strings;
+        err.map_or(Ok(()), Err)?;
         self.sources_omitted = omitted;
         self.truncated.extend(findings);
-        Ok(SourcesPlan {
-            part,
-            first_row,
-            rows: row - first_row,
-            ids,
-            registered: first_use,
-            string_cells,
-            estimate,
-        })
+        Ok(plan)
+    }
+}
+
+/// Pass 1's state while it walks the rows.
+struct Planner<'a> {
+    /// Every text of the hand-written sheets so far.
+    strings: Strings<'a>,
+    plan: SourcesPlan,
+    /// The next row (0-based).
+    row: u32,
+    /// Links made so far (Excel opens at most [`MAX_LINKS_PER_SHEET`]).
+    links: usize,
+    /// Rows past Excel's last row.
+    omitted: usize,
+    findings: Vec<Finding>,
+    /// Per column, the last text and its string index.
+    seen: [Seen; 12],
+    /// Scratch for texts bilag makes (exact kroner, link text).
+    made: String,
+}
+
+impl<'a> Planner<'a> {
+    fn new(strings: Strings<'a>, first_row: u32, part: String) -> Self {
+        Planner {
+            strings,
+            plan: SourcesPlan {
+                part,
+                first_row,
+                rows: 0,
+                ids: Vec::new(),
+                registered: Vec::new(),
+                string_cells: 0,
+                estimate: 0,
+            },
+            row: first_row,
+            links: 0,
+            omitted: 0,
+            findings: Vec::new(),
+            seen: [Seen::NONE; 12],
+            made: String::new(),
+        }
+    }
+
+    /// One Kilder row: its styles, the indices of its shared texts, the
+    /// findings for texts cut to fit.
+    fn row<'t>(
+        &mut self,
+        r: &SrcRow<'a, 't>,
+        cells: &mut Vec<Cell<'a, 't>>,
+    ) -> Result<(), XlsxError> {
+        if self.row > LAST_SOURCE_ROW {
+            // Past Excel's last row: counted and reported, never a failed build.
+            self.omitted += 1;
+            return Ok(());
+        }
+        row_cells(r, &mut self.links, cells);
+        self.plan.estimate += 300;
+        for c in cells.iter() {
+            if !self.plan.registered.contains(&c.sty) {
+                self.plan.registered.push(c.sty);
+            }
+            if inline(c.col) {
+                self.inline_cell(r, c)?;
+            } else if let Some(id) = self.shared_cell(r, c)? {
+                self.plan.string_cells += 1;
+                self.plan.ids.push(id);
+            }
+        }
+        self.row += 1;
+        self.plan.rows += 1;
+        Ok(())
+    }
+
+    /// A text written in its cell: only its length matters here.
+    fn inline_cell(&mut self, r: &SrcRow<'a, '_>, c: &Cell<'a, '_>) -> Result<(), XlsxError> {
+        match c.val {
+            Val::Text { text, cut } if text.len() > MAX_CELL_CHARS => {
+                if cut {
+                    if let (_, Some(n)) = cut_to_cell(text) {
+                        let f = self.cut_finding(r, n, c.col);
+                        self.findings.push(f);
+                    }
+                } else {
+                    check_len(text)?;
+                }
+                self.plan.estimate += MAX_CELL_CHARS as u64 * 4;
+            }
+            Val::Text { text, .. } => self.plan.estimate += text.len() as u64 + 20,
+            _ => self.plan.estimate += 40,
+        }
+        Ok(())
+    }
+
+    /// A text through the shared-string table: its local index (none for
+    /// a number or an empty text).
+    fn shared_cell(
+        &mut self,
+        r: &SrcRow<'a, '_>,
+        c: &Cell<'a, '_>,
+    ) -> Result<Option<u32>, XlsxError> {
+        let id = match c.val {
+            Val::Number(_) => return Ok(None),
+            Val::Text { text: "", .. } => return Ok(None),
+            Val::Text { text, .. } if text.len() <= MAX_CELL_CHARS => {
+                // Within the limit however it is counted.
+                self.plan.estimate += text.len() as u64;
+                let seen = &mut self.seen[c.col as usize];
+                match seen.get(text) {
+                    Some(id) => id,
+                    None => {
+                        let id = self.strings.id(Cow::Borrowed(text), Some(text));
+                        seen.set(text, id);
+                        id
+                    }
+                }
+            }
+            Val::Text { text, cut: true } => {
+                self.plan.estimate += text.len() as u64;
+                let (shown, original) = cut_to_cell(text);
+                if let Some(n) = original {
+                    let f = self.cut_finding(r, n, c.col);
+                    self.findings.push(f);
+                }
+                let borrowed = (shown.len() == text.len()).then_some(text);
+                self.strings.id(shown, borrowed)
+            }
+            Val::Text { text, cut: false } => {
+                self.plan.estimate += text.len() as u64;
+                check_len(text)?;
+                self.strings.id(Cow::Borrowed(text), Some(text))
+            }
+            _ => {
+                c.val.made_text(&mut self.made);
+                self.plan.estimate += self.made.len() as u64;
+                self.strings.id(Cow::Borrowed(self.made.as_str()), None)
+            }
+        };
+        Ok(Some(id))
+    }
+
+    /// The finding for a text of `n` characters cut to fit its cell at
+    /// this row and column `col`.
+    fn cut_finding(&self, r: &SrcRow<'_, '_>, n: usize, col: u16) -> Finding {
+        let cell = r.src.map(|s| s.cell.as_str()).unwrap_or("");
+        super::truncated_finding(
+            r.file,
+            (!r.sheet.is_empty()).then_some(r.sheet),
+            (!cell.is_empty()).then_some(cell),
+            n,
+            SOURCES_SHEET,
+            self.row,
+            col,
+        )
     }
 }
 
