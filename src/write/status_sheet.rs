@@ -10,8 +10,8 @@
 //! as text: a department "=HYPERLINK(…)" stays literal.
 
 use super::xlsx::{
-    cut_to_cell, fit_width, page_setup, truncated_finding, wrapped_lines, write_text, StyleId,
-    StyleId as S, Styles,
+    base_format, cut_to_cell, fit_width, page_setup, truncated_finding, wrapped_lines, write_text,
+    StyleId, StyleId as S, Styles,
 };
 use crate::finding::Finding;
 use crate::reconcile::departments::{Status, StatusRow};
@@ -47,15 +47,11 @@ pub(crate) fn write_status(
         st,
         truncated: Vec::new(),
         widths: [0.0; COLUMNS.len()],
-        date: XFormat::new()
-            .set_font_name("Calibri")
-            .set_font_size(11)
+        date: base_format()
             .set_num_format("dd-mm-yyyy")
             .set_align(FormatAlign::Left)
             .set_align(FormatAlign::Top),
-        datetime: XFormat::new()
-            .set_font_name("Calibri")
-            .set_font_size(11)
+        datetime: base_format()
             .set_num_format("dd-mm-yyyy \"kl.\" hh:mm")
             .set_align(FormatAlign::Left)
             .set_align(FormatAlign::Top),

@@ -48,8 +48,8 @@ mod styles;
 mod submission_sheet;
 use cells::{Cells, Direct, Sink};
 use layout::Sheet;
+pub(crate) use styles::{base_format, FILL_GROUP, FILL_HEADER};
 pub(crate) use styles::{StyleId, Styles};
-pub(crate) use styles::{FILL_GROUP, FILL_HEADER};
 use StyleId as S;
 
 /// Name of the overview sheet.
@@ -240,9 +240,6 @@ pub(crate) fn sum_rows_formula(col: u16, rows: &[u32]) -> String {
     format!("=SUM({})", parts.join(","))
 }
 
-/// Cuts `text` to Excel's cell limit (UTF-16 units, never inside a
-/// character). Returns the text to write and its original length in
-/// characters when it was cut.
 /// Writes a text cell through rust_xlsxwriter, as text whatever it holds.
 /// rust_xlsxwriter takes a string that starts with `<r>` and ends with
 /// `</r>` for rich-text markup and writes it unescaped into the workbook (a
@@ -266,23 +263,30 @@ pub(crate) fn write_text(
     Ok(())
 }
 
+/// Cuts `text` to Excel's cell limit (UTF-16 units, never inside a
+/// character). Returns the text to write and its original length in
+/// characters when it was cut.
 pub(crate) fn cut_to_cell(text: &str) -> (Cow<'_, str>, Option<usize>) {
     let units: usize = text.chars().map(char::len_utf16).sum();
     if units <= MAX_CELL_CHARS {
         return (Cow::Borrowed(text), None);
     }
-    let mut out = String::new();
+    // Room for the closing "…" (one unit).
+    let out = format!("{}…", utf16_prefix(text, MAX_CELL_CHARS - 1));
+    (Cow::Owned(out), Some(text.chars().count()))
+}
+
+/// The longest start of `s` of at most `units` UTF-16 units (Excel's
+/// measure of text), never cutting a character.
+fn utf16_prefix(s: &str, units: usize) -> &str {
     let mut used = 0;
-    for ch in text.chars() {
-        // Room for the closing "…" (one unit).
-        if used + ch.len_utf16() > MAX_CELL_CHARS - 1 {
-            break;
+    for (i, ch) in s.char_indices() {
+        if used + ch.len_utf16() > units {
+            return &s[..i];
         }
         used += ch.len_utf16();
-        out.push(ch);
     }
-    out.push('…');
-    (Cow::Owned(out), Some(text.chars().count()))
+    s
 }
 
 /// A sheet name Excel accepts: no []:*?/\ characters, no leading or trailing
@@ -304,15 +308,7 @@ pub(crate) fn unique_sheet_name(wanted: &str, taken: &mut HashSet<String>) -> St
         cleaned
     };
     let fit = |s: &str, room: usize| -> String {
-        let mut out = String::new();
-        let mut used = 0;
-        for ch in s.chars() {
-            if used + ch.len_utf16() > room {
-                break;
-            }
-            used += ch.len_utf16();
-            out.push(ch);
-        }
+        let out = utf16_prefix(s, room);
         out.trim_end().trim_end_matches('\'').to_string()
     };
     let mut n = 1;
@@ -373,21 +369,41 @@ struct Origin<'a> {
 
 // ---------------------------------------------------------------------------
 
-/// Print and view setup every sheet shares: A4 landscape, one page wide,
-/// "Side x af y" in the footer, header rows repeated and frozen.
+/// The footer of every printed page: the sheet's name left, "Side x af y"
+/// right.
+pub(crate) const FOOTER: &str = "&L&8&A&R&8Side &P af &N";
+
+/// The print setup of bilag's workbooks (budget.xlsx and the submission
+/// template): A4, one page wide, [`FOOTER`].
+pub(crate) fn print_setup(ws: &mut Worksheet, landscape: bool) {
+    ws.set_paper_size(9);
+    if landscape {
+        ws.set_landscape();
+    } else {
+        ws.set_portrait();
+    }
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_footer(FOOTER);
+}
+
+/// Print and view setup every sheet of budget.xlsx shares: landscape
+/// [`print_setup`], narrow margins, header rows repeated and frozen.
 pub(crate) fn page_setup(
     ws: &mut Worksheet,
     header_row: u32,
     freeze_col: u16,
 ) -> Result<(), XlsxError> {
-    ws.set_paper_size(9);
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
+    print_setup(ws, true);
     ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
-    ws.set_footer("&L&8&A&R&8Side &P af &N");
     ws.set_repeat_rows(header_row, header_row)?;
     ws.set_freeze_panes(header_row + 1, freeze_col)?;
     Ok(())
+}
+
+/// A package rust_xlsxwriter laid out otherwise than the splice expects,
+/// or an error writing it.
+pub(super) fn package_err(e: impl std::fmt::Display) -> XlsxError {
+    XlsxError::ParameterError(format!("budget.xlsx: {e}"))
 }
 
 /// Width (in characters) that fits the longest of `texts`, within limits.

@@ -6,8 +6,8 @@ use super::cells::{Cells, Sink};
 use super::layout::Sheet;
 use super::{
     a1, fit_width, non_empty, page_setup, sum_rows_formula, Builder, Origin, StyleId, StyleId as S,
-    XlsxError, CHART_SHEET, OVERVIEW_DEPARTMENT_COL, OVERVIEW_FIRST_YEAR_COL, OVERVIEW_HEADER_ROW,
-    OVERVIEW_SHEET,
+    XlsxError, CHART_SHEET, FOOTER, OVERVIEW_DEPARTMENT_COL, OVERVIEW_FIRST_YEAR_COL,
+    OVERVIEW_HEADER_ROW, OVERVIEW_SHEET,
 };
 use crate::model::{Model, Year};
 use crate::reconcile::departments::department_name;
@@ -308,7 +308,7 @@ impl<'a> Builder<'a> {
         cs.insert_chart(0, 0, &chart)?;
         cs.set_paper_size(9);
         cs.set_landscape();
-        cs.set_footer("&L&8&A&R&8Side &P af &N");
+        cs.set_footer(FOOTER);
         Ok(())
     }
 }

@@ -12,7 +12,7 @@ use super::cells::Cells;
 use super::sources::SourcesPlan;
 use super::strings::{fx, FxMap, Strings};
 use super::styles::{StyleId, Xfs};
-use super::Builder;
+use super::{package_err as zip_err, Builder};
 use crate::write::deflate::zip_part;
 use crate::write::xml;
 use rust_xlsxwriter::XlsxError;
@@ -259,11 +259,6 @@ fn write_table(
     }
     w.write_all(&buf)?;
     w.write_all(&sst[table.body.end..])
-}
-
-/// An error in the skeleton's layout or while writing the package.
-pub(super) fn zip_err(e: impl std::fmt::Display) -> XlsxError {
-    XlsxError::ParameterError(format!("budget.xlsx: {e}"))
 }
 
 /// The workbook's shared-string table as rust_xlsxwriter saved it, with

@@ -11,7 +11,7 @@
 //! rust_xlsxwriter, instead of copying its numbering rules, keeps
 //! styles.xml and every `s` attribute what it would write itself.
 
-use super::{amount_num_format, XlsxError};
+use super::{amount_num_format, package_err as unexpected, XlsxError};
 use rust_xlsxwriter::{Color, Format as XFormat, FormatAlign, FormatBorder};
 
 /// A cell style of budget.xlsx.
@@ -47,6 +47,11 @@ const FILL_GRAND: u32 = 0xD9E1F2;
 const FILL_BAD: u32 = 0xFFC7CE;
 const FONT_BAD: u32 = 0x9C0006;
 const FONT_GOOD: u32 = 0x006100;
+
+/// The font every cell of bilag's workbooks has: Calibri 11.
+pub(crate) fn base_format() -> XFormat {
+    XFormat::new().set_font_name("Calibri").set_font_size(11)
+}
 
 impl StyleId {
     /// Every style.
@@ -86,7 +91,7 @@ impl StyleId {
     /// The style's rust_xlsxwriter format; `num` is the amounts' number
     /// format.
     fn format(self, num: &str) -> XFormat {
-        let base = XFormat::new().set_font_name("Calibri").set_font_size(11);
+        let base = base_format();
         match self {
             StyleId::Title => base.clone().set_bold().set_font_size(14),
             StyleId::Heading => base
@@ -259,8 +264,4 @@ impl Xfs {
     pub fn get(&self, id: StyleId) -> Result<u32, XlsxError> {
         self.0[id as usize].ok_or_else(|| unexpected(format!("{id:?} was never registered")))
     }
-}
-
-fn unexpected(message: String) -> XlsxError {
-    XlsxError::ParameterError(format!("budget.xlsx: {message}"))
 }
