@@ -221,31 +221,28 @@ fn row_cells<'m, 't>(r: &SrcRow<'m, 't>, links: &mut usize, out: &mut Vec<Cell<'
     }
 }
 
-/// The last text seen in each column, by address: a row repeats most of
+/// The last text seen in a column and what it gave: a row repeats most of
 /// its neighbour's texts (department, file, sheet, title), which then need
 /// no hashing, cutting or measuring again.
 #[derive(Clone, Copy)]
-struct Seen {
-    ptr: usize,
-    len: usize,
+struct Seen<'t> {
+    text: Option<&'t str>,
     value: u32,
 }
 
-impl Seen {
-    const NONE: Seen = Seen {
-        ptr: 0,
-        len: usize::MAX,
+impl<'t> Seen<'t> {
+    const NONE: Seen<'static> = Seen {
+        text: None,
         value: 0,
     };
 
     fn get(&self, s: &str) -> Option<u32> {
-        (self.ptr == s.as_ptr() as usize && self.len == s.len()).then_some(self.value)
+        (self.text == Some(s)).then_some(self.value)
     }
 
-    fn set(&mut self, s: &str, value: u32) {
+    fn set(&mut self, s: &'t str, value: u32) {
         *self = Seen {
-            ptr: s.as_ptr() as usize,
-            len: s.len(),
+            text: Some(s),
             value,
         };
     }
@@ -415,7 +412,7 @@ struct Planner<'a> {
     omitted: usize,
     findings: Vec<Finding>,
     /// Per column, the last text and its string index.
-    seen: [Seen; 12],
+    seen: [Seen<'a>; 12],
     /// Scratch for texts bilag makes (exact kroner, link text).
     made: String,
 }
