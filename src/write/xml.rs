@@ -286,6 +286,26 @@ pub(crate) fn push_formula_cell(
     buf.extend_from_slice(b"</v></c>");
 }
 
+/// A `<hyperlink>` from the cell `at` to the cell `to` on the sheet
+/// `sheet` (quoted as a formula quotes it), showing `display`.
+pub(crate) fn push_hyperlink(
+    buf: &mut Vec<u8>,
+    at: (u32, u16),
+    sheet: &str,
+    to: (u32, u16),
+    display: &str,
+) {
+    buf.extend_from_slice(b"<hyperlink ref=\"");
+    push_a1(buf, at.0, at.1);
+    buf.extend_from_slice(b"\" location=\"");
+    push_attr(buf, sheet);
+    buf.push(b'!');
+    push_a1(buf, to.0, to.1);
+    buf.extend_from_slice(b"\" display=\"");
+    push_attr(buf, display);
+    buf.extend_from_slice(b"\"/>");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -427,6 +447,31 @@ mod tests {
         #[case] want: &str,
     ) {
         assert_eq!(text(|b| push_row_open(b, row, spans, px, empty)), want);
+    }
+
+    #[rstest]
+    #[case(
+        (5, 11),
+        "'Økonomisk oversigt'",
+        (6, 2),
+        "Økonomisk oversigt C7",
+        "<hyperlink ref=\"L6\" location=\"'Økonomisk oversigt'!C7\" display=\"Økonomisk oversigt C7\"/>"
+    )]
+    #[case(
+        (0, 0),
+        "'A & \"B\"'",
+        (0, 27),
+        "A & \"B\" AB1",
+        "<hyperlink ref=\"A1\" location=\"'A &amp; &quot;B&quot;'!AB1\" display=\"A &amp; &quot;B&quot; AB1\"/>"
+    )]
+    fn hyperlinks(
+        #[case] at: (u32, u16),
+        #[case] sheet: &str,
+        #[case] to: (u32, u16),
+        #[case] display: &str,
+        #[case] want: &str,
+    ) {
+        assert_eq!(text(|b| push_hyperlink(b, at, sheet, to, display)), want);
     }
 
     #[derive(Debug)]

@@ -106,6 +106,23 @@ impl Val<'_, '_> {
     }
 }
 
+/// Writes row `row`'s `<row>` start tag into the room left for it
+/// (`room`, before the row's cells, written first), now that the height its
+/// wrapped texts need is known; the room's unused part is removed.
+fn place_row_tag(buf: &mut Vec<u8>, room: std::ops::Range<usize>, row: u32, height: f64) {
+    let mut tag: Vec<u8> = Vec::with_capacity(64);
+    // As Worksheet::set_row_height: points → whole pixels → points.
+    let px = (height > 16.0).then(|| xml::height_px(height));
+    xml::push_row_open(&mut tag, row, None, px, false);
+    if tag.len() <= room.len() {
+        let at = room.end - tag.len();
+        buf[at..room.end].copy_from_slice(&tag);
+        buf.drain(room.start..at);
+    } else {
+        buf.splice(room, tag);
+    }
+}
+
 /// A decimal's mantissa and scale without trailing zeros (as
 /// `Decimal::normalize`, without building a new decimal).
 fn normalized(d: Decimal) -> (i128, u32) {
@@ -665,29 +682,11 @@ impl SourcesPlan {
                     link: true,
                 } = c.val
                 {
-                    links.extend_from_slice(b"<hyperlink ref=\"");
-                    xml::push_a1(links, row, c.col);
-                    links.extend_from_slice(b"\" location=\"");
-                    xml::push_attr(links, &quote_sheet(sheet));
-                    links.push(b'!');
-                    xml::push_a1(links, trow, tcol);
-                    links.extend_from_slice(b"\" display=\"");
-                    xml::push_attr(links, &text);
-                    links.extend_from_slice(b"\"/>");
+                    let location = quote_sheet(sheet);
+                    xml::push_hyperlink(links, (row, c.col), &location, (trow, tcol), &text);
                 }
             }
-            // The <row> start tag, moved up against the cells.
-            let mut tag: Vec<u8> = Vec::with_capacity(64);
-            // As Worksheet::set_row_height: points → whole pixels → points.
-            let px = (height > 16.0).then(|| xml::height_px(height));
-            xml::push_row_open(&mut tag, row, None, px, false);
-            if tag.len() <= cells_start - row_start {
-                let at = cells_start - tag.len();
-                buf[at..cells_start].copy_from_slice(&tag);
-                buf.drain(row_start..at);
-            } else {
-                buf.splice(row_start..cells_start, tag);
-            }
+            place_row_tag(&mut buf, row_start..cells_start, row, height);
             buf.extend_from_slice(b"</row>");
             row += 1;
             if buf.len() > (1 << 18) - 8192 {
