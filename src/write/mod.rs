@@ -9,6 +9,7 @@ pub mod report;
 pub(crate) mod status_sheet;
 pub mod template;
 pub mod xlsx;
+pub(crate) mod xml;
 
 use std::io::Write;
 use std::path::Path;

@@ -10,23 +10,12 @@
 //! as text: a department "=HYPERLINK(…)" stays literal.
 
 use super::xlsx::{
-    cut_to_cell, fit_width, page_setup, truncated_finding, wrapped_lines, write_text,
+    base_format, cut_to_cell, fit_width, page_setup, truncated_finding, wrapped_lines, write_text,
+    StyleId, StyleId as S, Styles,
 };
 use crate::finding::Finding;
 use crate::reconcile::departments::{Status, StatusRow};
 use rust_xlsxwriter::{ExcelDateTime, Format as XFormat, FormatAlign, Worksheet, XlsxError};
-
-/// The workbook's formats this sheet uses (the overview's look).
-pub(crate) struct Styles<'s> {
-    pub title: &'s XFormat,
-    pub heading: &'s XFormat,
-    pub caption: &'s XFormat,
-    pub header: &'s XFormat,
-    pub header_num: &'s XFormat,
-    pub text: &'s XFormat,
-    pub wrap: &'s XFormat,
-    pub bad: &'s XFormat,
-}
 
 /// The table's columns: header, width (characters), numeric.
 const COLUMNS: [(&str, f64, bool); 8] = [
@@ -51,34 +40,34 @@ pub(crate) const HEADER_ROW: u32 = 3;
 pub(crate) fn write_status(
     ws: &mut Worksheet,
     status: &Status,
-    st: &Styles<'_>,
+    st: &Styles,
 ) -> Result<Vec<Finding>, XlsxError> {
     let mut w = Writer {
         ws,
         st,
         truncated: Vec::new(),
         widths: [0.0; COLUMNS.len()],
-        date: XFormat::new()
-            .set_font_name("Calibri")
-            .set_font_size(11)
+        date: base_format()
             .set_num_format("dd-mm-yyyy")
             .set_align(FormatAlign::Left)
             .set_align(FormatAlign::Top),
-        datetime: XFormat::new()
-            .set_font_name("Calibri")
-            .set_font_size(11)
+        datetime: base_format()
             .set_num_format("dd-mm-yyyy \"kl.\" hh:mm")
             .set_align(FormatAlign::Left)
             .set_align(FormatAlign::Top),
     };
     w.columns(status)?;
-    w.ws.write_string_with_format(0, 0, "Status: hvem har afleveret", st.title)?;
+    w.ws.write_string_with_format(0, 0, "Status: hvem har afleveret", &st[S::Title])?;
     w.ws.set_row_height(0, 21)?;
-    w.merged(1, 0, LAST_COL, &status.summary(), st.heading, "")?;
+    w.merged(1, 0, LAST_COL, &status.summary(), S::Heading, "")?;
 
     let hr = HEADER_ROW;
     for (c, (h, _, numeric)) in COLUMNS.iter().enumerate() {
-        let f = if *numeric { st.header_num } else { st.header };
+        let f = if *numeric {
+            &st[S::HeaderNum]
+        } else {
+            &st[S::Header]
+        };
         w.ws.write_string_with_format(hr, c as u16, *h, f)?;
     }
     let mut row = hr + 1;
@@ -87,7 +76,7 @@ pub(crate) fn write_status(
         row += 1;
     }
     if status.submitted.is_empty() {
-        w.ws.write_string_with_format(row, 0, "Ingen indberetninger er læst.", st.caption)?;
+        w.ws.write_string_with_format(row, 0, "Ingen indberetninger er læst.", &st[S::Caption])?;
         row += 1;
     } else {
         w.ws.autofilter(hr, 0, row - 1, LAST_COL)?;
@@ -101,16 +90,16 @@ pub(crate) fn write_status(
     Ok(w.truncated)
 }
 
-struct Writer<'w, 's> {
+struct Writer<'w> {
     ws: &'w mut Worksheet,
-    st: &'w Styles<'s>,
+    st: &'w Styles,
     truncated: Vec<Finding>,
     widths: [f64; COLUMNS.len()],
     date: XFormat,
     datetime: XFormat,
 }
 
-impl Writer<'_, '_> {
+impl Writer<'_> {
     /// Column widths: names fit, within limits where they wrap.
     fn columns(&mut self, status: &Status) -> Result<(), XlsxError> {
         let first = status
@@ -153,9 +142,10 @@ impl Writer<'_, '_> {
         first: u16,
         last: u16,
         text: &str,
-        fmt: &XFormat,
+        style: StyleId,
         file: &str,
     ) -> Result<(), XlsxError> {
+        let fmt = &self.st[style];
         let (cut, original) = cut_to_cell(text);
         if let Some(n) = original {
             let name = self.ws.name();
@@ -168,8 +158,8 @@ impl Writer<'_, '_> {
             self.ws.merge_range(row, first, row, last, "", fmt)?;
             write_text(self.ws, row, first, &cut, fmt)?;
         }
-        let bold = std::ptr::eq(fmt, self.st.heading) || std::ptr::eq(fmt, self.st.header);
-        if std::ptr::eq(fmt, self.st.wrap) || bold {
+        let bold = matches!(style, S::Heading | S::Header);
+        if style == S::Wrap || bold {
             let lines = wrapped_lines(&cut, self.width(first, last), bold);
             if lines > 1 {
                 self.ws.set_row_height(row, 15.0 * lines as f64 + 1.0)?;
@@ -181,19 +171,23 @@ impl Writer<'_, '_> {
     fn submission(&mut self, row: u32, r: &StatusRow) -> Result<(), XlsxError> {
         let st = self.st;
         match &r.department {
-            Some(d) => self.merged(row, 0, 0, d, st.wrap, &r.file)?,
+            Some(d) => self.merged(row, 0, 0, d, S::Wrap, &r.file)?,
             None => {
-                self.ws
-                    .write_string_with_format(row, 0, "Ikke angivet på forsiden", st.caption)?;
+                self.ws.write_string_with_format(
+                    row,
+                    0,
+                    "Ikke angivet på forsiden",
+                    &st[S::Caption],
+                )?;
             }
         }
-        self.merged(row, 1, 1, &r.file, st.wrap, &r.file)?;
+        self.merged(row, 1, 1, &r.file, S::Wrap, &r.file)?;
         if let Some(d) = &r.date {
             match date(d) {
                 Some(x) => {
                     self.ws.write_datetime_with_format(row, 2, x, &self.date)?;
                 }
-                None => self.merged(row, 2, 2, d, st.text, &r.file)?,
+                None => self.merged(row, 2, 2, d, S::Text, &r.file)?,
             }
         }
         if let Some(t) = &r.received {
@@ -202,12 +196,16 @@ impl Writer<'_, '_> {
                     self.ws
                         .write_datetime_with_format(row, 3, x, &self.datetime)?;
                 }
-                None => self.merged(row, 3, 3, t, st.text, &r.file)?,
+                None => self.merged(row, 3, 3, t, S::Text, &r.file)?,
             }
         }
         let counts = [r.initiatives, r.budget_lines, r.errors, r.warnings];
         for (i, n) in counts.into_iter().enumerate() {
-            let f = if i == 2 && n > 0 { st.bad } else { st.text };
+            let f = if i == 2 && n > 0 {
+                &st[S::DiffersText]
+            } else {
+                &st[S::Text]
+            };
             self.ws
                 .write_number_with_format(row, 4 + i as u16, n as f64, f)?;
         }
@@ -219,23 +217,23 @@ impl Writer<'_, '_> {
     fn missing(&mut self, mut row: u32, status: &Status) -> Result<u32, XlsxError> {
         let st = self.st;
         self.ws
-            .write_string_with_format(row, 0, "Mangler", st.heading)?;
+            .write_string_with_format(row, 0, "Mangler", &st[S::Heading])?;
         row += 1;
         if status.roster == 0 {
             let note = "Ingen afdelingsliste er angivet, så bilag kan ikke se, om nogen mangler. Angiv listen med --departments FIL (eller [[department]] i udvalgsformatet).";
-            self.merged(row, 0, LAST_COL, note, st.wrap, "")?;
+            self.merged(row, 0, LAST_COL, note, S::Wrap, "")?;
             row += 1;
         } else if status.missing.is_empty() {
             self.ws.write_string_with_format(
                 row,
                 0,
                 "Alle afdelinger på listen har afleveret.",
-                st.text,
+                &st[S::Text],
             )?;
             row += 1;
         }
         for d in &status.missing {
-            self.merged(row, 0, 0, d, st.wrap, "")?;
+            self.merged(row, 0, 0, d, S::Wrap, "")?;
             row += 1;
         }
         Ok(row)
@@ -245,23 +243,27 @@ impl Writer<'_, '_> {
     fn set_aside(&mut self, mut row: u32, status: &Status) -> Result<u32, XlsxError> {
         let st = self.st;
         self.ws
-            .write_string_with_format(row, 0, "Lagt til side", st.heading)?;
+            .write_string_with_format(row, 0, "Lagt til side", &st[S::Heading])?;
         row += 1;
         if status.set_aside.is_empty() {
-            self.ws
-                .write_string_with_format(row, 0, "Ingen filer er lagt til side.", st.text)?;
+            self.ws.write_string_with_format(
+                row,
+                0,
+                "Ingen filer er lagt til side.",
+                &st[S::Text],
+            )?;
             return Ok(row + 1);
         }
-        self.merged(row, 0, 0, "Fil", st.header, "")?;
-        self.merged(row, 1, 1, "Gældende fil", st.header, "")?;
-        self.merged(row, 2, 3, "Årsag", st.header, "")?;
-        self.merged(row, 4, LAST_COL, "Regel", st.header, "")?;
+        self.merged(row, 0, 0, "Fil", S::Header, "")?;
+        self.merged(row, 1, 1, "Gældende fil", S::Header, "")?;
+        self.merged(row, 2, 3, "Årsag", S::Header, "")?;
+        self.merged(row, 4, LAST_COL, "Regel", S::Header, "")?;
         row += 1;
         for s in &status.set_aside {
-            self.merged(row, 0, 0, &s.source, st.wrap, &s.source)?;
-            self.merged(row, 1, 1, &s.current, st.wrap, &s.source)?;
-            self.merged(row, 2, 3, s.reason.danish(), st.wrap, &s.source)?;
-            self.merged(row, 4, LAST_COL, &s.why, st.wrap, &s.source)?;
+            self.merged(row, 0, 0, &s.source, S::Wrap, &s.source)?;
+            self.merged(row, 1, 1, &s.current, S::Wrap, &s.source)?;
+            self.merged(row, 2, 3, s.reason.danish(), S::Wrap, &s.source)?;
+            self.merged(row, 4, LAST_COL, &s.why, S::Wrap, &s.source)?;
             row += 1;
         }
         Ok(row)
@@ -271,19 +273,19 @@ impl Writer<'_, '_> {
     fn rejected(&mut self, mut row: u32, status: &Status) -> Result<u32, XlsxError> {
         let st = self.st;
         self.ws
-            .write_string_with_format(row, 0, "Afviste filer", st.heading)?;
+            .write_string_with_format(row, 0, "Afviste filer", &st[S::Heading])?;
         row += 1;
         if status.rejected.is_empty() {
             self.ws
-                .write_string_with_format(row, 0, "Ingen filer er afvist.", st.text)?;
+                .write_string_with_format(row, 0, "Ingen filer er afvist.", &st[S::Text])?;
             return Ok(row + 1);
         }
-        self.merged(row, 0, 0, "Fil", st.header, "")?;
-        self.merged(row, 1, LAST_COL, "Årsag", st.header, "")?;
+        self.merged(row, 0, 0, "Fil", S::Header, "")?;
+        self.merged(row, 1, LAST_COL, "Årsag", S::Header, "")?;
         row += 1;
         for r in &status.rejected {
-            self.merged(row, 0, 0, &r.file, st.wrap, &r.file)?;
-            self.merged(row, 1, LAST_COL, &r.reason, st.wrap, &r.file)?;
+            self.merged(row, 0, 0, &r.file, S::Wrap, &r.file)?;
+            self.merged(row, 1, LAST_COL, &r.reason, S::Wrap, &r.file)?;
             row += 1;
         }
         Ok(row)

@@ -24,8 +24,10 @@
 use crate::format::{Format, MetaKey};
 use crate::model::{Initiative, Metadata, Submission};
 use crate::write::xlsx::{
-    a1, cut_to_cell, in_unit, to_f64, unit_factor, wrapped_lines, FILL_GROUP, FILL_HEADER,
+    base_format, cut_to_cell, in_unit, print_setup, to_f64, unit_factor, wrapped_lines, FILL_GROUP,
+    FILL_HEADER,
 };
+use crate::write::xml::a1;
 use crate::write::{write_atomic, WriteError};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
@@ -126,10 +128,7 @@ const BORDER: u32 = 0xBFBFBF;
 
 impl Styles {
     fn new(decimals: u32) -> Styles {
-        let base = XFormat::new()
-            .set_font_name("Calibri")
-            .set_font_size(11)
-            .set_align(FormatAlign::Top);
+        let base = base_format().set_align(FormatAlign::Top);
         let boxed = |f: XFormat| {
             f.set_border(FormatBorder::Thin)
                 .set_border_color(Color::RGB(BORDER))
@@ -214,17 +213,6 @@ fn protect(ws: &mut Worksheet) {
         format_rows: true,
         ..ProtectionOptions::default()
     });
-}
-
-fn page(ws: &mut Worksheet, landscape: bool) {
-    ws.set_paper_size(9);
-    if landscape {
-        ws.set_landscape();
-    } else {
-        ws.set_portrait();
-    }
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_footer("&L&8&A&R&8Side &P af &N");
 }
 
 /// A short input hint (Excel shows it when the cell is selected). Titles
@@ -482,7 +470,7 @@ fn write_forside(
         row += 1;
     }
     protect(ws);
-    page(ws, false);
+    print_setup(ws, false);
     Ok(())
 }
 
@@ -634,7 +622,7 @@ fn write_section(
         ws.set_row_format(r, &st.unlocked)?;
     }
     protect(ws);
-    page(ws, true);
+    print_setup(ws, true);
     // The title hint is a data-validation message: on screen only. On paper
     // the yellow rows would be blank bars, so the page header says what
     // they are for (in the header, not a cell: bilag reads every cell).
@@ -845,6 +833,6 @@ fn write_budget(
     ws.set_freeze_panes(hr + 1, 0)?;
     ws.set_repeat_rows(hr, hr)?;
     protect(ws);
-    page(ws, true);
+    print_setup(ws, true);
     Ok(())
 }

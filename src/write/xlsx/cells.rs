@@ -13,11 +13,12 @@
 //! stay as they were. Texts are numbered in the builder's [`Strings`]
 //! table, which joins the workbook's shared-string table at its end.
 
-use super::sources::{push_col, push_f64, push_u64, Strings};
-use super::MAX_CELL_CHARS;
-use rust_xlsxwriter::{Format as XFormat, Worksheet, XlsxError};
+use super::strings::{check_len, Strings};
+use super::styles::{StyleId, Styles};
+use crate::write::xml;
+use rust_xlsxwriter::{Worksheet, XlsxError};
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 /// A cell's value in 16 bytes (a sheet of 200,000 lines has 1,5 million
@@ -34,8 +35,8 @@ enum Val {
 struct Entry {
     row: u32,
     col: u16,
-    /// Local format index (order of first use in this sheet).
-    xf: u16,
+    /// Local style index (order of first use in this sheet).
+    style: u16,
     val: Val,
 }
 
@@ -46,11 +47,11 @@ pub(super) struct Cells {
     /// Row → height in pixels (as rust_xlsxwriter keeps it).
     heights: HashMap<u32, u32>,
     merges: Vec<(u32, u16, u32, u16)>,
-    /// The formats in order of first use, by address.
-    formats: Vec<*const XFormat>,
-    /// The formats this sheet registered with rust_xlsxwriter (the ones no
+    /// The styles in order of first use (a cell's local style index).
+    styles: Vec<StyleId>,
+    /// The styles this sheet registered with rust_xlsxwriter (the ones no
     /// earlier sheet did), in the order of the registration row.
-    registered: Vec<*const XFormat>,
+    registered: Vec<StyleId>,
     /// Each formula's text and result, one after the other in
     /// `formula_text`: where the formula starts, where the result starts.
     formulas: Vec<(u32, u32)>,
@@ -66,34 +67,47 @@ pub(super) trait Sink {
         row: u32,
         col: u16,
         text: &str,
-        fmt: &XFormat,
+        style: StyleId,
     ) -> Result<(), XlsxError>;
-    fn put_number(&mut self, row: u32, col: u16, n: f64, fmt: &XFormat) -> Result<(), XlsxError>;
+    fn put_number(&mut self, row: u32, col: u16, n: f64, style: StyleId) -> Result<(), XlsxError>;
     fn put_formula(
         &mut self,
         row: u32,
         col: u16,
         formula: &str,
         result: String,
-        fmt: &XFormat,
+        style: StyleId,
     ) -> Result<(), XlsxError>;
     fn put_row_height(&mut self, row: u32, points: f64) -> Result<(), XlsxError>;
     fn sheet_name(&self) -> String;
 }
 
-impl Sink for Worksheet {
+/// A rust_xlsxwriter worksheet as a [`Sink`], with the styles' formats.
+pub(super) struct Direct<'w> {
+    pub ws: &'w mut Worksheet,
+    pub styles: &'w Styles,
+}
+
+impl<'w> Direct<'w> {
+    pub fn new(ws: &'w mut Worksheet, styles: &'w Styles) -> Self {
+        Direct { ws, styles }
+    }
+}
+
+impl Sink for Direct<'_> {
     fn put_string(
         &mut self,
         _: &mut Strings<'_>,
         row: u32,
         col: u16,
         text: &str,
-        fmt: &XFormat,
+        style: StyleId,
     ) -> Result<(), XlsxError> {
-        super::write_text(self, row, col, text, fmt)
+        super::write_text(self.ws, row, col, text, &self.styles[style])
     }
-    fn put_number(&mut self, row: u32, col: u16, n: f64, fmt: &XFormat) -> Result<(), XlsxError> {
-        self.write_number_with_format(row, col, n, fmt)?;
+    fn put_number(&mut self, row: u32, col: u16, n: f64, style: StyleId) -> Result<(), XlsxError> {
+        self.ws
+            .write_number_with_format(row, col, n, &self.styles[style])?;
         Ok(())
     }
     fn put_formula(
@@ -102,18 +116,19 @@ impl Sink for Worksheet {
         col: u16,
         formula: &str,
         result: String,
-        fmt: &XFormat,
+        style: StyleId,
     ) -> Result<(), XlsxError> {
         let f = rust_xlsxwriter::Formula::new(formula).set_result(result);
-        self.write_formula_with_format(row, col, f, fmt)?;
+        self.ws
+            .write_formula_with_format(row, col, f, &self.styles[style])?;
         Ok(())
     }
     fn put_row_height(&mut self, row: u32, points: f64) -> Result<(), XlsxError> {
-        self.set_row_height(row, points)?;
+        self.ws.set_row_height(row, points)?;
         Ok(())
     }
     fn sheet_name(&self) -> String {
-        self.name()
+        self.ws.name()
     }
 }
 
@@ -128,14 +143,6 @@ fn check(row: u32, col: u16) -> Result<(), XlsxError> {
     Ok(())
 }
 
-/// The style at address `p` among `all` (the builder's styles).
-fn style<'s>(all: &[&'s XFormat], p: *const XFormat) -> Result<&'s XFormat, XlsxError> {
-    all.iter()
-        .copied()
-        .find(|f| std::ptr::eq(*f, p))
-        .ok_or_else(|| XlsxError::ParameterError("a format that is not a style".into()))
-}
-
 impl Cells {
     pub fn new(name: &str) -> Cells {
         Cells {
@@ -143,7 +150,7 @@ impl Cells {
             entries: Vec::new(),
             heights: HashMap::new(),
             merges: Vec::new(),
-            formats: Vec::new(),
+            styles: Vec::new(),
             registered: Vec::new(),
             formulas: Vec::new(),
             formula_text: String::new(),
@@ -161,24 +168,29 @@ impl Cells {
         )
     }
 
-    fn xf(&mut self, fmt: &XFormat) -> u16 {
-        let p = fmt as *const XFormat;
-        if let Some(i) = self.formats.iter().position(|x| std::ptr::eq(*x, p)) {
+    /// The local index of `style`.
+    fn local(&mut self, style: StyleId) -> u16 {
+        if let Some(i) = self.styles.iter().position(|s| *s == style) {
             return i as u16;
         }
-        self.formats.push(p);
-        (self.formats.len() - 1) as u16
+        self.styles.push(style);
+        (self.styles.len() - 1) as u16
     }
 
-    fn push(&mut self, row: u32, col: u16, fmt: &XFormat, val: Val) -> Result<(), XlsxError> {
+    fn push(&mut self, row: u32, col: u16, style: StyleId, val: Val) -> Result<(), XlsxError> {
         check(row, col)?;
-        let xf = self.xf(fmt);
-        self.entries.push(Entry { row, col, xf, val });
+        let style = self.local(style);
+        self.entries.push(Entry {
+            row,
+            col,
+            style,
+            val,
+        });
         Ok(())
     }
 
-    pub fn write_blank(&mut self, row: u32, col: u16, fmt: &XFormat) -> Result<(), XlsxError> {
-        self.push(row, col, fmt, Val::Blank)
+    pub fn write_blank(&mut self, row: u32, col: u16, style: StyleId) -> Result<(), XlsxError> {
+        self.push(row, col, style, Val::Blank)
     }
 
     /// As `Worksheet::merge_range`: the text in the first cell, formatted
@@ -192,7 +204,7 @@ impl Cells {
         last_row: u32,
         last_col: u16,
         text: &str,
-        fmt: &XFormat,
+        style: StyleId,
     ) -> Result<(), XlsxError> {
         check(first_row, first_col)?;
         check(last_row, last_col)?;
@@ -202,13 +214,13 @@ impl Cells {
         if first_row == last_row && first_col == last_col {
             return Err(XlsxError::MergeRangeSingleCell);
         }
-        self.put_string(strings, first_row, first_col, text, fmt)?;
+        self.put_string(strings, first_row, first_col, text, style)?;
         for col in first_col + 1..=last_col {
-            self.write_blank(first_row, col, fmt)?;
+            self.write_blank(first_row, col, style)?;
         }
         for row in first_row + 1..=last_row {
             for col in first_col..=last_col {
-                self.write_blank(row, col, fmt)?;
+                self.write_blank(row, col, style)?;
             }
         }
         self.merges.push((first_row, first_col, last_row, last_col));
@@ -226,28 +238,26 @@ impl Cells {
     pub fn register_formats(
         &mut self,
         sk: &mut Worksheet,
-        all: &[&XFormat],
-        known: &mut std::collections::HashSet<*const XFormat>,
+        styles: &Styles,
+        known: &mut HashSet<StyleId>,
     ) -> Result<(), XlsxError> {
-        for p in &self.formats {
-            if !known.insert(*p) {
-                continue;
+        for s in &self.styles {
+            if known.insert(*s) {
+                sk.write_blank(0, self.registered.len() as u16, &styles[*s])?;
+                self.registered.push(*s);
             }
-            let f = style(all, *p)?;
-            sk.write_blank(0, self.registered.len() as u16, f)?;
-            self.registered.push(*p);
         }
         Ok(())
     }
 
-    /// The formats in this sheet's registration row, by column.
-    pub fn registered(&self) -> &[*const XFormat] {
+    /// The styles in this sheet's registration row, by column.
+    pub fn registered(&self) -> &[StyleId] {
         &self.registered
     }
 
-    /// The formats the sheet uses, by local index.
-    pub fn formats(&self) -> &[*const XFormat] {
-        &self.formats
+    /// The styles the sheet uses, by local index.
+    pub fn styles(&self) -> &[StyleId] {
+        &self.styles
     }
 
     /// Copies the cells of `rows` (final values) into the skeleton sheet:
@@ -260,7 +270,7 @@ impl Cells {
         sk: &mut Worksheet,
         rows: &std::collections::HashSet<u32>,
         strings: &Strings<'_>,
-        all: &[&XFormat],
+        styles: &Styles,
     ) -> Result<usize, XlsxError> {
         let mut last: std::collections::BTreeMap<(u32, u16), &Entry> = Default::default();
         for e in self.entries.iter().filter(|e| rows.contains(&e.row)) {
@@ -268,8 +278,7 @@ impl Cells {
         }
         let mut n = 0;
         for ((row, col), e) in last {
-            let p = self.formats[e.xf as usize];
-            let f = style(all, p)?;
+            let f = &styles[self.styles[e.style as usize]];
             match &e.val {
                 Val::Str(id) => {
                     super::write_text(sk, row, col, strings.get(*id), f)?;
@@ -328,8 +337,8 @@ impl Cells {
         if first_row == u32::MAX {
             return "A1".to_string();
         }
-        let a = super::a1(first_row, first_col);
-        let b = super::a1(last_row, last_col);
+        let a = xml::a1(first_row, first_col);
+        let b = xml::a1(last_row, last_col);
         if a == b {
             a
         } else {
@@ -360,30 +369,17 @@ impl Cells {
         let mut hi = 0;
         let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
         let mut i = 0;
-        let row_tag = |buf: &mut Vec<u8>, row: u32, empty: bool, heights: &HashMap<u32, u32>| {
-            buf.extend_from_slice(b"<row r=\"");
-            push_u64(buf, u64::from(row) + 1);
-            if let Some((a, b)) = spans.get(&(row / 16)) {
-                buf.extend_from_slice(b"\" spans=\"");
-                push_u64(buf, u64::from(*a) + 1);
-                buf.push(b':');
-                push_u64(buf, u64::from(*b) + 1);
-            }
-            buf.push(b'"');
-            if let Some(px) = heights.get(&row) {
-                if *px != 20 {
-                    buf.extend_from_slice(b" ht=\"");
-                    buf.extend_from_slice((f64::from(*px) * 0.75).to_string().as_bytes());
-                    buf.extend_from_slice(b"\" customHeight=\"1\"");
-                }
-            }
-            buf.extend_from_slice(if empty { b"/>" } else { b">" });
+        let row_open = |buf: &mut Vec<u8>, row: u32, empty: bool| {
+            let spans = spans.get(&(row / 16)).copied();
+            let px = self.heights.get(&row).copied();
+            let px = px.filter(|px| *px != xml::DEFAULT_ROW_PX);
+            xml::push_row_open(buf, row, spans, px, empty);
         };
         while i < cells.len() || hi < rows_with_height.len() {
             let next_cell_row = cells.get(i).map(|e| e.row).unwrap_or(u32::MAX);
             let next_h_row = rows_with_height.get(hi).copied().unwrap_or(u32::MAX);
             if next_h_row < next_cell_row {
-                row_tag(&mut buf, next_h_row, true, &self.heights);
+                row_open(&mut buf, next_h_row, true);
                 hi += 1;
                 continue;
             }
@@ -391,53 +387,23 @@ impl Cells {
             if next_h_row == row {
                 hi += 1;
             }
-            row_tag(&mut buf, row, false, &self.heights);
+            row_open(&mut buf, row, false);
             while i < cells.len() && cells[i].row == row {
                 let e = cells[i];
-                let xf = xfs.get(e.xf as usize).copied().unwrap_or(0);
-                let open = |buf: &mut Vec<u8>| {
-                    buf.extend_from_slice(b"<c r=\"");
-                    push_col(buf, e.col);
-                    push_u64(buf, u64::from(row) + 1);
-                    buf.push(b'"');
-                    if xf > 0 {
-                        buf.extend_from_slice(b" s=\"");
-                        push_u64(buf, u64::from(xf));
-                        buf.push(b'"');
-                    }
-                };
+                let xf = xfs.get(e.style as usize).copied().unwrap_or(0);
                 match &e.val {
                     Val::Str(id) => {
-                        open(&mut buf);
-                        buf.extend_from_slice(b" t=\"s\"><v>");
                         let id = strings.get(*id as usize).copied().unwrap_or(0);
-                        push_u64(&mut buf, u64::from(id));
-                        buf.extend_from_slice(b"</v></c>");
+                        xml::push_shared_string_cell(&mut buf, row, e.col, xf, id);
                     }
-                    Val::Number(n) => {
-                        open(&mut buf);
-                        buf.extend_from_slice(b"><v>");
-                        push_f64(&mut buf, *n);
-                        buf.extend_from_slice(b"</v></c>");
-                    }
+                    Val::Number(n) => xml::push_number_cell(&mut buf, row, e.col, xf, *n),
                     Val::Formula(i) => {
                         let (formula, result) = self.formula(*i);
-                        open(&mut buf);
-                        if result.parse::<f64>().is_err() {
-                            buf.extend_from_slice(b" t=\"str\"");
-                        }
-                        buf.extend_from_slice(b"><f>");
-                        super::sources::push_data(&mut buf, formula);
-                        buf.extend_from_slice(b"</f><v>");
-                        super::sources::push_data(&mut buf, result);
-                        buf.extend_from_slice(b"</v></c>");
+                        xml::push_formula_cell(&mut buf, row, e.col, xf, formula, result);
                     }
-                    Val::Blank => {
-                        if xf > 0 {
-                            open(&mut buf);
-                            buf.extend_from_slice(b"/>");
-                        }
-                    }
+                    // As rust_xlsxwriter: a blank without a format is no cell.
+                    Val::Blank if xf > 0 => xml::push_blank_cell(&mut buf, row, e.col, xf),
+                    Val::Blank => {}
                 }
                 i += 1;
             }
@@ -451,13 +417,13 @@ impl Cells {
         let mut merges = Vec::new();
         if !self.merges.is_empty() {
             merges.extend_from_slice(b"<mergeCells count=\"");
-            push_u64(&mut merges, self.merges.len() as u64);
+            xml::push_u64(&mut merges, self.merges.len() as u64);
             merges.extend_from_slice(b"\">");
             for (r1, c1, r2, c2) in &self.merges {
                 merges.extend_from_slice(b"<mergeCell ref=\"");
-                merges.extend_from_slice(super::a1(*r1, *c1).as_bytes());
+                xml::push_a1(&mut merges, *r1, *c1);
                 merges.push(b':');
-                merges.extend_from_slice(super::a1(*r2, *c2).as_bytes());
+                xml::push_a1(&mut merges, *r2, *c2);
                 merges.extend_from_slice(b"\"/>");
             }
             merges.extend_from_slice(b"</mergeCells>");
@@ -473,26 +439,24 @@ impl Sink for Cells {
         row: u32,
         col: u16,
         text: &str,
-        fmt: &XFormat,
+        style: StyleId,
     ) -> Result<(), XlsxError> {
         if text.is_empty() {
             // As rust_xlsxwriter: an empty text is a formatted blank.
-            return self.write_blank(row, col, fmt);
+            return self.write_blank(row, col, style);
         }
         check(row, col)?;
-        if text.len() > MAX_CELL_CHARS && text.encode_utf16().count() > MAX_CELL_CHARS {
-            return Err(XlsxError::MaxStringLengthExceeded);
-        }
+        check_len(text)?;
         let id = strings.id(Cow::Borrowed(text), None);
-        self.push(row, col, fmt, Val::Str(id))
+        self.push(row, col, style, Val::Str(id))
     }
-    fn put_number(&mut self, row: u32, col: u16, n: f64, fmt: &XFormat) -> Result<(), XlsxError> {
+    fn put_number(&mut self, row: u32, col: u16, n: f64, style: StyleId) -> Result<(), XlsxError> {
         if !n.is_finite() {
             // rust_xlsxwriter writes NaN and infinities as text; amounts
             // are never either.
             return Err(XlsxError::ParameterError("not a finite number".into()));
         }
-        self.push(row, col, fmt, Val::Number(n))
+        self.push(row, col, style, Val::Number(n))
     }
     fn put_formula(
         &mut self,
@@ -500,7 +464,7 @@ impl Sink for Cells {
         col: u16,
         formula: &str,
         result: String,
-        fmt: &XFormat,
+        style: StyleId,
     ) -> Result<(), XlsxError> {
         let f = formula.strip_prefix('=').unwrap_or(formula);
         // Offsets are u32: past 4 GB of formula text, refuse as rust_xlsxwriter
@@ -513,7 +477,7 @@ impl Sink for Cells {
         self.formula_text.push_str(f);
         self.formula_text.push_str(&result);
         self.formulas.push((start, mid));
-        self.push(row, col, fmt, Val::Formula(i))
+        self.push(row, col, style, Val::Formula(i))
     }
     fn put_row_height(&mut self, row: u32, points: f64) -> Result<(), XlsxError> {
         check(row, 0)?;

@@ -21,27 +21,36 @@
 
 use crate::finding::{count_by_severity, sort_findings, Code, Finding};
 use crate::format::Format;
-use crate::model::{kroner_string, BudgetLine, Model, StatedTotal, Submission};
+use crate::model::{kroner_string, Model};
 use crate::normalize::danish::parse_unit;
-use crate::reconcile::departments::{department_name, Status};
+use crate::reconcile::departments::Status;
 use crate::write::overview::Overview;
 use crate::write::status_sheet;
+use crate::write::xml::a1;
 use crate::write::WriteError;
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{
-    Chart, ChartDataLabel, ChartLegendPosition, Color, DocProperties, Format as XFormat,
-    FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
-};
+use rust_xlsxwriter::{DocProperties, Format as XFormat, Workbook, Worksheet, XlsxError};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::io::{Seek, Write};
 use std::path::Path;
 use std::rc::Rc;
 
-mod sources;
-
 mod cells;
-use cells::{Cells, Sink};
+#[cfg(test)]
+mod differential;
+mod layout;
+mod overview_sheet;
+mod sources;
+mod splice;
+mod strings;
+mod styles;
+mod submission_sheet;
+use cells::{Cells, Direct, Sink};
+use layout::Sheet;
+pub(crate) use styles::{base_format, FILL_GROUP, FILL_HEADER};
+pub(crate) use styles::{StyleId, Styles};
+use StyleId as S;
 
 /// Name of the overview sheet.
 pub const OVERVIEW_SHEET: &str = "Økonomisk oversigt";
@@ -117,7 +126,7 @@ pub fn budget_workbook_bytes(
 /// [`WriteError::Build`] if the workbook cannot be assembled or `out`
 /// cannot be written.
 pub fn budget_workbook_to<W: Write + Seek>(
-    mut out: W,
+    out: W,
     model: &Model,
     findings: &[Finding],
     format: &Format,
@@ -126,20 +135,18 @@ pub fn budget_workbook_to<W: Write + Seek>(
     let mut b = Builder::new(model, format);
     let mut wb = Workbook::new();
     wb.set_zip_compression_level(crate::write::deflate::LEVEL as u8);
-    b.build(&mut wb, findings).map_err(err)?;
+    let copied_strings = b.build(&mut wb, findings).map_err(err)?;
     let skeleton = wb.save_to_buffer().map_err(err)?;
     drop(wb);
-    let out = match b.sources_plan.take() {
-        Some(plan) => {
-            let mut sheets = std::mem::take(&mut b.cells);
-            sources::splice_package(&skeleton, &plan, &b, &mut sheets, out).map_err(err)?
-        }
-        None => {
-            out.write_all(&skeleton)
-                .map_err(|e| WriteError::build(Path::new("budget.xlsx"), e))?;
-            out
-        }
+    let plan = b.sources_plan.take();
+    let mut sheets = std::mem::take(&mut b.cells);
+    let parts = splice::Parts {
+        sheets: &mut sheets,
+        strings: &b.strings,
+        sources: plan.as_ref().map(|p| (p, &b)),
+        copied_strings,
     };
+    let out = splice::splice_package(&skeleton, parts, out).map_err(err)?;
     Ok((out, b.truncated))
 }
 
@@ -208,18 +215,6 @@ pub(crate) fn amount_num_format(decimals: u32) -> String {
     format!("#,##0.0{}", "#".repeat(d - 1))
 }
 
-/// Column letters for a 0-based column: 0 → "A", 27 → "AB" (one
-/// implementation, the reader's [`crate::read::col_name`]; the writer's
-/// columns are u16).
-pub(crate) fn col_name(col: u16) -> String {
-    crate::read::col_name(col.into())
-}
-
-/// "B7" for 0-based (row 6, col 1): [`crate::read::a1`].
-pub(crate) fn a1(row: u32, col: u16) -> String {
-    crate::read::a1(row, col.into())
-}
-
 /// `SUM` over cells in one column at the given rows, runs of consecutive rows
 /// collapsed to ranges: rows 5,6,7,9 in column B → "=SUM(B6:B8,B10)".
 pub(crate) fn sum_rows_formula(col: u16, rows: &[u32]) -> String {
@@ -245,9 +240,6 @@ pub(crate) fn sum_rows_formula(col: u16, rows: &[u32]) -> String {
     format!("=SUM({})", parts.join(","))
 }
 
-/// Cuts `text` to Excel's cell limit (UTF-16 units, never inside a
-/// character). Returns the text to write and its original length in
-/// characters when it was cut.
 /// Writes a text cell through rust_xlsxwriter, as text whatever it holds.
 /// rust_xlsxwriter takes a string that starts with `<r>` and ends with
 /// `</r>` for rich-text markup and writes it unescaped into the workbook (a
@@ -271,23 +263,30 @@ pub(crate) fn write_text(
     Ok(())
 }
 
+/// Cuts `text` to Excel's cell limit (UTF-16 units, never inside a
+/// character). Returns the text to write and its original length in
+/// characters when it was cut.
 pub(crate) fn cut_to_cell(text: &str) -> (Cow<'_, str>, Option<usize>) {
     let units: usize = text.chars().map(char::len_utf16).sum();
     if units <= MAX_CELL_CHARS {
         return (Cow::Borrowed(text), None);
     }
-    let mut out = String::new();
+    // Room for the closing "…" (one unit).
+    let out = format!("{}…", utf16_prefix(text, MAX_CELL_CHARS - 1));
+    (Cow::Owned(out), Some(text.chars().count()))
+}
+
+/// The longest start of `s` of at most `units` UTF-16 units (Excel's
+/// measure of text), never cutting a character.
+fn utf16_prefix(s: &str, units: usize) -> &str {
     let mut used = 0;
-    for ch in text.chars() {
-        // Room for the closing "…" (one unit).
-        if used + ch.len_utf16() > MAX_CELL_CHARS - 1 {
-            break;
+    for (i, ch) in s.char_indices() {
+        if used + ch.len_utf16() > units {
+            return &s[..i];
         }
         used += ch.len_utf16();
-        out.push(ch);
     }
-    out.push('…');
-    (Cow::Owned(out), Some(text.chars().count()))
+    s
 }
 
 /// A sheet name Excel accepts: no []:*?/\ characters, no leading or trailing
@@ -309,15 +308,7 @@ pub(crate) fn unique_sheet_name(wanted: &str, taken: &mut HashSet<String>) -> St
         cleaned
     };
     let fit = |s: &str, room: usize| -> String {
-        let mut out = String::new();
-        let mut used = 0;
-        for ch in s.chars() {
-            if used + ch.len_utf16() > room {
-                break;
-            }
-            used += ch.len_utf16();
-            out.push(ch);
-        }
+        let out = utf16_prefix(s, room);
         out.trim_end().trim_end_matches('\'').to_string()
     };
     let mut n = 1;
@@ -378,191 +369,41 @@ struct Origin<'a> {
 
 // ---------------------------------------------------------------------------
 
-#[derive(Clone)]
-struct Styles {
-    title: XFormat,
-    heading: XFormat,
-    caption: XFormat,
-    header: XFormat,
-    header_num: XFormat,
-    text: XFormat,
-    wrap: XFormat,
-    group: XFormat,
-    amount: XFormat,
-    subtotal_text: XFormat,
-    subtotal_amount: XFormat,
-    grand_text: XFormat,
-    grand_amount: XFormat,
-    differs_amount: XFormat,
-    differs_text: XFormat,
-    agrees_text: XFormat,
-    kroner_int: XFormat,
-    text_right: XFormat,
-    kroner_dec: XFormat,
-    link: XFormat,
+/// The footer of every printed page: the sheet's name left, "Side x af y"
+/// right.
+pub(crate) const FOOTER: &str = "&L&8&A&R&8Side &P af &N";
+
+/// The print setup of bilag's workbooks (budget.xlsx and the submission
+/// template): A4, one page wide, [`FOOTER`].
+pub(crate) fn print_setup(ws: &mut Worksheet, landscape: bool) {
+    ws.set_paper_size(9);
+    if landscape {
+        ws.set_landscape();
+    } else {
+        ws.set_portrait();
+    }
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_footer(FOOTER);
 }
 
-/// Header and group-heading fills, shared with the submission template so
-/// the workbook a department fills in and the pack look alike.
-pub(crate) const FILL_HEADER: u32 = 0xD9E1F2;
-pub(crate) const FILL_GROUP: u32 = 0xEDF1F9;
-const FILL_GRAND: u32 = 0xD9E1F2;
-const FILL_BAD: u32 = 0xFFC7CE;
-const FONT_BAD: u32 = 0x9C0006;
-const FONT_GOOD: u32 = 0x006100;
-
-impl Styles {
-    /// Every format, for registering them by address.
-    fn all(&self) -> [&XFormat; 20] {
-        [
-            &self.title,
-            &self.heading,
-            &self.caption,
-            &self.header,
-            &self.header_num,
-            &self.text,
-            &self.wrap,
-            &self.group,
-            &self.amount,
-            &self.subtotal_text,
-            &self.subtotal_amount,
-            &self.grand_text,
-            &self.grand_amount,
-            &self.differs_amount,
-            &self.differs_text,
-            &self.agrees_text,
-            &self.kroner_int,
-            &self.text_right,
-            &self.kroner_dec,
-            &self.link,
-        ]
-    }
-
-    /// Whether `f` is (by address) one of these formats.
-    fn is_one_of_them(&self, f: &XFormat) -> bool {
-        self.all().into_iter().any(|x| std::ptr::eq(x, f))
-    }
-
-    fn new(decimals: u32) -> Styles {
-        let num = amount_num_format(decimals);
-        let base = XFormat::new().set_font_name("Calibri").set_font_size(11);
-        Styles {
-            title: base.clone().set_bold().set_font_size(14),
-            heading: base
-                .clone()
-                .set_bold()
-                .set_text_wrap()
-                .set_align(FormatAlign::Top),
-            caption: base.clone().set_italic(),
-            header: base
-                .clone()
-                .set_bold()
-                .set_text_wrap()
-                .set_align(FormatAlign::Top)
-                .set_background_color(Color::RGB(FILL_HEADER))
-                .set_border_bottom(FormatBorder::Thin),
-            header_num: base
-                .clone()
-                .set_bold()
-                .set_text_wrap()
-                .set_align(FormatAlign::Right)
-                .set_align(FormatAlign::Top)
-                .set_background_color(Color::RGB(FILL_HEADER))
-                .set_border_bottom(FormatBorder::Thin),
-            text: base.clone().set_align(FormatAlign::Top),
-            wrap: base.clone().set_text_wrap().set_align(FormatAlign::Top),
-            group: base
-                .clone()
-                .set_bold()
-                .set_text_wrap()
-                .set_align(FormatAlign::Top)
-                .set_background_color(Color::RGB(FILL_GROUP)),
-            amount: base
-                .clone()
-                .set_num_format(&num)
-                .set_align(FormatAlign::Top),
-            subtotal_text: base
-                .clone()
-                .set_bold()
-                .set_text_wrap()
-                .set_align(FormatAlign::Top)
-                .set_border_top(FormatBorder::Thin),
-            subtotal_amount: base
-                .clone()
-                .set_bold()
-                .set_num_format(&num)
-                .set_align(FormatAlign::Top)
-                .set_border_top(FormatBorder::Thin),
-            grand_text: base
-                .clone()
-                .set_bold()
-                .set_background_color(Color::RGB(FILL_GRAND))
-                .set_border_top(FormatBorder::Thin)
-                .set_border_bottom(FormatBorder::Double),
-            grand_amount: base
-                .clone()
-                .set_bold()
-                .set_num_format(&num)
-                .set_background_color(Color::RGB(FILL_GRAND))
-                .set_border_top(FormatBorder::Thin)
-                .set_border_bottom(FormatBorder::Double),
-            differs_amount: base
-                .clone()
-                .set_num_format(&num)
-                .set_align(FormatAlign::Top)
-                .set_background_color(Color::RGB(FILL_BAD))
-                .set_font_color(Color::RGB(FONT_BAD)),
-            // Indented: the Kontrol column stands right after a
-            // right-aligned amount ("1,0Stemmer" when printed otherwise).
-            differs_text: base
-                .clone()
-                .set_bold()
-                .set_align(FormatAlign::Top)
-                .set_indent(1)
-                .set_background_color(Color::RGB(FILL_BAD))
-                .set_font_color(Color::RGB(FONT_BAD)),
-            agrees_text: base
-                .clone()
-                .set_align(FormatAlign::Top)
-                .set_indent(1)
-                .set_font_color(Color::RGB(FONT_GOOD)),
-            text_right: base
-                .clone()
-                .set_align(FormatAlign::Right)
-                .set_align(FormatAlign::Top),
-            kroner_int: base
-                .clone()
-                .set_num_format("#,##0")
-                .set_align(FormatAlign::Top),
-            kroner_dec: base
-                .clone()
-                .set_num_format("#,##0.00####")
-                .set_align(FormatAlign::Top),
-            link: base
-                .clone()
-                .set_font_color(Color::RGB(0x0563C1))
-                .set_underline(rust_xlsxwriter::FormatUnderline::Single)
-                .set_indent(1)
-                .set_align(FormatAlign::Top),
-        }
-    }
-}
-
-/// Print and view setup every sheet shares: A4 landscape, one page wide,
-/// "Side x af y" in the footer, header rows repeated and frozen.
+/// Print and view setup every sheet of budget.xlsx shares: landscape
+/// [`print_setup`], narrow margins, header rows repeated and frozen.
 pub(crate) fn page_setup(
     ws: &mut Worksheet,
     header_row: u32,
     freeze_col: u16,
 ) -> Result<(), XlsxError> {
-    ws.set_paper_size(9);
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
+    print_setup(ws, true);
     ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
-    ws.set_footer("&L&8&A&R&8Side &P af &N");
     ws.set_repeat_rows(header_row, header_row)?;
     ws.set_freeze_panes(header_row + 1, freeze_col)?;
     Ok(())
+}
+
+/// A package rust_xlsxwriter laid out otherwise than the splice expects,
+/// or an error writing it.
+pub(super) fn package_err(e: impl std::fmt::Display) -> XlsxError {
+    XlsxError::ParameterError(format!("budget.xlsx: {e}"))
 }
 
 /// Width (in characters) that fits the longest of `texts`, within limits.
@@ -603,6 +444,22 @@ pub(crate) fn wrapped_lines(text: &str, width: f64, bold: bool) -> usize {
     lines.max(1)
 }
 
+/// Where the sheet writers put each budget line and stated total: the
+/// cells Kilder links to.
+#[derive(Default)]
+struct Placed {
+    /// (submission, line) → overview row.
+    overview_rows: HashMap<(usize, usize), u32>,
+    /// (submission, line) → row on the submission's sheet.
+    sub_line_rows: HashMap<(usize, usize), u32>,
+    /// (submission, stated total) → row on the submission's sheet.
+    sub_stated_rows: HashMap<(usize, usize), u32>,
+}
+
+/// The workbook being built: the model, the format and what the sheets
+/// share (styles, texts, the cells of the hand-written sheets, where each
+/// amount landed). What one sheet needs while it is written is its
+/// [`Sheet`].
 struct Builder<'a> {
     model: &'a Model,
     format: &'a Format,
@@ -616,28 +473,16 @@ struct Builder<'a> {
     /// Kilder rows past Excel's last row, not written.
     sources_omitted: usize,
     /// Kilder's data rows, planned while building, written when packaging.
-    sources_plan: Option<sources::SourcesPlan<'a>>,
+    sources_plan: Option<sources::SourcesPlan>,
     /// The texts of the overview, the submission sheets and Kilder, in
     /// order of first use (they join the shared-string table at its end).
-    strings: sources::Strings<'a>,
+    strings: strings::Strings<'a>,
     /// The overview's and the submission sheets' cells, by zip part.
     cells: Vec<(String, Cells)>,
-    taken: HashSet<String>,
-    /// (submission, line) → overview row.
-    overview_rows: HashMap<(usize, usize), u32>,
+    /// Where each line and total landed, for Kilder's links.
+    placed: Placed,
     /// submission → its sheet name.
     sub_sheets: Vec<String>,
-    /// (submission, line) → row on the submission's sheet.
-    sub_line_rows: HashMap<(usize, usize), u32>,
-    /// (submission, stated total) → row on the submission's sheet.
-    sub_stated_rows: HashMap<(usize, usize), u32>,
-    /// Column widths of the sheet being written (characters).
-    widths: HashMap<u16, f64>,
-    /// Rows of the sheet being written whose first cell is merged across
-    /// the table: the merged width.
-    merged_rows: HashMap<u32, f64>,
-    /// Row heights (points) that wrapped text needs, for the current sheet.
-    heights: BTreeMap<u32, f64>,
     /// Overview (group heading row, subtotal row) pairs for the chart.
     chart_series: Vec<(u32, u32)>,
 }
@@ -670,6 +515,18 @@ impl<'a> Builder<'a> {
         ] {
             taken.insert(n.to_lowercase());
         }
+        // Sheet names first: the overview and the sources link to them.
+        let sub_sheets = model
+            .submissions
+            .iter()
+            .map(|s| {
+                let stem = Path::new(&s.source)
+                    .file_stem()
+                    .and_then(|x| x.to_str())
+                    .unwrap_or(&s.source);
+                unique_sheet_name(stem, &mut taken)
+            })
+            .collect();
         Builder {
             model,
             format,
@@ -680,16 +537,10 @@ impl<'a> Builder<'a> {
             truncated: Vec::new(),
             sources_omitted: 0,
             sources_plan: None,
-            strings: sources::Strings::new(),
+            strings: strings::Strings::new(),
             cells: Vec::new(),
-            taken,
-            overview_rows: HashMap::new(),
-            sub_sheets: Vec::new(),
-            sub_line_rows: HashMap::new(),
-            sub_stated_rows: HashMap::new(),
-            widths: HashMap::new(),
-            merged_rows: HashMap::new(),
-            heights: BTreeMap::new(),
+            placed: Placed::default(),
+            sub_sheets,
             chart_series: Vec::new(),
         }
     }
@@ -701,11 +552,11 @@ impl<'a> Builder<'a> {
     /// Writes a text cell, cutting over-long text with a finding.
     fn text<W: Sink>(
         &mut self,
-        ws: &mut W,
+        ws: &mut Sheet<W>,
         row: u32,
         col: u16,
         text: &str,
-        fmt: &XFormat,
+        style: StyleId,
         origin: Origin<'_>,
     ) -> Result<(), XlsxError> {
         let (cut, original) = cut_to_cell(text);
@@ -721,110 +572,77 @@ impl<'a> Builder<'a> {
             );
             self.truncated.push(f);
         }
-        ws.put_string(&mut self.strings, row, col, cut.as_ref(), fmt)?;
-        self.note_height(row, col, &cut, fmt);
-        Ok(())
-    }
-
-    /// Sets a column width and remembers it for row heights.
-    fn col_width(&mut self, ws: &mut Worksheet, col: u16, width: f64) -> Result<(), XlsxError> {
-        ws.set_column_width(col, width)?;
-        self.widths.insert(col, width);
-        Ok(())
-    }
-
-    /// Remembers the height a wrapped text needs in its row. Excel fits row
-    /// heights itself, LibreOffice and merged cells do not: set them.
-    fn note_height(&mut self, row: u32, col: u16, text: &str, fmt: &XFormat) {
-        let st = &self.styles;
-        // The writers pass the styles' own formats: compare addresses first
-        // (a Format compares field by field), values only for another one.
-        let is = |f: &XFormat| std::ptr::eq(fmt, f);
-        let bold = if is(&st.wrap) {
-            false
-        } else if is(&st.group) || is(&st.subtotal_text) || is(&st.heading) {
-            true
-        } else if st.is_one_of_them(fmt) {
-            return;
-        } else if fmt == &st.wrap {
-            false
-        } else if fmt == &st.group || fmt == &st.subtotal_text || fmt == &st.heading {
-            true
-        } else {
-            return;
-        };
-        let width = match self.merged_rows.get(&row) {
-            Some(w) if col == 0 => *w,
-            _ => self.widths.get(&col).copied().unwrap_or(8.43),
-        };
-        let h = 15.0 * wrapped_lines(text, width, bold) as f64 + 1.0;
-        let e = self.heights.entry(row).or_insert(15.0);
-        *e = e.max(h);
-    }
-
-    /// Starts a new sheet's bookkeeping.
-    fn start_sheet(&mut self) {
-        self.widths.clear();
-        self.merged_rows.clear();
-        self.heights.clear();
-    }
-
-    /// Applies the row heights wrapped text needs.
-    fn finish_sheet<W: Sink>(&mut self, ws: &mut W) -> Result<(), XlsxError> {
-        for (row, h) in &self.heights {
-            if *h > 16.0 {
-                ws.put_row_height(*row, *h)?;
-            }
-        }
+        ws.put_string(&mut self.strings, row, col, cut.as_ref(), style)?;
+        ws.note_height(row, col, &cut, style);
         Ok(())
     }
 
     fn amount<W: Sink>(
         &self,
-        ws: &mut W,
+        ws: &mut Sheet<W>,
         row: u32,
         col: u16,
         kroner: Decimal,
-        fmt: &XFormat,
+        style: StyleId,
     ) -> Result<(), XlsxError> {
-        ws.put_number(row, col, to_f64(self.shown(kroner)), fmt)?;
+        ws.put_number(row, col, to_f64(self.shown(kroner)), style)?;
         Ok(())
     }
 
     /// A live formula with its cached value: the exact sum in the display unit.
     fn total<W: Sink>(
         &self,
-        ws: &mut W,
+        ws: &mut Sheet<W>,
         row: u32,
         col: u16,
         formula: &str,
         kroner: Decimal,
-        fmt: &XFormat,
+        style: StyleId,
     ) -> Result<(), XlsxError> {
-        ws.put_formula(row, col, formula, kroner_string(&self.shown(kroner)), fmt)?;
+        ws.put_formula(row, col, formula, kroner_string(&self.shown(kroner)), style)?;
         Ok(())
     }
 
-    fn build(&mut self, wb: &mut Workbook, findings: &[Finding]) -> Result<(), XlsxError> {
-        // Sheet names first: the overview and the sources link to them.
-        for s in &self.model.submissions {
-            let stem = Path::new(&s.source)
-                .file_stem()
-                .and_then(|x| x.to_str())
-                .unwrap_or(&s.source)
-                .to_string();
-            let name = unique_sheet_name(&stem, &mut self.taken);
-            self.sub_sheets.push(name);
+    /// "Indsats | 2008 | 2009 | …" (years as numbers from column
+    /// `first_year`; the caller writes what stands between).
+    fn header_row<W: Sink>(
+        &mut self,
+        ws: &mut Sheet<W>,
+        hr: u32,
+        first_year: u16,
+        years: &[crate::model::Year],
+    ) -> Result<(), XlsxError> {
+        ws.put_string(&mut self.strings, hr, 0, "Indsats", S::Header)?;
+        for (i, y) in years.iter().enumerate() {
+            let col = first_year + i as u16;
+            match y.parse::<f64>() {
+                Ok(n) if n.is_finite() => ws.put_number(hr, col, n, S::HeaderNum)?,
+                // rust_xlsxwriter writes these as the texts NAN, INF, -INF.
+                Ok(n) => {
+                    let t = if n.is_nan() {
+                        "NAN"
+                    } else if n > 0.0 {
+                        "INF"
+                    } else {
+                        "-INF"
+                    };
+                    ws.put_string(&mut self.strings, hr, col, t, S::HeaderNum)?
+                }
+                Err(_) => ws.put_string(&mut self.strings, hr, col, y.as_str(), S::HeaderNum)?,
+            };
         }
+        Ok(())
+    }
 
+    /// Writes the workbook's sheets; returns the number of string cells
+    /// copied into the overview's skeleton for the chart.
+    fn build(&mut self, wb: &mut Workbook, findings: &[Finding]) -> Result<u64, XlsxError> {
         let styles = Rc::clone(&self.styles);
-        let all = styles.all();
         let mut overview = Worksheet::new();
-        let mut cells = Cells::new(OVERVIEW_SHEET);
-        self.write_overview(&mut overview, &mut cells)?;
+        let mut cells = self.write_overview(&mut overview)?;
         // Formats registered by an earlier sheet (see Cells::register_formats).
         let mut known = HashSet::new();
-        cells.register_formats(&mut overview, &all, &mut known)?;
+        cells.register_formats(&mut overview, &styles, &mut known)?;
         // The chart's series names, categories and values, for its cache.
         let mut chart_rows: HashSet<u32> = HashSet::new();
         if !self.chart_series.is_empty() {
@@ -834,7 +652,7 @@ impl<'a> Builder<'a> {
                 chart_rows.insert(*subtotal);
             }
         }
-        let copied = cells.copy_rows_to(&mut overview, &chart_rows, &self.strings, &all)?;
+        let copied = cells.copy_rows_to(&mut overview, &chart_rows, &self.strings, &styles)?;
         wb.push_worksheet(overview);
         self.cells.push((worksheet_part(1), cells));
         let mut status = Worksheet::new();
@@ -848,9 +666,8 @@ impl<'a> Builder<'a> {
 
         for si in 0..self.model.submissions.len() {
             let mut ws = Worksheet::new();
-            let mut cells = Cells::new(&self.sub_sheets[si]);
-            self.write_submission(&mut ws, &mut cells, si)?;
-            cells.register_formats(&mut ws, &all, &mut known)?;
+            let mut cells = self.write_submission(&mut ws, si)?;
+            cells.register_formats(&mut ws, &styles, &mut known)?;
             wb.push_worksheet(ws);
             self.cells
                 .push((worksheet_part(si + FIRST_SUBMISSION_PART), cells));
@@ -861,9 +678,6 @@ impl<'a> Builder<'a> {
         // a temporary file instead of keeping every cell until saving.
         let sources = wb.add_worksheet_with_low_memory()?;
         self.write_sources(sources)?;
-        if let Some(plan) = self.sources_plan.as_mut() {
-            plan.copied_strings = copied as u64;
-        }
 
         let mut fs = Worksheet::new();
         self.write_findings(&mut fs, findings)?;
@@ -887,7 +701,7 @@ impl<'a> Builder<'a> {
             .set_custom_property("Udvalg", committee.as_str())
             .set_custom_property("Udvalgsformat", self.format.id.as_str());
         wb.set_properties(&props);
-        Ok(())
+        Ok(copied as u64)
     }
 
     /// The Status sheet (see [`status_sheet`]): worksheet part 2.
@@ -895,640 +709,13 @@ impl<'a> Builder<'a> {
         ws.set_name(STATUS_SHEET)?;
         let status = Status::of(self.model, findings, self.format);
         let st = Rc::clone(&self.styles);
-        let styles = status_sheet::Styles {
-            title: &st.title,
-            heading: &st.heading,
-            caption: &st.caption,
-            header: &st.header,
-            header_num: &st.header_num,
-            text: &st.text,
-            wrap: &st.wrap,
-            bad: &st.differs_text,
-        };
-        let truncated = status_sheet::write_status(ws, &status, &styles)?;
+        let truncated = status_sheet::write_status(ws, &status, &st)?;
         self.truncated.extend(truncated);
         Ok(())
     }
 
     fn economy_title(&self) -> &'static str {
         "Økonomisk oversigt"
-    }
-
-    // --- Økonomisk oversigt -------------------------------------------------
-
-    fn write_overview(&mut self, sk: &mut Worksheet, ws: &mut Cells) -> Result<(), XlsxError> {
-        sk.set_name(OVERVIEW_SHEET)?;
-        self.start_sheet();
-        let years = self.overview.years.clone();
-        let ny = years.len() as u16;
-        let first_year = OVERVIEW_FIRST_YEAR_COL;
-        let total_col = first_year + ny;
-        let st = self.styles.clone();
-        // Which department each line comes from: three "Boligsociale
-        // projekter" from three departments are told apart by it.
-        let departments: Vec<String> = self
-            .model
-            .submissions
-            .iter()
-            .map(|s| department_name(s, self.format).unwrap_or_else(|| s.source.clone()))
-            .collect();
-
-        // Column widths: titles fit, up to a limit where they wrap.
-        let mut titles: Vec<&str> = vec!["Indsats", &self.format.document.grand_total_label];
-        for g in &self.overview.groups {
-            for l in &g.lines {
-                titles.push(&l.title);
-            }
-        }
-        let title_width = fit_width(titles.into_iter(), 30, 60);
-        self.col_width(sk, 0, title_width)?;
-        let used = self.overview.groups.iter().flat_map(|g| &g.lines);
-        let department_width = fit_width(
-            used.map(|l| departments[l.submission].as_str())
-                .chain(["Afdeling"]),
-            12,
-            46,
-        );
-        self.col_width(sk, OVERVIEW_DEPARTMENT_COL, department_width)?;
-        for c in first_year..=total_col {
-            self.col_width(sk, c, 12.0)?;
-        }
-        let table_width = title_width + department_width + 12.0 * f64::from(ny + 1);
-
-        // Title, the format's economy heading, the unit.
-        let title = self.format.title();
-        let heading = self.format.fill(&self.format.document.economy_heading);
-        ws.merge_range(&mut self.strings, 0, 0, 0, total_col, "", &st.title)?;
-        ws.put_string(&mut self.strings, 0, 0, &title, &st.title)?;
-        ws.put_row_height(0, 21.0)?;
-        ws.merge_range(&mut self.strings, 1, 0, 1, total_col, "", &st.heading)?;
-        self.merged_rows.insert(1, table_width);
-        self.text(
-            ws,
-            1,
-            0,
-            &heading,
-            &st.heading,
-            Origin {
-                file: "",
-                sheet: None,
-                cell: None,
-            },
-        )?;
-        ws.put_string(
-            &mut self.strings,
-            2,
-            0,
-            &format!("Beløb i {}", self.unit_name),
-            &st.caption,
-        )?;
-
-        let hr = OVERVIEW_HEADER_ROW;
-        self.header_row(ws, hr, first_year, &years)?;
-        ws.put_string(
-            &mut self.strings,
-            hr,
-            OVERVIEW_DEPARTMENT_COL,
-            "Afdeling",
-            &st.header,
-        )?;
-        ws.put_string(
-            &mut self.strings,
-            hr,
-            total_col,
-            &self.format.document.total_column_label,
-            &st.header_num,
-        )?;
-
-        let mut row = hr + 1;
-        let mut subtotal_rows: Vec<u32> = Vec::new();
-        let mut chart_series: Vec<(u32, u32)> = Vec::new(); // (heading row, subtotal row)
-        let overview = Rc::clone(&self.overview);
-        for g in &overview.groups {
-            let name = g.name.clone().unwrap_or_else(|| "Uden gruppe".to_string());
-            let heading_row = row;
-            // A heading named by a submission (not the format) came from a line.
-            let (file, sheet, cell) =
-                self.line_origin(g.lines.first().map(|l| (l.submission, l.line)));
-            let origin = || Origin { file, sheet, cell };
-            ws.merge_range(&mut self.strings, row, 0, row, total_col, "", &st.group)?;
-            self.merged_rows.insert(row, table_width);
-            self.text(ws, row, 0, &name, &st.group, origin())?;
-            row += 1;
-            let mut line_rows = Vec::new();
-            for l in &g.lines {
-                let (file, sheet, cell) = self.line_origin(Some((l.submission, l.line)));
-                self.text(ws, row, 0, &l.title, &st.wrap, Origin { file, sheet, cell })?;
-                self.text(
-                    ws,
-                    row,
-                    OVERVIEW_DEPARTMENT_COL,
-                    &departments[l.submission],
-                    &st.wrap,
-                    Origin {
-                        file,
-                        sheet: None,
-                        cell: None,
-                    },
-                )?;
-                for (i, y) in years.iter().enumerate() {
-                    if let Some(a) = l.amounts.get(y) {
-                        self.amount(ws, row, first_year + i as u16, *a, &st.amount)?;
-                    }
-                }
-                if !l.amounts.is_empty() && ny > 0 {
-                    let f = format!("=SUM({}:{})", a1(row, first_year), a1(row, total_col - 1));
-                    self.total(ws, row, total_col, &f, l.total, &st.amount)?;
-                }
-                self.overview_rows.insert((l.submission, l.line), row);
-                line_rows.push(row);
-                row += 1;
-            }
-            // An empty group sums its (empty) heading row: a live 0.
-            let sum_rows = if line_rows.is_empty() {
-                vec![heading_row]
-            } else {
-                line_rows
-            };
-            // "<group> i alt" has the Afdeling column's room too.
-            ws.merge_range(
-                &mut self.strings,
-                row,
-                0,
-                row,
-                OVERVIEW_DEPARTMENT_COL,
-                "",
-                &st.subtotal_text,
-            )?;
-            self.merged_rows.insert(row, title_width + department_width);
-            self.text(
-                ws,
-                row,
-                0,
-                &format!("{name} i alt"),
-                &st.subtotal_text,
-                origin(),
-            )?;
-            for (i, y) in years.iter().enumerate() {
-                let col = first_year + i as u16;
-                let v = g.totals.get(y).copied().unwrap_or_default();
-                self.total(
-                    ws,
-                    row,
-                    col,
-                    &sum_rows_formula(col, &sum_rows),
-                    v,
-                    &st.subtotal_amount,
-                )?;
-            }
-            self.row_total(ws, row, first_year, ny, g.total, &st.subtotal_amount)?;
-            subtotal_rows.push(row);
-            chart_series.push((heading_row, row));
-            row += 2;
-        }
-
-        // The seed's closing rows: the caption, then I ALT.
-        ws.put_string(
-            &mut self.strings,
-            row,
-            0,
-            &self.format.document.total_caption,
-            &st.text,
-        )?;
-        row += 1;
-        let grand_row = row;
-        ws.put_string(
-            &mut self.strings,
-            row,
-            0,
-            &self.format.document.grand_total_label,
-            &st.grand_text,
-        )?;
-        ws.write_blank(row, OVERVIEW_DEPARTMENT_COL, &st.grand_text)?;
-        for (i, y) in years.iter().enumerate() {
-            let col = first_year + i as u16;
-            let v = self.overview.totals.get(y).copied().unwrap_or_default();
-            let f = if subtotal_rows.is_empty() {
-                "=0".to_string()
-            } else {
-                sum_rows_formula(col, &subtotal_rows)
-            };
-            self.total(ws, row, col, &f, v, &st.grand_amount)?;
-        }
-        self.row_total(
-            ws,
-            row,
-            first_year,
-            ny,
-            self.overview.grand_total,
-            &st.grand_amount,
-        )?;
-        self.finish_sheet(ws)?;
-        page_setup(sk, hr, 0)?;
-        if ny == 0 {
-            chart_series.clear();
-        }
-
-        sk.set_print_area(0, 0, grand_row, total_col)?;
-        self.chart_series = chart_series;
-        Ok(())
-    }
-
-    /// The chart sheet: a column chart of the yearly totals per group, one
-    /// series per group, read from the overview's subtotal rows.
-    fn write_chart(&mut self, cs: &mut Worksheet) -> Result<(), XlsxError> {
-        cs.set_name(CHART_SHEET)?;
-        let ny = self.overview.years.len() as u16;
-        let hr = OVERVIEW_HEADER_ROW;
-        let first = OVERVIEW_FIRST_YEAR_COL;
-        let last = first + ny.max(1) - 1;
-        let mut chart = Chart::new_column();
-        chart.title().set_name(&format!(
-            "{} – beløb pr. år fordelt på grupper ({})",
-            self.format.committee, self.unit_name
-        ));
-        let mut label = ChartDataLabel::new();
-        label.show_value().set_num_format("#,##0.0#");
-        for (heading_row, sub_row) in &self.chart_series {
-            chart
-                .add_series()
-                .set_name((OVERVIEW_SHEET, *heading_row, 0))
-                .set_categories((OVERVIEW_SHEET, hr, first, hr, last))
-                .set_values((OVERVIEW_SHEET, *sub_row, first, *sub_row, last))
-                .set_data_label(&label);
-        }
-        chart.y_axis().set_name(&self.unit_name);
-        chart.y_axis().set_num_format("#,##0");
-        chart.legend().set_position(ChartLegendPosition::Bottom);
-        cs.insert_chart(0, 0, &chart)?;
-        cs.set_paper_size(9);
-        cs.set_landscape();
-        cs.set_footer("&L&8&A&R&8Side &P af &N");
-        Ok(())
-    }
-
-    /// "Indsats | 2008 | 2009 | …" (years as numbers from column
-    /// `first_year`; the caller writes what stands between).
-    fn header_row<W: Sink>(
-        &mut self,
-        ws: &mut W,
-        hr: u32,
-        first_year: u16,
-        years: &[crate::model::Year],
-    ) -> Result<(), XlsxError> {
-        let st = self.styles.clone();
-        ws.put_string(&mut self.strings, hr, 0, "Indsats", &st.header)?;
-        for (i, y) in years.iter().enumerate() {
-            let col = first_year + i as u16;
-            match y.parse::<f64>() {
-                Ok(n) if n.is_finite() => ws.put_number(hr, col, n, &st.header_num)?,
-                // rust_xlsxwriter writes these as the texts NAN, INF, -INF.
-                Ok(n) => {
-                    let t = if n.is_nan() {
-                        "NAN"
-                    } else if n > 0.0 {
-                        "INF"
-                    } else {
-                        "-INF"
-                    };
-                    ws.put_string(&mut self.strings, hr, col, t, &st.header_num)?
-                }
-                Err(_) => ws.put_string(&mut self.strings, hr, col, y.as_str(), &st.header_num)?,
-            };
-        }
-        Ok(())
-    }
-
-    /// The "I alt" column of a total row: SUM of the `ny` year cells to its
-    /// left, which start at column `first_year`.
-    #[allow(clippy::too_many_arguments)]
-    fn row_total<W: Sink>(
-        &self,
-        ws: &mut W,
-        row: u32,
-        first_year: u16,
-        ny: u16,
-        kroner: Decimal,
-        fmt: &XFormat,
-    ) -> Result<(), XlsxError> {
-        let f = if ny == 0 {
-            "=0".to_string()
-        } else {
-            format!(
-                "=SUM({}:{})",
-                a1(row, first_year),
-                a1(row, first_year + ny - 1)
-            )
-        };
-        self.total(ws, row, first_year + ny, &f, kroner, fmt)
-    }
-
-    /// File, sheet and cell of a budget line's title, for findings.
-    fn line_origin(
-        &self,
-        at: Option<(usize, usize)>,
-    ) -> (&'a str, Option<&'a str>, Option<&'a str>) {
-        let model: &'a Model = self.model;
-        match at.and_then(|(s, l)| {
-            let sub = model.submissions.get(s)?;
-            Some((sub, sub.budget_lines.get(l)?))
-        }) {
-            Some((sub, line)) => (
-                sub.source.as_str(),
-                non_empty(&line.source.sheet),
-                non_empty(&line.source.cell),
-            ),
-            None => ("", None, None),
-        }
-    }
-
-    // --- One sheet per submission -------------------------------------------
-
-    fn write_submission(
-        &mut self,
-        sk: &mut Worksheet,
-        ws: &mut Cells,
-        si: usize,
-    ) -> Result<(), XlsxError> {
-        let model: &'a Model = self.model;
-        let sub: &'a Submission = &model.submissions[si];
-        let name = self.sub_sheets[si].clone();
-        sk.set_name(&name)?;
-        self.start_sheet();
-        let st = self.styles.clone();
-        let years = self.overview.years.clone();
-        let ny = years.len() as u16;
-        let computed_col = 1 + ny;
-        let stated_col = computed_col + 1;
-        let check_col = stated_col + 1;
-        let file = sub.source.clone();
-        let origin = |sheet: &'a str, cell: &'a str| Origin {
-            file: &sub.source,
-            sheet: (!sheet.is_empty()).then_some(sheet),
-            cell: (!cell.is_empty()).then_some(cell),
-        };
-
-        let titles = sub
-            .budget_lines
-            .iter()
-            .map(|l| l.title.as_str())
-            .chain(sub.stated_totals.iter().map(|t| t.title.as_str()))
-            .chain(["Beregnet i alt", "Indsats"]);
-        let title_width = fit_width(titles, 30, 55);
-        self.col_width(sk, 0, title_width)?;
-        for c in 1..computed_col {
-            self.col_width(sk, c, 12.0)?;
-        }
-        // "I alt (beregnet)" and "I alt (angivet)" on one line when printed.
-        self.col_width(sk, computed_col, 17.0)?;
-        self.col_width(sk, stated_col, 17.0)?;
-        self.col_width(sk, check_col, 30.0)?;
-
-        let heading = sub
-            .department
-            .clone()
-            .or_else(|| sub.metadata.department.clone())
-            .unwrap_or_else(|| file.clone());
-        self.text(ws, 0, 0, &heading, &st.title, origin("", ""))?;
-        ws.put_string(&mut self.strings, 1, 0, &format!("Fil: {file}"), &st.text)?;
-        let caption = format!(
-            "Beløb i {} Beregnet = summen bilag har regnet; angivet = det afdelingen har skrevet.",
-            self.unit_name
-        );
-        ws.put_string(&mut self.strings, 2, 0, &caption, &st.caption)?;
-
-        let hr = 4;
-        self.header_row(ws, hr, 1, &years)?;
-        ws.put_string(
-            &mut self.strings,
-            hr,
-            computed_col,
-            "I alt (beregnet)",
-            &st.header_num,
-        )?;
-        ws.put_string(
-            &mut self.strings,
-            hr,
-            stated_col,
-            "I alt (angivet)",
-            &st.header_num,
-        )?;
-        ws.put_string(&mut self.strings, hr, check_col, "Kontrol", &st.header)?;
-        ws.put_row_height(hr, 30.0)?;
-
-        let mut row = hr + 1;
-        let mut last_group: Option<&str> = None;
-        let mut line_rows: Vec<u32> = Vec::new();
-        for (li, line) in sub.budget_lines.iter().enumerate() {
-            if let Some(g) = line.group.as_deref() {
-                if last_group != Some(g) {
-                    ws.merge_range(&mut self.strings, row, 0, row, check_col, "", &st.group)?;
-                    let w = title_width + 12.0 * f64::from(stated_col) + 2.0 * 5.0 + 30.0;
-                    self.merged_rows.insert(row, w);
-                    self.text(
-                        ws,
-                        row,
-                        0,
-                        g,
-                        &st.group,
-                        origin(&line.source.sheet, &line.source.cell),
-                    )?;
-                    row += 1;
-                }
-            }
-            last_group = line.group.as_deref();
-            self.text(
-                ws,
-                row,
-                0,
-                &line.title,
-                &st.wrap,
-                origin(&line.source.sheet, &line.source.cell),
-            )?;
-            for (i, y) in years.iter().enumerate() {
-                if let Some(a) = line.amounts.get(y) {
-                    self.amount(ws, row, 1 + i as u16, *a, &st.amount)?;
-                }
-            }
-            let computed: Decimal = line.amounts.values().copied().sum();
-            if !line.amounts.is_empty() && ny > 0 {
-                let f = format!("=SUM({}:{})", a1(row, 1), a1(row, ny));
-                self.total(ws, row, computed_col, &f, computed, &st.amount)?;
-            }
-            if let Some(stated) = line.stated_total {
-                if stated == computed {
-                    self.amount(ws, row, stated_col, stated, &st.amount)?;
-                    ws.put_string(
-                        &mut self.strings,
-                        row,
-                        check_col,
-                        "Stemmer",
-                        &st.agrees_text,
-                    )?;
-                } else {
-                    self.amount(ws, row, stated_col, stated, &st.differs_amount)?;
-                    let msg = format!("Afviger ({})", self.diff_text(stated - computed));
-                    ws.put_string(&mut self.strings, row, check_col, &msg, &st.differs_text)?;
-                }
-            }
-            self.sub_line_rows.insert((si, li), row);
-            line_rows.push(row);
-            row += 1;
-        }
-        if sub.budget_lines.is_empty() {
-            ws.put_string(
-                &mut self.strings,
-                row,
-                0,
-                "Indberetningen har ingen budgetlinjer.",
-                &st.caption,
-            )?;
-            row += 1;
-        }
-        row += 1;
-
-        // Computed totals, then each stated total beside the computed sum of
-        // the lines it covers.
-        let all: Vec<usize> = (0..sub.budget_lines.len()).collect();
-        let mut pairs: Vec<(Option<usize>, Vec<usize>)> = Vec::new();
-        if sub.stated_totals.is_empty() && !all.is_empty() {
-            pairs.push((None, all.clone()));
-        }
-        for (ti, t) in sub.stated_totals.iter().enumerate() {
-            pairs.push((Some(ti), covered_lines(sub, t)));
-        }
-        for (ti, covered) in pairs {
-            let stated = ti.map(|i| &sub.stated_totals[i]);
-            let label = match stated {
-                Some(t) => format!("Beregnet: {}", t.title),
-                None => "Beregnet i alt".to_string(),
-            };
-            self.text(
-                ws,
-                row,
-                0,
-                &label,
-                &st.subtotal_text,
-                match stated {
-                    Some(t) => origin(&t.source.sheet, &t.source.cell),
-                    None => origin("", ""),
-                },
-            )?;
-            let rows: Vec<u32> = covered
-                .iter()
-                .filter_map(|li| self.sub_line_rows.get(&(si, *li)).copied())
-                .collect();
-            let mut sums: BTreeMap<&str, Decimal> = BTreeMap::new();
-            for li in &covered {
-                for (y, a) in &sub.budget_lines[*li].amounts {
-                    *sums.entry(y.as_str()).or_default() += *a;
-                }
-            }
-            let computed_total: Decimal = sums.values().copied().sum();
-            for (i, y) in years.iter().enumerate() {
-                let col = 1 + i as u16;
-                let v = sums.get(y.as_str()).copied().unwrap_or_default();
-                let f = if rows.is_empty() {
-                    "=0".to_string()
-                } else {
-                    sum_rows_formula(col, &rows)
-                };
-                self.total(ws, row, col, &f, v, &st.subtotal_amount)?;
-            }
-            let f = if ny == 0 {
-                "=0".to_string()
-            } else {
-                format!("=SUM({}:{})", a1(row, 1), a1(row, ny))
-            };
-            self.total(
-                ws,
-                row,
-                computed_col,
-                &f,
-                computed_total,
-                &st.subtotal_amount,
-            )?;
-            for c in [stated_col, check_col] {
-                ws.write_blank(row, c, &st.subtotal_amount)?;
-            }
-            row += 1;
-
-            if let (Some(ti), Some(t)) = (ti, stated) {
-                self.text(
-                    ws,
-                    row,
-                    0,
-                    &format!("Angivet: {}", t.title),
-                    &st.text,
-                    origin(&t.source.sheet, &t.source.cell),
-                )?;
-                let mut differs: Vec<String> = Vec::new();
-                for (i, y) in years.iter().enumerate() {
-                    if let Some(a) = t.amounts.get(y) {
-                        let c = sums.get(y.as_str()).copied().unwrap_or_default();
-                        let fmt = if *a == c {
-                            &st.amount
-                        } else {
-                            differs.push(y.to_string());
-                            &st.differs_amount
-                        };
-                        self.amount(ws, row, 1 + i as u16, *a, fmt)?;
-                    }
-                }
-                // Years the stated row has that no line has.
-                for y in t.amounts.keys() {
-                    if !years.contains(y) {
-                        differs.push(y.to_string());
-                    }
-                }
-                if let Some(total) = t.total {
-                    let fmt = if total == computed_total {
-                        &st.amount
-                    } else {
-                        differs.push(self.format.document.total_column_label.clone());
-                        &st.differs_amount
-                    };
-                    self.amount(ws, row, stated_col, total, fmt)?;
-                }
-                if differs.is_empty() {
-                    ws.put_string(
-                        &mut self.strings,
-                        row,
-                        check_col,
-                        "Stemmer",
-                        &st.agrees_text,
-                    )?;
-                } else {
-                    let mut msg = format!("Afviger: {}", differs.join(", "));
-                    if let Some(total) = t.total {
-                        if total != computed_total {
-                            msg = format!("{msg} ({})", self.diff_text(total - computed_total));
-                        }
-                    }
-                    ws.put_string(&mut self.strings, row, check_col, &msg, &st.differs_text)?;
-                }
-                self.sub_stated_rows.insert((si, ti), row);
-                row += 2;
-            } else {
-                row += 1;
-            }
-        }
-        self.finish_sheet(ws)?;
-        page_setup(sk, hr, 0)?;
-        Ok(())
-    }
-
-    /// "8,47 mio. kr. under beregnet": how far a stated amount is from the
-    /// computed one, in the display unit.
-    fn diff_text(&self, stated_minus_computed: Decimal) -> String {
-        let d = self.shown(stated_minus_computed);
-        let amount = d.abs().to_string().replace('.', ",");
-        let side = if d.is_sign_negative() {
-            "under"
-        } else {
-            "over"
-        };
-        format!("{amount} {} {side} beregnet", self.unit_name)
     }
 
     // --- Kilder --------------------------------------------------------------
@@ -1539,12 +726,11 @@ impl<'a> Builder<'a> {
     /// [`sources::splice_package`] (see that module for why and how).
     fn write_sources(&mut self, ws: &mut Worksheet) -> Result<(), XlsxError> {
         ws.set_name(SOURCES_SHEET)?;
-        self.start_sheet();
         let st = self.styles.clone();
         let title = "Kilder: hvor hvert beløb er læst";
         let caption = "Én række pr. beløb: afdeling, fil, ark og celle i indberetningen, teksten som den stod der, og beløbet i kroner som bilag har læst det.";
-        ws.write_string_with_format(0, 0, title, &st.title)?;
-        ws.write_string_with_format(1, 0, caption, &st.caption)?;
+        ws.write_string_with_format(0, 0, title, &st[S::Title])?;
+        ws.write_string_with_format(1, 0, caption, &st[S::Caption])?;
         let hr = 3;
         let headers = [
             "Afdeling",
@@ -1561,33 +747,24 @@ impl<'a> Builder<'a> {
             "Vist i",
         ];
         for (c, (h, w)) in headers.iter().zip(sources::WIDTHS).enumerate() {
-            ws.write_string_with_format(hr, c as u16, *h, &st.header)?;
-            self.col_width(ws, c as u16, w)?;
+            ws.write_string_with_format(hr, c as u16, *h, &st[S::Header])?;
+            ws.set_column_width(c as u16, w)?;
         }
         ws.set_row_height(hr, 30)?;
 
-        // Kilder is the only sheet that numbers its formats in the
-        // workbook's table as it is written, so they come first there.
-        let default = XFormat::default();
-        let fixed = [&default, &st.title, &st.caption, &st.header];
         // Worksheets are numbered without the chart sheet: the overview,
         // Status, the submissions, then Kilder.
         let part = worksheet_part(self.model.submissions.len() + FIRST_SUBMISSION_PART);
         let first = hr + 1;
-        let (plan, first_use) = self.plan_sources(first, part, &fixed)?;
+        let plan = self.plan_sources(first, part)?;
         if plan.has_rows() {
             // The registration row (cut out of the sheet again when the
-            // rows are spliced in): each data format in order of first use.
-            for (c, s) in first_use.iter().enumerate() {
-                let f = match s {
-                    sources::Sty::Wrap => &st.wrap,
-                    sources::Sty::Text => &st.text,
-                    sources::Sty::KronerInt => &st.kroner_int,
-                    sources::Sty::KronerDec => &st.kroner_dec,
-                    sources::Sty::TextRight => &st.text_right,
-                    sources::Sty::Link => &st.link,
-                };
-                ws.write_blank(first, c as u16, f)?;
+            // rows are spliced in): each data style in order of first use.
+            // Kilder is written in low-memory mode, which numbers its
+            // styles as they are written, so they come first in the
+            // workbook's table, as in a Kilder written cell by cell.
+            for (c, s) in plan.registered().iter().enumerate() {
+                ws.write_blank(first, c as u16, &st[*s])?;
             }
         }
         let row = first + plan.rows();
@@ -1605,7 +782,7 @@ impl<'a> Builder<'a> {
                 LAST_SOURCE_ROW - hr,
                 LAST_SOURCE_ROW + 2
             );
-            write_text(ws, row, 0, &message, &st.caption)?;
+            write_text(ws, row, 0, &message, &st[S::Caption])?;
             self.truncated.push(
                 Finding::new(Code::TextTruncated, "budget.xlsx", message).on_sheet(SOURCES_SHEET),
             );
@@ -1613,12 +790,11 @@ impl<'a> Builder<'a> {
         ws.write_blank(
             row.min(LAST_SOURCE_ROW + 1) + u32::from(self.sources_omitted > 0),
             0,
-            &st.text,
+            &st[S::Text],
         )?;
         if row > hr + 1 {
             ws.autofilter(hr, 0, row - 1, (headers.len() - 1) as u16)?;
         }
-        self.finish_sheet(ws)?;
         page_setup(ws, hr, 0)?;
         Ok(())
     }
@@ -1631,24 +807,24 @@ impl<'a> Builder<'a> {
         findings: &[Finding],
     ) -> Result<(), XlsxError> {
         ws.set_name(FINDINGS_SHEET)?;
-        self.start_sheet();
-        let st = self.styles.clone();
+        let st = Rc::clone(&self.styles);
         let mut sorted = findings.to_vec();
         sort_findings(&mut sorted);
         let (e, w, i) = count_by_severity(&sorted);
-        ws.write_string_with_format(0, 0, "Afstemning: fund der skal ses på", &st.title)?;
-        ws.write_string_with_format(
-            1,
-            0,
-            format!("{e} fejl, {w} advarsler, {i} info. Fejl står først."),
-            &st.caption,
-        )?;
+        let mut sheet = Sheet::new(Direct::new(ws, &st));
+        let ws = &mut sheet;
+        let title = "Afstemning: fund der skal ses på";
+        ws.ws.write_string_with_format(0, 0, title, &st[S::Title])?;
+        let caption = format!("{e} fejl, {w} advarsler, {i} info. Fejl står først.");
+        ws.ws
+            .write_string_with_format(1, 0, caption, &st[S::Caption])?;
         let hr = 3;
         let headers = ["Kode", "Hvad", "Alvor", "Fil", "Ark", "Celle", "Besked"];
         let widths = [20.0, 22.0, 10.0, 24.0, 14.0, 7.0, 90.0];
         for (c, (h, wd)) in headers.iter().zip(widths).enumerate() {
-            ws.write_string_with_format(hr, c as u16, *h, &st.header)?;
-            self.col_width(ws, c as u16, wd)?;
+            ws.ws
+                .write_string_with_format(hr, c as u16, *h, &st[S::Header])?;
+            ws.own_col_width(c as u16, wd)?;
         }
         let mut row = hr + 1;
         for f in &sorted {
@@ -1657,48 +833,35 @@ impl<'a> Builder<'a> {
                 sheet: f.sheet.as_deref(),
                 cell: f.cell.as_deref(),
             };
-            let sev_fmt = match f.severity {
-                crate::finding::Severity::Error => &st.differs_text,
-                _ => &st.text,
+            let severity = match f.severity {
+                crate::finding::Severity::Error => S::DiffersText,
+                _ => S::Text,
             };
-            ws.write_string_with_format(row, 0, f.code.as_str(), &st.text)?;
-            ws.write_string_with_format(row, 1, f.code.danish(), &st.text)?;
-            ws.write_string_with_format(row, 2, f.severity.danish(), sev_fmt)?;
-            self.text(ws, row, 3, &f.file, &st.text, origin())?;
+            ws.ws
+                .write_string_with_format(row, 0, f.code.as_str(), &st[S::Text])?;
+            ws.ws
+                .write_string_with_format(row, 1, f.code.danish(), &st[S::Text])?;
+            ws.ws
+                .write_string_with_format(row, 2, f.severity.danish(), &st[severity])?;
+            self.text(ws, row, 3, &f.file, S::Text, origin())?;
             if let Some(s) = &f.sheet {
-                self.text(ws, row, 4, s, &st.text, origin())?;
+                self.text(ws, row, 4, s, S::Text, origin())?;
             }
             if let Some(c) = &f.cell {
-                self.text(ws, row, 5, c, &st.text, origin())?;
+                self.text(ws, row, 5, c, S::Text, origin())?;
             }
-            self.text(ws, row, 6, &f.message, &st.wrap, origin())?;
+            self.text(ws, row, 6, &f.message, S::Wrap, origin())?;
             row += 1;
         }
-        ws.autofilter(hr, 0, row.max(hr + 1) - 1, 6)?;
-        self.finish_sheet(ws)?;
-        page_setup(ws, hr, 0)?;
+        ws.ws.autofilter(hr, 0, row.max(hr + 1) - 1, 6)?;
+        let direct = sheet.finish()?;
+        page_setup(direct.ws, hr, 0)?;
         Ok(())
     }
 }
 
 fn non_empty(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)
-}
-
-/// The lines a stated total covers: its `covers` range, else the lines of
-/// its group, else every line.
-fn covered_lines(sub: &Submission, t: &StatedTotal) -> Vec<usize> {
-    let n = sub.budget_lines.len();
-    if let Some((a, b)) = t.covers {
-        return (a.min(n)..b.min(n)).collect();
-    }
-    if let Some(g) = &t.group {
-        let in_group = |l: &BudgetLine| {
-            l.group.as_deref() == Some(g.as_str()) || l.format_group.as_deref() == Some(g.as_str())
-        };
-        return (0..n).filter(|i| in_group(&sub.budget_lines[*i])).collect();
-    }
-    (0..n).collect()
 }
 
 #[cfg(test)]
@@ -1710,15 +873,6 @@ mod tests {
         assert_eq!(sum_rows_formula(1, &[5, 6, 7, 9]), "=SUM(B6:B8,B10)");
         assert_eq!(sum_rows_formula(27, &[0]), "=SUM(AB1)");
         assert_eq!(sum_rows_formula(2, &[12, 11]), "=SUM(C12:C13)");
-    }
-
-    #[test]
-    fn column_names() {
-        assert_eq!(col_name(0), "A");
-        assert_eq!(col_name(25), "Z");
-        assert_eq!(col_name(26), "AA");
-        assert_eq!(col_name(701), "ZZ");
-        assert_eq!(col_name(702), "AAA");
     }
 
     #[test]

@@ -14,14 +14,14 @@
 //! - the styles: each cell format of the data rows is registered in the
 //!   order of its first use, in one throw-away row (the first data row) that
 //!   is cut out of the sheet's XML when the real rows are spliced in
-//!   ([`splice_package`]), so the `xf` indices are those rust_xlsxwriter
+//!   ([`splice_package`](super::splice::splice_package)), so the `xf` indices are those rust_xlsxwriter
 //!   would give them and styles.xml is unchanged;
 //! - the shared-string table of every other sheet.
 //!
 //! Kilder's texts are numbered here in order of first use and added to the
 //! end of rust_xlsxwriter's shared-string table when the package is
 //! spliced, a text the table already has keeping its index there (texts
-//! are matched by the bytes rust_xlsxwriter writes for them, [`push_si`]).
+//! are matched by the bytes rust_xlsxwriter writes for them, [`xml::push_si`]).
 //! Registering two million texts one by one with rust_xlsxwriter took
 //! longer than writing the whole sheet. Only the order of the table
 //! differs from a workbook written cell by cell: the same texts, each once,
@@ -32,47 +32,23 @@
 //! ([`SourcesPlan::write_rows`]) walks them again, at packaging time, and
 //! streams the XML into the deflater.
 
+use super::strings::{check_len, Strings};
+use super::styles::StyleId;
 use super::{
-    cut_to_cell, quote_sheet, to_f64, wrapped_lines, Builder, Finding, Styles, LAST_SOURCE_ROW,
+    cut_to_cell, quote_sheet, to_f64, wrapped_lines, Builder, Finding, LAST_SOURCE_ROW,
     MAX_CELL_CHARS, MAX_LINKS_PER_SHEET, OVERVIEW_FIRST_YEAR_COL, OVERVIEW_SHEET, SOURCES_SHEET,
 };
 use crate::model::AmountSource;
-use crate::write::deflate::zip_part;
+use crate::write::xml;
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{Format as XFormat, XlsxError};
+use rust_xlsxwriter::XlsxError;
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-use std::io::{Cursor, Read, Write};
+use std::io::Write;
 
 /// Widths (characters) of Kilder's columns.
 pub(super) const WIDTHS: [f64; 12] = [
     24.0, 22.0, 12.0, 7.0, 36.0, 7.0, 14.0, 16.0, 27.0, 13.0, 13.0, 24.0,
 ];
-
-/// The cell formats of Kilder's data rows.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(super) enum Sty {
-    Wrap,
-    Text,
-    KronerInt,
-    KronerDec,
-    TextRight,
-    Link,
-}
-
-impl Sty {
-    fn format(self, st: &Styles) -> &XFormat {
-        match self {
-            Sty::Wrap => &st.wrap,
-            Sty::Text => &st.text,
-            Sty::KronerInt => &st.kroner_int,
-            Sty::KronerDec => &st.kroner_dec,
-            Sty::TextRight => &st.text_right,
-            Sty::Link => &st.link,
-        }
-    }
-}
 
 /// One Kilder row, borrowed from the model.
 pub(super) struct SrcRow<'m, 't> {
@@ -111,7 +87,6 @@ impl Val<'_, '_> {
     /// The text of a value bilag makes (exact kroner, link text) into
     /// `buf`; false for the others.
     fn made_text(&self, buf: &mut String) -> bool {
-        use std::fmt::Write as _;
         buf.clear();
         match self {
             Val::Kroner(d) => {
@@ -123,16 +98,28 @@ impl Val<'_, '_> {
             } => {
                 buf.push_str(sheet);
                 buf.push(' ');
-                if *col < 26 {
-                    buf.push(char::from(b'A' + *col as u8));
-                } else {
-                    buf.push_str(&super::col_name(*col));
-                }
-                let _ = write!(buf, "{}", u64::from(*row) + 1);
+                xml::push_a1_str(buf, *row, *col);
                 true
             }
             _ => false,
         }
+    }
+}
+
+/// Writes row `row`'s `<row>` start tag into the room left for it
+/// (`room`, before the row's cells, written first), now that the height its
+/// wrapped texts need is known; the room's unused part is removed.
+fn place_row_tag(buf: &mut Vec<u8>, room: std::ops::Range<usize>, row: u32, height: f64) {
+    let mut tag: Vec<u8> = Vec::with_capacity(64);
+    // As Worksheet::set_row_height: points → whole pixels → points.
+    let px = (height > 16.0).then(|| xml::height_px(height));
+    xml::push_row_open(&mut tag, row, None, px, false);
+    if tag.len() <= room.len() {
+        let at = room.end - tag.len();
+        buf[at..room.end].copy_from_slice(&tag);
+        buf.drain(room.start..at);
+    } else {
+        buf.splice(room, tag);
     }
 }
 
@@ -181,7 +168,7 @@ fn push_kroner(buf: &mut String, d: Decimal) {
 
 struct Cell<'m, 't> {
     col: u16,
-    sty: Sty,
+    sty: StyleId,
     val: Val<'m, 't>,
 }
 
@@ -204,24 +191,24 @@ fn row_cells<'m, 't>(r: &SrcRow<'m, 't>, links: &mut usize, out: &mut Vec<Cell<'
         sty,
         val: Val::Text { text, cut },
     };
-    out.push(text(0, Sty::Wrap, r.dept, true));
-    out.push(text(1, Sty::Text, r.file, true));
-    out.push(text(2, Sty::Text, r.sheet, true));
+    out.push(text(0, StyleId::Wrap, r.dept, true));
+    out.push(text(1, StyleId::Text, r.file, true));
+    out.push(text(2, StyleId::Text, r.sheet, true));
     let cell = r.src.map(|s| s.cell.as_str()).unwrap_or("");
-    out.push(text(3, Sty::Text, cell, false));
-    out.push(text(4, Sty::Wrap, r.title, true));
-    out.push(text(5, Sty::Text, r.year, false));
-    out.push(text(6, Sty::Text, r.kind, false));
+    out.push(text(3, StyleId::Text, cell, false));
+    out.push(text(4, StyleId::Wrap, r.title, true));
+    out.push(text(5, StyleId::Text, r.year, false));
+    out.push(text(6, StyleId::Text, r.kind, false));
     if let Some(s) = r.src {
-        out.push(text(7, Sty::Text, &s.raw, true));
+        out.push(text(7, StyleId::Text, &s.raw, true));
         if let Some(u) = &s.unit {
-            out.push(text(8, Sty::Text, u, true));
+            out.push(text(8, StyleId::Text, u, true));
         }
     }
     let sty = if normalized(r.kroner).1 == 0 {
-        Sty::KronerInt
+        StyleId::KronerInt
     } else {
-        Sty::KronerDec
+        StyleId::KronerDec
     };
     out.push(Cell {
         col: 9,
@@ -230,7 +217,7 @@ fn row_cells<'m, 't>(r: &SrcRow<'m, 't>, links: &mut usize, out: &mut Vec<Cell<'
     });
     out.push(Cell {
         col: 10,
-        sty: Sty::TextRight,
+        sty: StyleId::TextRight,
         val: Val::Kroner(r.kroner),
     });
     if let Some((sheet, row, col)) = r.target {
@@ -240,7 +227,7 @@ fn row_cells<'m, 't>(r: &SrcRow<'m, 't>, links: &mut usize, out: &mut Vec<Cell<'
         }
         out.push(Cell {
             col: 11,
-            sty: if link { Sty::Link } else { Sty::Text },
+            sty: if link { StyleId::Link } else { StyleId::Text },
             val: Val::Target {
                 sheet,
                 row,
@@ -251,38 +238,35 @@ fn row_cells<'m, 't>(r: &SrcRow<'m, 't>, links: &mut usize, out: &mut Vec<Cell<'
     }
 }
 
-/// The last text seen in each column, by address: a row repeats most of
+/// The last text seen in a column and what it gave: a row repeats most of
 /// its neighbour's texts (department, file, sheet, title), which then need
 /// no hashing, cutting or measuring again.
 #[derive(Clone, Copy)]
-struct Seen {
-    ptr: usize,
-    len: usize,
+struct Seen<'t> {
+    text: Option<&'t str>,
     value: u32,
 }
 
-impl Seen {
-    const NONE: Seen = Seen {
-        ptr: 0,
-        len: usize::MAX,
+impl<'t> Seen<'t> {
+    const NONE: Seen<'static> = Seen {
+        text: None,
         value: 0,
     };
 
     fn get(&self, s: &str) -> Option<u32> {
-        (self.ptr == s.as_ptr() as usize && self.len == s.len()).then_some(self.value)
+        (self.text == Some(s)).then_some(self.value)
     }
 
-    fn set(&mut self, s: &str, value: u32) {
+    fn set(&mut self, s: &'t str, value: u32) {
         *self = Seen {
-            ptr: s.as_ptr() as usize,
-            len: s.len(),
+            text: Some(s),
             value,
         };
     }
 }
 
 /// What pass 1 learned, for pass 2.
-pub(super) struct SourcesPlan<'m> {
+pub(super) struct SourcesPlan {
     /// The zip part of the Kilder sheet ("xl/worksheets/sheet3.xml").
     pub part: String,
     /// First data row (0-based) and the number of rows written.
@@ -290,132 +274,13 @@ pub(super) struct SourcesPlan<'m> {
     rows: u32,
     /// The local string index of each non-empty string cell, in order.
     ids: Vec<u32>,
-    /// The strings those indices stand for.
-    strings: Strings<'m>,
-    /// Global xf index of each data-row format.
-    xf: [u32; 6],
+    /// The data rows' styles in order of first use: Kilder's registration
+    /// row.
+    registered: Vec<StyleId>,
     /// String cells in the data rows (added to the table's `count`).
     string_cells: u64,
-    /// String cells copied into rust_xlsxwriter's sheets for the chart
-    /// (taken off the table's `count`, counted with their sheet).
-    pub copied_strings: u64,
     /// An estimate of the XML's size, for the zip's large-file flag.
     estimate: u64,
-}
-
-/// A tiny FxHash: string keys hashed fast (no DoS concern: the texts come
-/// from the committee's own submissions, and the map lives for one write).
-#[derive(Default)]
-pub(super) struct Fx(u64);
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut h = self.0;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            h = (h.rotate_left(5) ^ v).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-        self.0 = h;
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// Kilder's own strings, numbered locally in order of first use (no
-/// duplicates); [`splice_package`] maps them to the workbook's table.
-pub(super) struct Strings<'m> {
-    /// Hash → the first string with that hash; `clash` holds the others.
-    ids: FxMap<u64, u32>,
-    clash: HashMap<String, u32>,
-    order: Vec<Cow<'m, str>>,
-}
-
-/// A `u64` key that is already a hash.
-#[derive(Default)]
-struct Id(u64);
-
-impl Hasher for Id {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 << 8) | u64::from(*b);
-        }
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = i;
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Id>>;
-
-fn fx(bytes: &[u8]) -> u64 {
-    let mut h = Fx::default();
-    h.write(bytes);
-    h.finish()
-}
-
-impl<'m> Strings<'m> {
-    pub fn new() -> Self {
-        Strings {
-            ids: FxMap::default(),
-            clash: HashMap::new(),
-            order: Vec::new(),
-        }
-    }
-
-    pub fn id(&mut self, s: Cow<'_, str>, borrowed: Option<&'m str>) -> u32 {
-        let h = fx(s.as_bytes());
-        let next = self.order.len() as u32;
-        match self.ids.get(&h) {
-            Some(&id) if self.order[id as usize] == s.as_ref() => return id,
-            Some(_) => {
-                if let Some(&id) = self.clash.get(s.as_ref()) {
-                    return id;
-                }
-                self.clash.insert(s.to_string(), next);
-            }
-            None => {
-                self.ids.insert(h, next);
-            }
-        }
-        self.order.push(match borrowed {
-            Some(b) => Cow::Borrowed(b),
-            None => Cow::Owned(s.into_owned()),
-        });
-        next
-    }
-
-    /// The string with local index `id`.
-    pub fn get(&self, id: u32) -> &str {
-        self.order
-            .get(id as usize)
-            .map(|s| s.as_ref())
-            .unwrap_or("")
-    }
-
-    /// The strings, by local index.
-    pub fn len(&self) -> usize {
-        self.order.len()
-    }
-}
-
-/// A string too long for Excel's cell, as rust_xlsxwriter reports it.
-fn check_len(s: &str) -> Result<(), XlsxError> {
-    if s.len() > MAX_CELL_CHARS && s.encode_utf16().count() > MAX_CELL_CHARS {
-        return Err(XlsxError::MaxStringLengthExceeded);
-    }
-    Ok(())
 }
 
 impl<'a> Builder<'a> {
@@ -433,7 +298,7 @@ impl<'a> Builder<'a> {
             let ny = self.overview.years.len() as u16;
             for (li, line) in sub.budget_lines.iter().enumerate() {
                 let sheet = line.source.sheet.as_str();
-                let ov_row = self.overview_rows.get(&(si, li)).copied();
+                let ov_row = self.placed.overview_rows.get(&(si, li)).copied();
                 for (y, a) in &line.amounts {
                     let target = ov_row.and_then(|r| {
                         let i = self.overview.years.iter().position(|x| x == y)?;
@@ -455,6 +320,7 @@ impl<'a> Builder<'a> {
                 if let Some(t) = line.stated_total {
                     // The stated column of the line's row on its sheet.
                     let target = self
+                        .placed
                         .sub_line_rows
                         .get(&(si, li))
                         .map(|r| (sub_sheet, *r, ny + 2));
@@ -473,7 +339,7 @@ impl<'a> Builder<'a> {
             }
             for (ti, t) in sub.stated_totals.iter().enumerate() {
                 let sheet = t.source.sheet.as_str();
-                let stated_row = self.sub_stated_rows.get(&(si, ti)).copied();
+                let stated_row = self.placed.sub_stated_rows.get(&(si, ti)).copied();
                 for (y, a) in &t.amounts {
                     let col = self
                         .overview
@@ -516,161 +382,194 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Pass 1: walks the data rows from `first_row` on. Returns the plan,
-    /// the strings to register (in `strings.new`) and the formats in order
-    /// of first use; counts omitted rows and pushes text-truncated findings.
+    /// Pass 1: walks the data rows from `first_row` on. Returns the plan;
+    /// numbers the rows' texts (in the builder's strings), counts omitted
+    /// rows and pushes text-truncated findings.
     pub(super) fn plan_sources(
         &mut self,
         first_row: u32,
         part: String,
-        fixed_xfs: &[&XFormat],
-    ) -> Result<(SourcesPlan<'a>, Vec<Sty>), XlsxError> {
-        // The overview's and the submissions' texts are numbered already.
-        let mut strings = std::mem::replace(&mut self.strings, Strings::new());
-        let strings = &mut strings;
-        let mut ids: Vec<u32> = Vec::new();
-        let mut first_use: Vec<Sty> = Vec::new();
-        let mut links = 0usize;
-        let mut row = first_row;
-        let mut omitted = 0usize;
+    ) -> Result<SourcesPlan, XlsxError> {
+        // The overview's and the submissions' texts are numbered already;
+        // Kilder's follow them. (Taken out while the rows are walked.)
+        let strings = std::mem::replace(&mut self.strings, Strings::new());
+        let mut planner = Planner::new(strings, first_row, part);
         let mut cells: Vec<Cell<'a, '_>> = Vec::with_capacity(12);
-        let mut findings: Vec<Finding> = Vec::new();
-        let mut string_cells = 0u64;
-        let mut estimate = 0u64;
         let mut err: Option<XlsxError> = None;
-        let mut seen = [Seen::NONE; 12];
-        let mut made = String::new();
         self.for_each_source(|r| {
-            if err.is_some() {
-                return;
+            if err.is_none() {
+                err = planner.row(r, &mut cells).err();
             }
-            if row > LAST_SOURCE_ROW {
-                // Past Excel's last row: counted and reported, never a failed build.
-                omitted += 1;
-                return;
-            }
-            row_cells(r, &mut links, &mut cells);
-            estimate += 300;
-            let cell = r.src.map(|s| s.cell.as_str()).unwrap_or("");
-            // A text cut to fit its cell, at this row and column `col`.
-            let cut_finding = |n: usize, col: u16| {
-                super::truncated_finding(
-                    r.file,
-                    (!r.sheet.is_empty()).then_some(r.sheet),
-                    (!cell.is_empty()).then_some(cell),
-                    n,
-                    SOURCES_SHEET,
-                    row,
-                    col,
-                )
-            };
-            for c in &cells {
-                if !first_use.contains(&c.sty) {
-                    first_use.push(c.sty);
-                }
-                let col = c.col as usize;
-                if inline(c.col) {
-                    // Written in the cell: only its length matters here.
-                    match c.val {
-                        Val::Text { text, cut } if text.len() > MAX_CELL_CHARS => {
-                            if cut {
-                                if let (_, Some(n)) = cut_to_cell(text) {
-                                    findings.push(cut_finding(n, c.col));
-                                }
-                            } else if let Err(e) = check_len(text) {
-                                err = Some(e);
-                                return;
-                            }
-                            estimate += MAX_CELL_CHARS as u64 * 4;
-                        }
-                        Val::Text { text, .. } => estimate += text.len() as u64 + 20,
-                        _ => estimate += 40,
-                    }
-                    continue;
-                }
-                let id = match c.val {
-                    Val::Number(_) => continue,
-                    Val::Text { text, cut } => {
-                        if text.is_empty() {
-                            continue;
-                        }
-                        estimate += text.len() as u64;
-                        if text.len() <= MAX_CELL_CHARS {
-                            // Within the limit however it is counted.
-                            match seen[col].get(text) {
-                                Some(id) => id,
-                                None => {
-                                    let id = strings.id(Cow::Borrowed(text), Some(text));
-                                    seen[col].set(text, id);
-                                    id
-                                }
-                            }
-                        } else if cut {
-                            let (shown, original) = cut_to_cell(text);
-                            if let Some(n) = original {
-                                findings.push(cut_finding(n, c.col));
-                            }
-                            let borrowed = (shown.len() == text.len()).then_some(text);
-                            strings.id(shown, borrowed)
-                        } else {
-                            if let Err(e) = check_len(text) {
-                                err = Some(e);
-                                return;
-                            }
-                            strings.id(Cow::Borrowed(text), Some(text))
-                        }
-                    }
-                    _ => {
-                        c.val.made_text(&mut made);
-                        estimate += made.len() as u64;
-                        strings.id(Cow::Borrowed(made.as_str()), None)
-                    }
-                };
-                string_cells += 1;
-                ids.push(id);
-            }
-            row += 1;
         });
-        if let Some(e) = err {
-            return Err(e);
-        }
+        let Planner {
+            strings,
+            plan,
+            omitted,
+            findings,
+            ..
+        } = planner;
+        self.strings = strings;
+        err.map_or(Ok(()), Err)?;
         self.sources_omitted = omitted;
         self.truncated.extend(findings);
-        // Global xf indices: the fixed formats written before (default,
-        // title, caption, header), then the data formats in first use,
-        // equal formats sharing an index as rust_xlsxwriter shares them.
-        let st = self.styles.clone();
-        let mut xfs: Vec<&XFormat> = fixed_xfs.to_vec();
-        let mut xf = [0u32; 6];
-        for s in &first_use {
-            let f = s.format(&st);
-            let i = match xfs.iter().position(|x| *x == f) {
-                Some(i) => i,
-                None => {
-                    xfs.push(f);
-                    xfs.len() - 1
-                }
-            };
-            xf[*s as usize] = i as u32;
-        }
-        Ok((
-            SourcesPlan {
-                part,
-                first_row,
-                rows: row - first_row,
-                ids,
-                xf,
-                string_cells,
-                copied_strings: 0,
-                strings: std::mem::replace(strings, Strings::new()),
-                estimate,
-            },
-            first_use,
-        ))
+        Ok(plan)
     }
 }
 
-impl SourcesPlan<'_> {
+/// Pass 1's state while it walks the rows.
+struct Planner<'a> {
+    /// Every text of the hand-written sheets so far.
+    strings: Strings<'a>,
+    plan: SourcesPlan,
+    /// The next row (0-based).
+    row: u32,
+    /// Links made so far (Excel opens at most [`MAX_LINKS_PER_SHEET`]).
+    links: usize,
+    /// Rows past Excel's last row.
+    omitted: usize,
+    findings: Vec<Finding>,
+    /// Per column, the last text and its string index.
+    seen: [Seen<'a>; 12],
+    /// Scratch for texts bilag makes (exact kroner, link text).
+    made: String,
+}
+
+impl<'a> Planner<'a> {
+    fn new(strings: Strings<'a>, first_row: u32, part: String) -> Self {
+        Planner {
+            strings,
+            plan: SourcesPlan {
+                part,
+                first_row,
+                rows: 0,
+                ids: Vec::new(),
+                registered: Vec::new(),
+                string_cells: 0,
+                estimate: 0,
+            },
+            row: first_row,
+            links: 0,
+            omitted: 0,
+            findings: Vec::new(),
+            seen: [Seen::NONE; 12],
+            made: String::new(),
+        }
+    }
+
+    /// One Kilder row: its styles, the indices of its shared texts, the
+    /// findings for texts cut to fit.
+    fn row<'t>(
+        &mut self,
+        r: &SrcRow<'a, 't>,
+        cells: &mut Vec<Cell<'a, 't>>,
+    ) -> Result<(), XlsxError> {
+        if self.row > LAST_SOURCE_ROW {
+            // Past Excel's last row: counted and reported, never a failed build.
+            self.omitted += 1;
+            return Ok(());
+        }
+        row_cells(r, &mut self.links, cells);
+        self.plan.estimate += 300;
+        for c in cells.iter() {
+            if !self.plan.registered.contains(&c.sty) {
+                self.plan.registered.push(c.sty);
+            }
+            if inline(c.col) {
+                self.inline_cell(r, c)?;
+            } else if let Some(id) = self.shared_cell(r, c)? {
+                self.plan.string_cells += 1;
+                self.plan.ids.push(id);
+            }
+        }
+        self.row += 1;
+        self.plan.rows += 1;
+        Ok(())
+    }
+
+    /// A text written in its cell: only its length matters here.
+    fn inline_cell(&mut self, r: &SrcRow<'a, '_>, c: &Cell<'a, '_>) -> Result<(), XlsxError> {
+        match c.val {
+            Val::Text { text, cut } if text.len() > MAX_CELL_CHARS => {
+                if cut {
+                    if let (_, Some(n)) = cut_to_cell(text) {
+                        let f = self.cut_finding(r, n, c.col);
+                        self.findings.push(f);
+                    }
+                } else {
+                    check_len(text)?;
+                }
+                self.plan.estimate += MAX_CELL_CHARS as u64 * 4;
+            }
+            Val::Text { text, .. } => self.plan.estimate += text.len() as u64 + 20,
+            _ => self.plan.estimate += 40,
+        }
+        Ok(())
+    }
+
+    /// A text through the shared-string table: its local index (none for
+    /// a number or an empty text).
+    fn shared_cell(
+        &mut self,
+        r: &SrcRow<'a, '_>,
+        c: &Cell<'a, '_>,
+    ) -> Result<Option<u32>, XlsxError> {
+        let id = match c.val {
+            Val::Number(_) => return Ok(None),
+            Val::Text { text: "", .. } => return Ok(None),
+            Val::Text { text, .. } if text.len() <= MAX_CELL_CHARS => {
+                // Within the limit however it is counted.
+                self.plan.estimate += text.len() as u64;
+                let seen = &mut self.seen[c.col as usize];
+                match seen.get(text) {
+                    Some(id) => id,
+                    None => {
+                        let id = self.strings.id(Cow::Borrowed(text), Some(text));
+                        seen.set(text, id);
+                        id
+                    }
+                }
+            }
+            Val::Text { text, cut: true } => {
+                self.plan.estimate += text.len() as u64;
+                let (shown, original) = cut_to_cell(text);
+                if let Some(n) = original {
+                    let f = self.cut_finding(r, n, c.col);
+                    self.findings.push(f);
+                }
+                let borrowed = (shown.len() == text.len()).then_some(text);
+                self.strings.id(shown, borrowed)
+            }
+            Val::Text { text, cut: false } => {
+                self.plan.estimate += text.len() as u64;
+                check_len(text)?;
+                self.strings.id(Cow::Borrowed(text), Some(text))
+            }
+            _ => {
+                c.val.made_text(&mut self.made);
+                self.plan.estimate += self.made.len() as u64;
+                self.strings.id(Cow::Borrowed(self.made.as_str()), None)
+            }
+        };
+        Ok(Some(id))
+    }
+
+    /// The finding for a text of `n` characters cut to fit its cell at
+    /// this row and column `col`.
+    fn cut_finding(&self, r: &SrcRow<'_, '_>, n: usize, col: u16) -> Finding {
+        let cell = r.src.map(|s| s.cell.as_str()).unwrap_or("");
+        super::truncated_finding(
+            r.file,
+            (!r.sheet.is_empty()).then_some(r.sheet),
+            (!cell.is_empty()).then_some(cell),
+            n,
+            SOURCES_SHEET,
+            self.row,
+            col,
+        )
+    }
+}
+
+impl SourcesPlan {
     /// Whether any data row is written (and so a registration row too).
     pub fn has_rows(&self) -> bool {
         self.rows > 0
@@ -681,12 +580,34 @@ impl SourcesPlan<'_> {
         self.rows
     }
 
+    /// The first data row (0-based): the registration row in the skeleton.
+    pub fn first_row(&self) -> u32 {
+        self.first_row
+    }
+
+    /// String cells in the data rows (they count in the table's `count`).
+    pub fn string_cells(&self) -> u64 {
+        self.string_cells
+    }
+
+    /// An estimate of the sheet's XML size, for the zip's large-file flag.
+    pub fn estimate(&self) -> u64 {
+        self.estimate
+    }
+
+    /// The data rows' styles in order of first use, for the registration
+    /// row.
+    pub fn registered(&self) -> &[StyleId] {
+        &self.registered
+    }
+
     /// Pass 2: the `<row>` elements of the data rows into `out`, and the
     /// `<hyperlink>` elements into `links`.
-    fn write_rows(
+    pub(super) fn write_rows(
         &self,
         b: &Builder<'_>,
         table: &[u32],
+        xfs: &[u32; StyleId::ALL.len()],
         out: &mut dyn Write,
         links: &mut Vec<u8>,
     ) -> std::io::Result<()> {
@@ -705,20 +626,16 @@ impl SourcesPlan<'_> {
                 return;
             }
             row_cells(r, &mut link_count, &mut cells);
-            let r1 = row + 1;
             let row_start = buf.len();
             // Room for the <row> start tag, written once the height is known.
             buf.extend_from_slice(&[b' '; 64]);
             let cells_start = buf.len();
             let mut height: f64 = 15.0;
             for c in &cells {
-                let xf = self.xf[c.sty as usize];
+                let xf = xfs[c.sty as usize];
                 let text: Cow<'_, str> = match &c.val {
                     Val::Number(d) => {
-                        cell_open(&mut buf, c.col, r1, xf);
-                        buf.extend_from_slice(b"><v>");
-                        push_f64(&mut buf, to_f64(*d));
-                        buf.extend_from_slice(b"</v></c>");
+                        xml::push_number_cell(&mut buf, row, c.col, xf, to_f64(*d));
                         continue;
                     }
                     Val::Text { text, cut: true } if text.len() > MAX_CELL_CHARS => {
@@ -730,7 +647,7 @@ impl SourcesPlan<'_> {
                         Cow::Borrowed(made.as_str())
                     }
                 };
-                if c.sty == Sty::Wrap {
+                if c.sty == StyleId::Wrap {
                     // As Builder::note_height: Excel fits rows itself,
                     // LibreOffice does not.
                     let col = c.col as usize;
@@ -749,21 +666,14 @@ impl SourcesPlan<'_> {
                 if text.is_empty() {
                     // rust_xlsxwriter writes an empty text as a formatted
                     // blank cell.
-                    cell_open(&mut buf, c.col, r1, xf);
-                    buf.extend_from_slice(b"/>");
+                    xml::push_blank_cell(&mut buf, row, c.col, xf);
                 } else if inline(c.col) {
-                    cell_open(&mut buf, c.col, r1, xf);
-                    buf.extend_from_slice(b" t=\"inlineStr\"><is>");
-                    push_t(&mut buf, &text);
-                    buf.extend_from_slice(b"</is></c>");
+                    xml::push_inline_string_cell(&mut buf, row, c.col, xf, &text);
                 } else {
                     let local = self.ids.get(next_id).copied().unwrap_or(0);
                     let id = table.get(local as usize).copied().unwrap_or(0);
                     next_id += 1;
-                    cell_open(&mut buf, c.col, r1, xf);
-                    buf.extend_from_slice(b" t=\"s\"><v>");
-                    push_u64(&mut buf, u64::from(id));
-                    buf.extend_from_slice(b"</v></c>");
+                    xml::push_shared_string_cell(&mut buf, row, c.col, xf, id);
                 }
                 if let Val::Target {
                     sheet,
@@ -772,38 +682,11 @@ impl SourcesPlan<'_> {
                     link: true,
                 } = c.val
                 {
-                    links.extend_from_slice(b"<hyperlink ref=\"");
-                    push_col(links, c.col);
-                    push_u64(links, u64::from(r1));
-                    links.extend_from_slice(b"\" location=\"");
-                    push_attr(links, &quote_sheet(sheet));
-                    links.push(b'!');
-                    push_col(links, tcol);
-                    push_u64(links, u64::from(trow) + 1);
-                    links.extend_from_slice(b"\" display=\"");
-                    push_attr(links, &text);
-                    links.extend_from_slice(b"\"/>");
+                    let location = quote_sheet(sheet);
+                    xml::push_hyperlink(links, (row, c.col), &location, (trow, tcol), &text);
                 }
             }
-            // The <row> start tag, moved up against the cells.
-            let mut tag: Vec<u8> = Vec::with_capacity(64);
-            tag.extend_from_slice(b"<row r=\"");
-            push_u64(&mut tag, u64::from(r1));
-            if height > 16.0 {
-                // As Worksheet::set_row_height: points → whole pixels → points.
-                let px = (height * 4.0 / 3.0).round() as u32;
-                tag.extend_from_slice(b"\" ht=\"");
-                tag.extend_from_slice((f64::from(px) * 0.75).to_string().as_bytes());
-                tag.extend_from_slice(b"\" customHeight=\"1");
-            }
-            tag.extend_from_slice(b"\">");
-            if tag.len() <= cells_start - row_start {
-                let at = cells_start - tag.len();
-                buf[at..cells_start].copy_from_slice(&tag);
-                buf.drain(row_start..at);
-            } else {
-                buf.splice(row_start..cells_start, tag);
-            }
+            place_row_tag(&mut buf, row_start..cells_start, row, height);
             buf.extend_from_slice(b"</row>");
             row += 1;
             if buf.len() > (1 << 18) - 8192 {
@@ -820,501 +703,9 @@ impl SourcesPlan<'_> {
     }
 }
 
-fn cell_open(buf: &mut Vec<u8>, col: u16, row1: u32, xf: u32) {
-    buf.extend_from_slice(b"<c r=\"");
-    push_col(buf, col);
-    push_u64(buf, u64::from(row1));
-    buf.push(b'"');
-    if xf > 0 {
-        buf.extend_from_slice(b" s=\"");
-        push_u64(buf, u64::from(xf));
-        buf.push(b'"');
-    }
-}
-
-pub(super) fn push_col(buf: &mut Vec<u8>, col: u16) {
-    if col < 26 {
-        buf.push(b'A' + col as u8);
-    } else {
-        buf.extend_from_slice(super::col_name(col).as_bytes());
-    }
-}
-
-pub(super) fn push_u64(buf: &mut Vec<u8>, mut n: u64) {
-    let mut tmp = [0u8; 20];
-    let mut i = tmp.len();
-    loop {
-        i -= 1;
-        tmp[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    buf.extend_from_slice(&tmp[i..]);
-}
-
-/// An f64 as rust_xlsxwriter writes a number cell (`Display`).
-pub(super) fn push_f64(buf: &mut Vec<u8>, n: f64) {
-    if n.fract() == 0.0 && n.abs() < 1e15 && !(n == 0.0 && n.is_sign_negative()) {
-        if n < 0.0 {
-            buf.push(b'-');
-        }
-        push_u64(buf, n.abs() as u64);
-    } else {
-        let _ = write!(buf, "{n}");
-    }
-}
-
-/// An attribute value escaped as rust_xlsxwriter's `escape_attributes`.
-fn push_attr(buf: &mut Vec<u8>, s: &str) {
-    let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep: &[u8] = match b {
-            b'&' => b"&amp;",
-            b'"' => b"&quot;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'\n' => b"&#xA;",
-            _ => continue,
-        };
-        buf.extend_from_slice(&s.as_bytes()[last..i]);
-        buf.extend_from_slice(rep);
-        last = i + 1;
-    }
-    buf.extend_from_slice(&s.as_bytes()[last..]);
-}
-
-fn zip_err(e: impl std::fmt::Display) -> XlsxError {
-    XlsxError::ParameterError(format!("budget.xlsx: {e}"))
-}
-
-/// The `s` attribute of each cell of a registration row, by column.
-fn registered_xfs(row: &str, n: usize) -> Vec<u32> {
-    let mut xfs = vec![0u32; n];
-    for c in row.split("<c r=\"").skip(1) {
-        let letters: String = c.chars().take_while(char::is_ascii_uppercase).collect();
-        let col = letters
-            .bytes()
-            .fold(0usize, |acc, b| acc * 26 + usize::from(b - b'A' + 1))
-            .saturating_sub(1);
-        let tag = &c[..c.find('>').unwrap_or(c.len())];
-        if let Some(p) = tag.find(" s=\"") {
-            let v = &tag[p + 4..];
-            let v = &v[..v.find('"').unwrap_or(v.len())];
-            if let (Some(x), Ok(s)) = (xfs.get_mut(col), v.parse()) {
-                *x = s;
-            }
-        }
-    }
-    xfs
-}
-
-/// A string as rust_xlsxwriter writes it into the shared-string table
-/// (`xml_si_element`). rust_xlsxwriter writes a text that starts with `<r>`
-/// and ends with `</r>` unescaped, as rich-text markup; a submission's text
-/// is data, so here it is escaped like any other (see
-/// [`super::write_text`] for the cells rust_xlsxwriter writes).
-fn push_si(buf: &mut Vec<u8>, s: &str) {
-    buf.extend_from_slice(b"<si>");
-    push_t(buf, s);
-    buf.extend_from_slice(b"</si>");
-}
-
-/// A text's `<t>` element as rust_xlsxwriter writes it, in a shared-string
-/// entry (`<si>`) or an inline string (`<is>`).
-fn push_t(buf: &mut Vec<u8>, s: &str) {
-    let ws = ['\t', '\n', ' '];
-    if s.starts_with(ws) || s.ends_with(ws) {
-        buf.extend_from_slice(b"<t xml:space=\"preserve\">");
-    } else {
-        buf.extend_from_slice(b"<t>");
-    }
-    // escape_xml_escapes: a literal "_xHHHH_" gets its underscore escaped.
-    let bytes = s.as_bytes();
-    let mut last = 0;
-    for (i, _) in s.match_indices("_x") {
-        let literal = i + 7 <= s.len()
-            && bytes[i + 6] == b'_'
-            && bytes[i + 2..i + 6].iter().all(u8::is_ascii_hexdigit);
-        if literal {
-            push_data(buf, &s[last..i]);
-            push_data(buf, "_x005F");
-            last = i;
-        }
-    }
-    push_data(buf, &s[last..]);
-    buf.extend_from_slice(b"</t>");
-}
-
-/// Text escaped as rust_xlsxwriter's `escape_xml_data`.
-pub(super) fn push_data(buf: &mut Vec<u8>, s: &str) {
-    let mut last = 0;
-    for (i, ch) in s.char_indices() {
-        let rep: &[u8] = match ch {
-            '&' => b"&amp;",
-            '<' => b"&lt;",
-            '>' => b"&gt;",
-            '\t' | '\n' => continue,
-            '\x00'..='\x1F' | '\u{FFFE}' | '\u{FFFF}' => {
-                buf.extend_from_slice(&s.as_bytes()[last..i]);
-                let _ = write!(buf, "_x{:04X}_", u32::from(ch));
-                last = i + ch.len_utf8();
-                continue;
-            }
-            _ => continue,
-        };
-        buf.extend_from_slice(&s.as_bytes()[last..i]);
-        buf.extend_from_slice(rep);
-        last = i + 1;
-    }
-    buf.extend_from_slice(&s.as_bytes()[last..]);
-}
-
-/// The workbook's shared-string table as rust_xlsxwriter saved it, with
-/// Kilder's strings added at its end: where each of Kilder's local
-/// indices ends up, and the new table's parts.
-struct Table {
-    /// Local index → index in the table.
-    ids: Vec<u32>,
-    count: u64,
-    unique: u64,
-    /// The `<si>` elements rust_xlsxwriter wrote (bytes of `xml`).
-    body: std::ops::Range<usize>,
-    /// Text before `count`'s value, between count and uniqueCount's, and
-    /// after uniqueCount's up to the end of the `<sst>` start tag.
-    head: [std::ops::Range<usize>; 3],
-}
-
-fn attr_value(xml: &[u8], tag_end: usize, name: &[u8]) -> Option<std::ops::Range<usize>> {
-    let at = xml[..tag_end].windows(name.len()).position(|w| w == name)? + name.len();
-    let end = at + xml[at..tag_end].iter().position(|b| *b == b'"')?;
-    Some(at..end)
-}
-
-fn number(xml: &[u8], r: &std::ops::Range<usize>) -> Result<u64, XlsxError> {
-    std::str::from_utf8(&xml[r.clone()])
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| zip_err("sharedStrings.xml: bad count"))
-}
-
-fn merge_table(
-    xml: &[u8],
-    plan: &SourcesPlan<'_>,
-    cells_strings: u64,
-) -> Result<(Table, Vec<usize>), XlsxError> {
-    let bad = || zip_err("sharedStrings.xml: unexpected layout");
-    let sst = xml.windows(4).position(|w| w == b"<sst").ok_or_else(bad)?;
-    let tag_end = sst + xml[sst..].iter().position(|b| *b == b'>').ok_or_else(bad)? + 1;
-    let count_at = attr_value(xml, tag_end, b" count=\"").ok_or_else(bad)?;
-    let unique_at = attr_value(xml, tag_end, b" uniqueCount=\"").ok_or_else(bad)?;
-    if count_at.end > unique_at.start {
-        return Err(bad());
-    }
-    let close = xml
-        .windows(6)
-        .rposition(|w| w == b"</sst>")
-        .ok_or_else(bad)?;
-    let count = number(xml, &count_at)?;
-    let unique = number(xml, &unique_at)?;
-    // Index rust_xlsxwriter's entries by their bytes.
-    let mut known: FxMap<u64, u32> = FxMap::default();
-    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
-    let mut clash: HashMap<&[u8], u32> = HashMap::new();
-    let mut at = tag_end;
-    while at < close {
-        let len = xml[at..close]
-            .windows(5)
-            .position(|w| w == b"</si>")
-            .ok_or_else(bad)?
-            + 5;
-        let si = &xml[at..at + len];
-        let n = spans.len() as u32;
-        match known.get(&fx(si)) {
-            Some(&i) if &xml[spans[i as usize].clone()] == si => {}
-            Some(_) => {
-                clash.entry(si).or_insert(n);
-            }
-            None => {
-                known.insert(fx(si), n);
-            }
-        }
-        spans.push(at..at + len);
-        at += len;
-    }
-    let mut ids = Vec::with_capacity(plan.strings.len());
-    let mut added = Vec::new();
-    let mut buf = Vec::new();
-    let mut next = unique as u32;
-    for (local, s) in plan.strings.order.iter().enumerate() {
-        buf.clear();
-        push_si(&mut buf, s);
-        let found = match known.get(&fx(&buf)) {
-            Some(&i) if xml[spans[i as usize].clone()] == buf[..] => Some(i),
-            _ => clash.get(&buf[..]).copied(),
-        };
-        ids.push(match found {
-            Some(i) => i,
-            None => {
-                added.push(local);
-                next += 1;
-                next - 1
-            }
-        });
-    }
-    Ok((
-        Table {
-            ids,
-            count: (count + plan.string_cells + cells_strings).saturating_sub(plan.copied_strings),
-            unique: unique + added.len() as u64,
-            body: tag_end..close,
-            head: [
-                0..count_at.start,
-                count_at.end..unique_at.start,
-                unique_at.end..tag_end,
-            ],
-        },
-        added,
-    ))
-}
-
-/// Part `i` of the skeleton package, as text.
-fn read_part(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, i: usize) -> Result<String, XlsxError> {
-    let mut xml = String::new();
-    archive
-        .by_index(i)
-        .map_err(zip_err)?
-        .read_to_string(&mut xml)
-        .map_err(zip_err)?;
-    Ok(xml)
-}
-
-/// Where the `<row>` element starting at `start` ends (after `</row>`).
-fn row_end(xml: &str, start: usize) -> Option<usize> {
-    xml[start..]
-        .find("</row>")
-        .map(|e| start + e + "</row>".len())
-}
-
-/// Rewrites the package rust_xlsxwriter saved: the Kilder sheet gets its
-/// data rows (in place of the registration row) and their hyperlinks, and
-/// the shared-string table Kilder's strings that it does not have yet.
-/// Every other part is copied as it was compressed.
-pub(super) fn splice_package<W: Write + std::io::Seek>(
-    skeleton: &[u8],
-    plan: &SourcesPlan<'_>,
-    b: &Builder<'_>,
-    sheets: &mut [(String, super::cells::Cells)],
-    out: W,
-) -> Result<W, XlsxError> {
-    let by_part: HashMap<&str, usize> = sheets
-        .iter()
-        .enumerate()
-        .map(|(i, (p, _))| (p.as_str(), i))
-        .collect();
-    let by_part: HashMap<String, usize> = by_part
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
-    use zip::write::SimpleFileOptions;
-    const SST: &str = "xl/sharedStrings.xml";
-    let mut archive = zip::ZipArchive::new(Cursor::new(skeleton)).map_err(zip_err)?;
-    let mut sst = Vec::new();
-    archive
-        .by_name(SST)
-        .map_err(zip_err)?
-        .read_to_end(&mut sst)
-        .map_err(zip_err)?;
-    // Cells in order first: the table's count needs their string cells.
-    let dimensions: Vec<String> = sheets.iter_mut().map(|(_, c)| c.finish()).collect();
-    let cells_strings: u64 = sheets.iter().map(|(_, c)| c.string_cells()).sum();
-    let (table, added) = merge_table(&sst, plan, cells_strings)?;
-    let mut out = zip::ZipWriter::new(out);
-    // Format (by address) → its xf index, from the registration rows.
-    let mut xf_of: HashMap<*const XFormat, u32> = HashMap::new();
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(i64::from(crate::write::deflate::LEVEL)))
-        .unix_permissions(0o600)
-        .last_modified_time(zip::DateTime::default());
-    for i in 0..archive.len() {
-        let name = archive
-            .by_index_raw(i)
-            .map_err(zip_err)?
-            .name()
-            .map_err(zip_err)?
-            .to_string();
-        if let Some(&si) = by_part.get(name.as_str()) {
-            let cells = &mut sheets[si].1;
-            let xml = read_part(&mut archive, i)?;
-            // The registration row (row 1), if the sheet registered formats:
-            // their xf indices. Sheets come in order, so every format a
-            // sheet uses was registered by it or an earlier one.
-            let registration = match xml.find("<row r=\"1\"") {
-                Some(start) if !cells.registered().is_empty() => {
-                    let end = row_end(&xml, start)
-                        .ok_or_else(|| zip_err("registration row not closed"))?;
-                    let n = cells.registered().len();
-                    for (p, xf) in cells
-                        .registered()
-                        .iter()
-                        .zip(registered_xfs(&xml[start..end], n))
-                    {
-                        xf_of.insert(*p, xf);
-                    }
-                    Some(start)
-                }
-                Some(_) => return Err(zip_err("a row in a sheet that registered nothing")),
-                None => None,
-            };
-            let xfs = cells
-                .formats()
-                .iter()
-                .map(|p| xf_of.get(p).copied())
-                .collect::<Option<Vec<u32>>>()
-                .ok_or_else(|| zip_err("a format no sheet registered"))?;
-            let dimension = &dimensions[si];
-            // Every row rust_xlsxwriter wrote (the registration row and the
-            // chart's copies) makes way for the sheet's own, up to and with
-            // </sheetData>; a sheet without any has an empty <sheetData/>,
-            // which opens here instead.
-            let (start, after, open) = match registration {
-                Some(start) => {
-                    let end = xml
-                        .find("</sheetData>")
-                        .ok_or_else(|| zip_err("sheetData not closed"))?;
-                    (start, end + "</sheetData>".len(), "")
-                }
-                None => {
-                    let at = xml
-                        .find("<sheetData/>")
-                        .ok_or_else(|| zip_err("sheetData not found"))?;
-                    (at, at + "<sheetData/>".len(), "<sheetData>")
-                }
-            };
-            let head = &xml[..start];
-            let d = head
-                .find("<dimension ref=\"")
-                .map(|d| d + "<dimension ref=\"".len())
-                .ok_or_else(|| zip_err("dimension not found"))?;
-            let d_end = d + head[d..].find('"').unwrap_or(0);
-            let rest = &xml[after..];
-            let ids = &table.ids;
-            zip_part(&mut out, &name, options, |w| {
-                w.write_all(&head.as_bytes()[..d])?;
-                w.write_all(dimension.as_bytes())?;
-                w.write_all(&head.as_bytes()[d_end..])?;
-                w.write_all(open.as_bytes())?;
-                let merges = cells.write(&xfs, ids, w)?;
-                w.write_all(b"</sheetData>")?;
-                w.write_all(&merges)?;
-                w.write_all(rest.as_bytes())
-            })
-            .map_err(zip_err)?;
-        } else if name == plan.part && plan.has_rows() {
-            let xml = read_part(&mut archive, i)?;
-            let large = plan.estimate + xml.len() as u64 > u64::from(u32::MAX) / 2;
-            // The registration row is the first data row.
-            let open = format!("<row r=\"{}\"", plan.first_row + 1);
-            let start = xml
-                .find(&open)
-                .ok_or_else(|| zip_err("Kilder: registration row not found"))?;
-            let end = row_end(&xml, start)
-                .ok_or_else(|| zip_err("Kilder: registration row not closed"))?;
-            let ids = &table.ids;
-            zip_part(&mut out, &name, options.large_file(large), |w| {
-                w.write_all(&xml.as_bytes()[..start])?;
-                let mut links = Vec::new();
-                plan.write_rows(b, ids, w, &mut links)?;
-                let rest = &xml[end..];
-                // <hyperlinks> comes right before <printOptions>/<pageMargins>.
-                let at = rest
-                    .find("<printOptions")
-                    .or_else(|| rest.find("<pageMargins"))
-                    .unwrap_or(rest.len());
-                w.write_all(&rest.as_bytes()[..at])?;
-                if !links.is_empty() {
-                    w.write_all(b"<hyperlinks>")?;
-                    w.write_all(&links)?;
-                    w.write_all(b"</hyperlinks>")?;
-                }
-                w.write_all(&rest.as_bytes()[at..])
-            })
-            .map_err(zip_err)?;
-        } else if name == SST {
-            zip_part(&mut out, &name, options, |w| {
-                let [h0, h1, h2] = &table.head;
-                w.write_all(&sst[h0.clone()])?;
-                w.write_all(table.count.to_string().as_bytes())?;
-                w.write_all(&sst[h1.clone()])?;
-                w.write_all(table.unique.to_string().as_bytes())?;
-                w.write_all(&sst[h2.clone()])?;
-                w.write_all(&sst[table.body.clone()])?;
-                let mut buf = Vec::with_capacity(1 << 16);
-                for local in &added {
-                    push_si(&mut buf, &plan.strings.order[*local]);
-                    if buf.len() > 60_000 {
-                        w.write_all(&buf)?;
-                        buf.clear();
-                    }
-                }
-                w.write_all(&buf)?;
-                w.write_all(&sst[table.body.end..])
-            })
-            .map_err(zip_err)?;
-        } else {
-            let f = archive.by_index_raw(i).map_err(zip_err)?;
-            out.raw_copy_file(f).map_err(zip_err)?;
-        }
-    }
-    out.finish().map_err(zip_err)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Kilder's strings are matched against rust_xlsxwriter's table by their
-    /// written form, and written after it in that form: it must be exactly
-    /// rust_xlsxwriter's.
-    #[test]
-    fn strings_are_written_as_rust_xlsxwriter_writes_them() {
-        let samples = [
-            "plain",
-            " lead",
-            "trail ",
-            "\ttab",
-            "line\nbreak",
-            "a&b<c>d\"e'",
-            "ctl\u{1}\u{8}\u{b}\u{1f}\r",
-            "_x0041_",
-            "a_x00G1_b_x12AB_c_x00",
-            "__x0041__x1",
-            "æøå €_xABCD_",
-            "nonchar\u{FFFE}\u{FFFF}",
-            "=HYPERLINK(\"x\")",
-        ];
-        let mut wb = rust_xlsxwriter::Workbook::new();
-        let ws = wb.add_worksheet();
-        for (i, s) in samples.iter().enumerate() {
-            ws.write_string(i as u32, 0, *s).unwrap();
-        }
-        let bytes = wb.save_to_buffer().unwrap();
-        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-        let mut sst = String::new();
-        zip.by_name("xl/sharedStrings.xml")
-            .unwrap()
-            .read_to_string(&mut sst)
-            .unwrap();
-        let mut want = String::new();
-        for s in samples {
-            let mut b = Vec::new();
-            push_si(&mut b, s);
-            want.push_str(std::str::from_utf8(&b).unwrap());
-        }
-        assert!(sst.contains(&want), "{sst}\n{want}");
-    }
 
     #[test]
     fn kroner_text_is_the_normalized_decimal() {
@@ -1356,16 +747,5 @@ mod tests {
             push_kroner(&mut buf, d);
             assert_eq!(buf, d.normalize().to_string(), "{t}");
         }
-    }
-
-    #[test]
-    fn local_string_indices_are_first_use_without_duplicates() {
-        let mut s = Strings::new();
-        let a = String::from("Beløb");
-        assert_eq!(s.id(Cow::Borrowed(&a), Some(&a)), 0);
-        assert_eq!(s.id(Cow::Borrowed("x"), None), 1);
-        assert_eq!(s.id(Cow::Owned("Beløb".to_string()), None), 0);
-        assert_eq!(s.id(Cow::Borrowed("x"), None), 1);
-        assert_eq!(s.len(), 2);
     }
 }
