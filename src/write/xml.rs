@@ -54,11 +54,10 @@ pub(crate) fn push_attr(buf: &mut Vec<u8>, s: &str) {
     })
 }
 
-/// WordprocessingML text content (`<w:t>`): `&`, `<` and `>` as entities,
+/// WordprocessingML text content (`<w:t>`, and the elements of
+/// appendix.docx's core properties): `&`, `<` and `>` as entities,
 /// everything else as it is. The caller removes control characters first
 /// (Word and LibreOffice refuse them however they are escaped).
-// appendix.docx's writer is to use it instead of its own copy.
-#[allow(dead_code)]
 pub(crate) fn push_wml_text(buf: &mut Vec<u8>, s: &str) {
     push_escaped(buf, s, |b| match b {
         b'&' => Some(b"&amp;"),

@@ -211,8 +211,12 @@ fn add_theme(parts: &mut Vec<(String, Vec<u8>)>) -> Result<(), String> {
     Ok(())
 }
 
+/// Element text of core.xml, escaped as appendix.docx's other text is.
 fn xml_escape(s: &str) -> String {
-    quick_xml::escape::escape(s).into_owned()
+    let mut buf = Vec::with_capacity(s.len());
+    crate::write::xml::push_wml_text(&mut buf, s);
+    // Only ASCII bytes were replaced by ASCII: still UTF-8.
+    String::from_utf8(buf).unwrap_or_default()
 }
 
 fn core_xml(p: &CoreProps) -> String {

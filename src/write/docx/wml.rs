@@ -109,19 +109,7 @@ impl<'w> Body<'w> {
     /// Escaped text content (the line is already free of control
     /// characters and line breaks, see [`clean_text`]).
     fn text(&mut self, line: &str) {
-        let mut last = 0;
-        for (i, b) in line.bytes().enumerate() {
-            let rep = match b {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                _ => continue,
-            };
-            self.buf.extend_from_slice(&line.as_bytes()[last..i]);
-            self.raw(rep);
-            last = i + 1;
-        }
-        self.buf.extend_from_slice(&line.as_bytes()[last..]);
+        crate::write::xml::push_wml_text(&mut self.buf, line);
     }
 
     /// `w:t` holding `piece`, spaces kept.

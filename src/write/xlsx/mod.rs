@@ -194,11 +194,7 @@ pub(crate) fn to_f64(d: Decimal) -> f64 {
     let m = d.mantissa();
     let scale = d.scale();
     if m != 0 && m.unsigned_abs() < (1u128 << 53) && scale <= 22 {
-        const POW10: [f64; 23] = [
-            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-        ];
-        return m as f64 / POW10[scale as usize];
+        return m as f64 / crate::normalize::danish::EXACT_POW10[scale as usize];
     }
     d.normalize().to_string().parse().unwrap_or(0.0)
 }
