@@ -21,7 +21,7 @@ pub const DEFAULT_FORMAT_TOML: &str = include_str!("../templates/socialudvalget-
 pub enum FormatError {
     #[error(
         "kan ikke læse udvalgsformatet {path}: {}",
-        crate::oserror::danish(source)
+        crate::internal::oserror::danish(source)
     )]
     Io {
         path: String,

@@ -30,7 +30,3 @@ pub mod write;
 
 #[doc(hidden)]
 pub mod internal;
-
-/// The library's own modules reach the Danish OS-error text as
-/// `crate::oserror`, where it lived before `internal` existed.
-use internal::oserror;

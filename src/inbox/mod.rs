@@ -158,7 +158,7 @@ pub fn read_one(path: &Path, format: &Format, limits: &Limits) -> Outcome {
         Err(e) => {
             return reject(format!(
                 "Filen kan ikke åbnes: {}.",
-                crate::oserror::danish(&e)
+                crate::internal::oserror::danish(&e)
             ))
         }
     };
@@ -170,7 +170,7 @@ pub fn read_one(path: &Path, format: &Format, limits: &Limits) -> Outcome {
         Err(e) => {
             return reject(format!(
                 "Filen kan ikke læses: {}.",
-                crate::oserror::danish(&e)
+                crate::internal::oserror::danish(&e)
             ))
         }
     };

@@ -166,7 +166,7 @@ pub struct ScanReport {
 /// Errors that stop a watch.
 #[derive(Debug, thiserror::Error)]
 pub enum WatchError {
-    #[error("kan ikke bruge {path}: {}", crate::oserror::danish(source))]
+    #[error("kan ikke bruge {path}: {}", crate::internal::oserror::danish(source))]
     Io {
         path: String,
         #[source]
@@ -1072,7 +1072,7 @@ enum NotRead {
 impl std::fmt::Display for NotRead {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            NotRead::Unreadable(e) => f.write_str(&crate::oserror::danish(e)),
+            NotRead::Unreadable(e) => f.write_str(&crate::internal::oserror::danish(e)),
             NotRead::Changed => f.write_str("ændret under læsning"),
             NotRead::Stopping => f.write_str("stopper"),
         }

@@ -100,7 +100,7 @@ impl Default for Limits {
 /// problem a caseworker can act on; the caller adds the file name.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("filen kan ikke åbnes: {}", crate::oserror::danish(.0))]
+    #[error("filen kan ikke åbnes: {}", crate::internal::oserror::danish(.0))]
     Io(#[from] std::io::Error),
     #[error("filen er ikke et regneark (hverken .xlsx, .xlsm, .xlsb, .xls eller .ods)")]
     NotASpreadsheet,

@@ -17,7 +17,7 @@ use std::path::Path;
 /// Errors while writing an output file.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("kan ikke skrive {path}: {}", crate::oserror::danish(source))]
+    #[error("kan ikke skrive {path}: {}", crate::internal::oserror::danish(source))]
     Io {
         path: String,
         #[source]
