@@ -149,8 +149,8 @@ fn of_kind<'a>(found: &'a BTreeSet<String>, kind: &str) -> Vec<&'a str> {
 
 /// Children out of schema order, by part and parent. post.rs sorts the
 /// children of exactly these parents (`REORDERED`): w:pPr, w:rPr, w:tblPr,
-/// w:sectPr, w:style, w:settings (and w:tr, for a w:trPr the pass adds). A
-/// parent that leaves this list can leave `REORDERED`.
+/// w:sectPr, w:style, w:settings. A parent that leaves this list can leave
+/// `REORDERED`.
 #[test]
 fn what_docx_rs_writes_out_of_schema_order() {
     let found = problems(&plain_docx_rs_package());

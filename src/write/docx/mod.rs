@@ -10,8 +10,8 @@
 //! Dokumentnr.
 //!
 //! docx-rs builds the document; [`post`] then fixes what
-//! docx-rs cannot express or gets wrong (language tag, repeated table
-//! header rows, core properties, schema element order, compression).
+//! docx-rs cannot express or gets wrong (language tag, core properties,
+//! schema element order, compression).
 //!
 //! ```no_run
 //! use bilag::format::Format;
@@ -58,8 +58,9 @@ const TEXT_W: usize = (PAGE_W as usize) - 2 * (MARGIN_LR as usize);
 pub const STYLE_TITLE: &str = "Heading1";
 pub const STYLE_SECTION: &str = "Heading2";
 const STYLE_TABLE_TEXT: &str = "Tabeltekst";
-/// Cells of a table's header row carry this style; the post-processing step
-/// marks their rows as header rows repeated on every page (w:tblHeader).
+/// Cells of a table's header row carry this style; the table writer
+/// (`wml::Body::row`) marks those rows as header rows repeated on every page
+/// (w:tblHeader).
 pub const STYLE_TABLE_HEADER: &str = "Tabelhoved";
 /// Bold table text: group headings and totals.
 const STYLE_TABLE_BOLD: &str = "Tabelfed";

@@ -4,9 +4,6 @@
 //! - **Language**: `w:lang w:val="da-DK"` in the styles' default run
 //!   properties (and the theme font language in settings), so Word and
 //!   LibreOffice spell-check and hyphenate the document as Danish.
-//! - **Repeated header rows**: a table row whose first cell's first
-//!   paragraph has the header style ([`super::STYLE_TABLE_HEADER`])
-//!   gets `w:tblHeader`, so Word and LibreOffice repeat it on every page.
 //! - **Core properties**: `docProps/core.xml` is written anew with the
 //!   title, creator, language and the real creation time (docx-rs writes
 //!   "unknown" and 1970).
@@ -42,9 +39,6 @@ pub(super) struct CoreProps {
     pub language: String,
     pub created: chrono::DateTime<chrono::Utc>,
 }
-
-/// The header-row paragraph style the builder uses.
-const HEADER_STYLE: &str = super::STYLE_TABLE_HEADER;
 
 /// Rewrites a docx-rs package: see the module docs. The builder hands over
 /// the parts unzipped ([`postprocess_parts_with`]); the tests run the pass
@@ -110,7 +104,6 @@ pub(super) fn postprocess_parts_with(
         } else if name.ends_with(".xml") && name.starts_with("word/") {
             let ctx = Ctx {
                 language: &props.language,
-                header_style: HEADER_STYLE,
             };
             if name == "word/document.xml" {
                 if let Some(write_document) = document.as_mut() {
@@ -334,10 +327,10 @@ fn write_node<W: Write>(w: &mut Writer<W>, node: &Node) -> Result<(), String> {
 
 struct Ctx<'a> {
     language: &'a str,
-    header_style: &'a str,
 }
 
-/// Fixes a subtree bottom-up: language, header rows, then child order.
+/// Fixes a subtree bottom-up: language and the other repairs, then child
+/// order.
 fn fix(node: &mut Node, ctx: &Ctx) {
     if let Node::Elem { children, .. } = node {
         for c in children.iter_mut() {
@@ -345,18 +338,6 @@ fn fix(node: &mut Node, ctx: &Ctx) {
         }
     }
     match node.name() {
-        Some("w:tr") if is_header_row(node, ctx.header_style) => {
-            let tr_pr = node.child_or_insert("w:trPr");
-            // w:tblHeader shares the first slot of w:trPr (a choice) with
-            // w:cantSplit, the only other child docx-rs writes: appending
-            // keeps the order.
-            if tr_pr.child("w:tblHeader").is_none() {
-                tr_pr
-                    .children_mut()
-                    .expect("an element")
-                    .push(Node::elem("w:tblHeader"));
-            }
-        }
         Some("w:docDefaults") => {
             let r_pr = node
                 .child_or_insert("w:rPrDefault")
@@ -501,19 +482,9 @@ fn set_lang(r_pr: &mut Node, language: &str) {
     });
 }
 
-fn is_header_row(tr: &Node, header_style: &str) -> bool {
-    let style = tr
-        .child("w:tc")
-        .and_then(|tc| tc.child("w:p"))
-        .and_then(|p| p.child("w:pPr"))
-        .and_then(|ppr| ppr.child("w:pStyle"))
-        .and_then(|s| s.attr("w:val"));
-    style.as_deref() == Some(header_style)
-}
-
 /// The parents whose children docx-rs 0.4.22 writes out of schema order,
 /// or whose children this pass adds out of order (w:rPr gets w:lang, w:style
-/// the run properties of its w:pPr, w:tr a w:trPr for w:tblHeader). tests/docx_rs_order.rs shows docx-rs's
+/// the run properties of its w:pPr). tests/docx_rs_order.rs shows docx-rs's
 /// share; the schema orders more parents ([`super::schema_order`]), which
 /// docx-rs writes in order and the tests check.
 const REORDERED: &[&str] = &[
@@ -523,7 +494,6 @@ const REORDERED: &[&str] = &[
     "w:sectPr",
     "w:style",
     "w:settings",
-    "w:tr",
 ];
 
 /// Stable sort of an element's children into its schema sequence, for the
@@ -608,10 +578,7 @@ mod tests {
     use super::*;
 
     fn ctx() -> Ctx<'static> {
-        Ctx {
-            language: "da-DK",
-            header_style: "Tabelhoved",
-        }
+        Ctx { language: "da-DK" }
     }
 
     fn run(xml: &str) -> String {
@@ -720,33 +687,6 @@ mod tests {
             out,
             r#"<w:styles><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Arial"/><w:sz w:val="20"/><w:lang w:val="da-DK" w:eastAsia="da-DK"/></w:rPr></w:rPrDefault></w:docDefaults></w:styles>"#
         );
-    }
-
-    #[test]
-    fn only_rows_with_the_header_style_get_tbl_header() {
-        let row = |style: &str| {
-            format!(
-                r#"<w:tr><w:trPr><w:cantSplit /></w:trPr><w:tc><w:p><w:pPr><w:pStyle w:val="{style}" /></w:pPr></w:p></w:tc></w:tr>"#
-            )
-        };
-        let xml = format!(
-            r#"<w:document><w:body><w:tbl><w:tblPr /><w:tblGrid /><w:tr><w:tc><w:p><w:pPr><w:pStyle w:val="Tabelhoved" /></w:pPr></w:p></w:tc></w:tr>{}{}</w:tbl></w:body></w:document>"#,
-            row("Tabelhoved"),
-            row("Tabeltekst")
-        );
-        let out = run(&xml);
-        assert_eq!(out.matches("<w:tblHeader/>").count(), 2, "{out}");
-        assert!(
-            out.contains(
-                r#"<w:tbl><w:tblPr/><w:tblGrid/><w:tr><w:trPr><w:tblHeader/></w:trPr><w:tc>"#
-            ),
-            "{out}"
-        );
-        assert!(
-            out.contains(r#"<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"#),
-            "{out}"
-        );
-        assert!(order_problems(out.as_bytes()).is_empty());
     }
 
     #[test]
