@@ -393,72 +393,91 @@ fn paragraphs(style: &str, text: &str) -> Vec<Paragraph> {
         .collect()
 }
 
+fn fonts() -> RunFonts {
+    RunFonts::new()
+        .ascii(FONT)
+        .hi_ansi(FONT)
+        .cs(FONT)
+        .east_asia(FONT)
+}
+
+/// The paragraph styles the appendix uses, and its default font and size.
 fn styles(docx: Docx) -> Docx {
-    let fonts = || {
-        RunFonts::new()
-            .ascii(FONT)
-            .hi_ansi(FONT)
-            .cs(FONT)
-            .east_asia(FONT)
-    };
+    docx.default_fonts(fonts())
+        .default_size(SIZE_BODY)
+        .add_style(normal_style())
+        .add_style(heading_style(STYLE_TITLE, "heading 1", 28, 0, (240, 240)))
+        .add_style(heading_style(STYLE_SECTION, "heading 2", 22, 1, (360, 160)))
+        .add_style(table_text_style())
+        .add_style(table_header_style())
+        .add_style(table_bold_style())
+        .add_style(letterhead_style())
+        .add_style(footer_style())
+}
+
+fn normal_style() -> Style {
     let mut normal = Style::new("Normal", StyleType::Paragraph)
         .name("Normal")
         .fonts(fonts())
         .size(SIZE_BODY)
         .line_spacing(LineSpacing::new().after(120).line(264));
     normal.paragraph_property = normal.paragraph_property.widow_control(true);
-    let mut h1 = Style::new(STYLE_TITLE, StyleType::Paragraph)
-        .name("heading 1")
+    normal
+}
+
+/// A heading kept with the next paragraph; `spacing` is (before, after).
+fn heading_style(id: &str, name: &str, size: usize, level: usize, spacing: (u32, u32)) -> Style {
+    let (before, after) = spacing;
+    let mut h = Style::new(id, StyleType::Paragraph)
+        .name(name)
         .based_on("Normal")
         .next("Normal")
         .bold()
-        .size(28)
-        .outline_lvl(0)
-        .line_spacing(LineSpacing::new().before(240).after(240));
-    h1.paragraph_property = h1.paragraph_property.keep_next(true).keep_lines(true);
-    let mut h2 = Style::new(STYLE_SECTION, StyleType::Paragraph)
-        .name("heading 2")
-        .based_on("Normal")
-        .next("Normal")
-        .bold()
-        .size(22)
-        .outline_lvl(1)
-        .line_spacing(LineSpacing::new().before(360).after(160));
-    h2.paragraph_property = h2.paragraph_property.keep_next(true).keep_lines(true);
-    let table_text = Style::new(STYLE_TABLE_TEXT, StyleType::Paragraph)
+        .size(size)
+        .outline_lvl(level)
+        .line_spacing(LineSpacing::new().before(before).after(after));
+    h.paragraph_property = h.paragraph_property.keep_next(true).keep_lines(true);
+    h
+}
+
+fn table_text_style() -> Style {
+    Style::new(STYLE_TABLE_TEXT, StyleType::Paragraph)
         .name("Tabeltekst")
         .based_on("Normal")
         .size(SIZE_TABLE)
-        .line_spacing(LineSpacing::new().before(20).after(40).line(240));
+        .line_spacing(LineSpacing::new().before(20).after(40).line(240))
+}
+
+fn table_header_style() -> Style {
     let mut table_header = Style::new(STYLE_TABLE_HEADER, StyleType::Paragraph)
         .name("Tabelhoved")
         .based_on(STYLE_TABLE_TEXT)
         .bold();
     table_header.paragraph_property = table_header.paragraph_property.keep_next(true);
-    let table_bold = Style::new(STYLE_TABLE_BOLD, StyleType::Paragraph)
+    table_header
+}
+
+fn table_bold_style() -> Style {
+    Style::new(STYLE_TABLE_BOLD, StyleType::Paragraph)
         .name("Tabelfed")
         .based_on(STYLE_TABLE_TEXT)
-        .bold();
-    let letterhead = Style::new(STYLE_LETTERHEAD, StyleType::Paragraph)
+        .bold()
+}
+
+fn letterhead_style() -> Style {
+    Style::new(STYLE_LETTERHEAD, StyleType::Paragraph)
         .name("Brevhoved")
         .based_on("Normal")
         .size(SIZE_LETTERHEAD)
-        .line_spacing(LineSpacing::new().after(0).line(240));
-    let footer = Style::new("Footer", StyleType::Paragraph)
+        .line_spacing(LineSpacing::new().after(0).line(240))
+}
+
+fn footer_style() -> Style {
+    Style::new("Footer", StyleType::Paragraph)
         .name("footer")
         .based_on("Normal")
         .size(SIZE_LETTERHEAD)
-        .align(AlignmentType::Right);
-    docx.default_fonts(fonts())
-        .default_size(SIZE_BODY)
-        .add_style(normal)
-        .add_style(h1)
-        .add_style(h2)
-        .add_style(table_text)
-        .add_style(table_header)
-        .add_style(table_bold)
-        .add_style(letterhead)
-        .add_style(footer)
+        .align(AlignmentType::Right)
 }
 
 /// What stands in for a placeholder paragraph of the body: written straight
@@ -473,6 +492,16 @@ enum Chunk<'a> {
 
 fn build<'a>(model: &'a Model, format: &'a Format, texts: &Texts) -> (Docx, Vec<Chunk<'a>>) {
     let mut chunks: Vec<Chunk> = Vec::new();
+    let mut docx = page_setup(styles(Docx::new()));
+    docx = docx.add_table(letterhead(texts));
+    docx = document_head(docx, texts);
+    docx = schema_sections(docx, model, format, &mut chunks);
+    docx = economy_section(docx, model, format, &mut chunks);
+    (docx, chunks)
+}
+
+/// A4 with the appendix's margins and the page-number footer.
+fn page_setup(docx: Docx) -> Docx {
     let footer = Footer::new().add_paragraph(
         Paragraph::new()
             .style("Footer")
@@ -481,8 +510,7 @@ fn build<'a>(model: &'a Model, format: &'a Format, texts: &Texts) -> (Docx, Vec<
             .add_run(Run::new().add_text(" af "))
             .add_num_pages(NumPages::new()),
     );
-    let mut docx = styles(Docx::new())
-        .page_size(PAGE_W, PAGE_H)
+    docx.page_size(PAGE_W, PAGE_H)
         .page_margin(
             PageMargin::new()
                 .top(MARGIN_TB)
@@ -493,33 +521,41 @@ fn build<'a>(model: &'a Model, format: &'a Format, texts: &Texts) -> (Docx, Vec<
                 .footer(567)
                 .gutter(0),
         )
-        .footer(footer);
+        .footer(footer)
+}
 
-    docx = docx.add_table(letterhead(texts));
-
-    // Title, intro, goals, closing.
+/// Title, intro, goals, closing.
+fn document_head(mut docx: Docx, texts: &Texts) -> Docx {
     docx = docx.add_paragraph(para(STYLE_TITLE, &texts.title));
     for p in paragraphs("Normal", &texts.intro) {
         docx = docx.add_paragraph(p);
     }
     for (i, goal) in texts.goals.iter().enumerate() {
-        let p = Paragraph::new()
-            .style("Normal")
-            .indent(
-                Some(567),
-                Some(docx_rs::SpecialIndentType::Hanging(567)),
-                None,
-                None,
-            )
-            .add_tab(Tab::new().val(TabValueType::Left).pos(567))
-            .add_run(text_run(&format!("{})\t{}", i + 1, goal)));
-        docx = docx.add_paragraph(p);
+        docx = docx.add_paragraph(goal_paragraph(i + 1, goal));
     }
     for p in paragraphs("Normal", &texts.closing) {
         docx = docx.add_paragraph(p);
     }
+    docx
+}
 
-    // The status schemas, by section, then submission, then workbook order.
+/// "n)" and the goal, hanging after a tab.
+fn goal_paragraph(n: usize, goal: &str) -> Paragraph {
+    Paragraph::new()
+        .style("Normal")
+        .indent(
+            Some(567),
+            Some(docx_rs::SpecialIndentType::Hanging(567)),
+            None,
+            None,
+        )
+        .add_tab(Tab::new().val(TabValueType::Left).pos(567))
+        .add_run(text_run(&format!("{n})\t{goal}")))
+}
+
+/// The format's sections, then any section number an initiative has that
+/// the format does not name.
+fn schema_section_list<'a>(model: &Model, format: &'a Format) -> Vec<(u8, Option<&'a Section>)> {
     let mut sections: Vec<(u8, Option<&Section>)> = format
         .sections
         .iter()
@@ -530,7 +566,18 @@ fn build<'a>(model: &'a Model, format: &'a Format, texts: &Texts) -> (Docx, Vec<
             sections.push((s.section, None));
         }
     }
-    for (number, section) in sections {
+    sections
+}
+
+/// The status schemas, by section, then submission, then workbook order:
+/// per section a heading and a placeholder for its tables (see [`Chunk`]).
+fn schema_sections<'a>(
+    mut docx: Docx,
+    model: &'a Model,
+    format: &'a Format,
+    chunks: &mut Vec<Chunk<'a>>,
+) -> Docx {
+    for (number, section) in schema_section_list(model, format) {
         let heading = match section {
             Some(s) => format.fill(&s.heading),
             None => format!("{number}. Statusskema"),
@@ -544,14 +591,22 @@ fn build<'a>(model: &'a Model, format: &'a Format, texts: &Texts) -> (Docx, Vec<
             .collect();
         if initiatives.is_empty() {
             docx = docx.add_paragraph(para("Normal", "Ingen indsatser er indberettet."));
-        }
-        if !initiatives.is_empty() {
+        } else {
             docx = docx.add_paragraph(placeholder(chunks.len()));
             chunks.push(Chunk::Schemas(section, initiatives));
         }
     }
+    docx
+}
 
-    // The economic overview, computed from the model.
+/// The economic overview, computed from the model: its heading and a
+/// placeholder for the table (see [`Chunk`]).
+fn economy_section<'a>(
+    mut docx: Docx,
+    model: &Model,
+    format: &Format,
+    chunks: &mut Vec<Chunk<'a>>,
+) -> Docx {
     docx = docx.add_paragraph(para(
         STYLE_SECTION,
         &format.fill(&format.document.economy_heading),
@@ -563,7 +618,7 @@ fn build<'a>(model: &'a Model, format: &'a Format, texts: &Texts) -> (Docx, Vec<
     } else {
         docx = docx.add_paragraph(para("Normal", "Ingen budgetlinjer er indberettet."));
     }
-    (docx, chunks)
+    docx
 }
 
 /// The text of the paragraph that stands in for chunk `k` of the body. U+FFFF
@@ -621,32 +676,48 @@ const LABEL_TAB: usize = 1_304;
 /// sending office beside them on the right, as a borderless two-column
 /// table (renders the same in Word and LibreOffice, unlike text frames).
 fn letterhead(texts: &Texts) -> Table {
-    let m = &texts.sender;
-    let date = m
-        .date
+    let left = letterhead_addressee(texts);
+    let right = letterhead_sender_block(&texts.sender);
+    Table::without_borders(vec![TableRow::new(vec![left, right]).cant_split()])
+        .set_grid(vec![TEXT_W - SENDER_W, SENDER_W])
+        .layout(TableLayoutType::Fixed)
+        .width(TEXT_W, WidthType::Dxa)
+        .margins(docx_rs::TableCellMargins::new().margin(0, 0, 0, 0))
+}
+
+/// "Label<tab>value" in the letterhead style; a multi-line value continues
+/// under the first line, after the tab.
+fn labelled(label: &str, value: &str) -> Vec<Paragraph> {
+    let value = clean_text(value);
+    value
+        .split('\n')
+        .enumerate()
+        .map(|(i, line)| {
+            let p = Paragraph::new()
+                .style(STYLE_LETTERHEAD)
+                .add_tab(Tab::new().val(TabValueType::Left).pos(LABEL_TAB));
+            let p = if i == 0 {
+                p.add_run(text_run(label).bold())
+            } else {
+                p
+            };
+            p.add_run(Run::new().add_tab()).add_run(text_run(line))
+        })
+        .collect()
+}
+
+/// The letterhead's date: the sender's, shown Danish, else today's.
+fn letterhead_date(m: &Sender) -> String {
+    m.date
         .as_deref()
         .map(crate::normalize::danish::date_dk)
-        .unwrap_or_else(|| chrono::Local::now().format("%d-%m-%Y").to_string());
-    let labelled = |label: &str, value: &str| -> Vec<Paragraph> {
-        // A multi-line value continues under the first line, after the tab.
-        let value = clean_text(value);
-        value
-            .split('\n')
-            .enumerate()
-            .map(|(i, line)| {
-                let p = Paragraph::new()
-                    .style(STYLE_LETTERHEAD)
-                    .add_tab(Tab::new().val(TabValueType::Left).pos(LABEL_TAB));
-                let p = if i == 0 {
-                    p.add_run(text_run(label).bold())
-                } else {
-                    p
-                };
-                p.add_run(Run::new().add_tab()).add_run(text_run(line))
-            })
-            .collect()
-    };
+        .unwrap_or_else(|| chrono::Local::now().format("%d-%m-%Y").to_string())
+}
 
+/// The left column: the addressee, then date and case numbers.
+fn letterhead_addressee(texts: &Texts) -> TableCell {
+    let m = &texts.sender;
+    let date = letterhead_date(m);
     let mut left = TableCell::new()
         .width(TEXT_W - SENDER_W, WidthType::Dxa)
         .clear_all_border()
@@ -672,29 +743,27 @@ fn letterhead(texts: &Texts) -> Table {
             }
         }
     }
+    left
+}
 
-    // The sender block, as the seed has it beside the text.
-    let mut right = TableCell::new()
-        .width(SENDER_W, WidthType::Dxa)
-        .clear_all_border();
-    let mut any = false;
+/// The right column: the sending office, as the seed has it beside the
+/// text — department in bold, address, then the numbers.
+fn letterhead_sender_block(m: &Sender) -> TableCell {
+    let mut paras: Vec<Paragraph> = Vec::new();
     if let Some(d) = &m.department {
         for line in clean_text(d).split('\n') {
-            right = right.add_paragraph(
+            paras.push(
                 Paragraph::new()
                     .style(STYLE_LETTERHEAD)
                     .add_run(text_run(line).bold()),
             );
         }
-        any = true;
     }
     if let Some(a) = &m.address {
-        for p in paragraphs(STYLE_LETTERHEAD, a) {
-            right = right.add_paragraph(p);
-        }
-        any = true;
+        paras.extend(paragraphs(STYLE_LETTERHEAD, a));
     }
-    let mut first_label = true;
+    // Department or address given: a gap before the first number.
+    let mut gap_before = m.department.is_some() || m.address.is_some();
     for (l, v) in [
         ("Telefon", &m.phone),
         ("Telefax", &m.fax),
@@ -703,23 +772,24 @@ fn letterhead(texts: &Texts) -> Table {
     ] {
         if let Some(v) = v {
             for mut p in labelled(l, v) {
-                if first_label && any {
+                if gap_before {
                     p = p.line_spacing(LineSpacing::new().before(120).after(0).line(240));
                 }
-                first_label = false;
-                right = right.add_paragraph(p);
+                gap_before = false;
+                paras.push(p);
             }
-            any = true;
         }
     }
-    if !any {
-        right = right.add_paragraph(Paragraph::new().style(STYLE_LETTERHEAD));
+    if paras.is_empty() {
+        paras.push(Paragraph::new().style(STYLE_LETTERHEAD));
     }
-    Table::without_borders(vec![TableRow::new(vec![left, right]).cant_split()])
-        .set_grid(vec![TEXT_W - SENDER_W, SENDER_W])
-        .layout(TableLayoutType::Fixed)
-        .width(TEXT_W, WidthType::Dxa)
-        .margins(docx_rs::TableCellMargins::new().margin(0, 0, 0, 0))
+    let mut right = TableCell::new()
+        .width(SENDER_W, WidthType::Dxa)
+        .clear_all_border();
+    for p in paras {
+        right = right.add_paragraph(p);
+    }
+    right
 }
 
 /// For a `{year}` field an initiative lacks: the year most initiatives use
