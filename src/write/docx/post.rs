@@ -98,28 +98,41 @@ pub(super) fn postprocess_parts_with(
     for (name, bytes) in parts {
         out.start_file(name.as_str(), options)
             .map_err(|e| format!("{name}: {e}"))?;
-        if name == "docProps/core.xml" {
-            out.write_all(core_xml(props).as_bytes())
-                .map_err(|e| format!("{name}: {e}"))?;
-        } else if name.ends_with(".xml") && name.starts_with("word/") {
-            let ctx = Ctx {
-                language: &props.language,
-            };
-            if name == "word/document.xml" {
-                if let Some(write_document) = document.as_mut() {
-                    let fixed = transform_part(&bytes, &ctx).map_err(|e| format!("{name}: {e}"))?;
-                    write_document(&fixed, &mut out).map_err(|e| format!("{name}: {e}"))?;
-                    continue;
-                }
-            }
-            // Straight into the deflater: no second copy of the part.
-            transform_part_into(&bytes, &ctx, &mut out).map_err(|e| format!("{name}: {e}"))?;
-        } else {
-            out.write_all(&bytes).map_err(|e| format!("{name}: {e}"))?;
-        }
+        write_part(&name, &bytes, props, &mut document, &mut out)
+            .map_err(|e| format!("{name}: {e}"))?;
     }
     let cursor = out.finish().map_err(|e| format!("zip: {e}"))?;
     Ok(cursor.into_inner())
+}
+
+/// Writes one part into the package entry just started: core properties
+/// anew, WordprocessingML parts fixed, the rest as it is.
+fn write_part(
+    name: &str,
+    bytes: &[u8],
+    props: &CoreProps,
+    document: &mut Option<DocumentWriter>,
+    out: &mut dyn Write,
+) -> Result<(), String> {
+    if name == "docProps/core.xml" {
+        return out
+            .write_all(core_xml(props).as_bytes())
+            .map_err(|e| e.to_string());
+    }
+    if !(name.ends_with(".xml") && name.starts_with("word/")) {
+        return out.write_all(bytes).map_err(|e| e.to_string());
+    }
+    let ctx = Ctx {
+        language: &props.language,
+    };
+    match document.as_mut() {
+        Some(write_document) if name == "word/document.xml" => {
+            let fixed = transform_part(bytes, &ctx)?;
+            write_document(&fixed, out)
+        }
+        // Straight into the deflater: no second copy of the part.
+        _ => transform_part_into(bytes, &ctx, out),
+    }
 }
 
 const THEME_PART: &str = "word/theme/theme1.xml";
@@ -338,36 +351,46 @@ fn fix(node: &mut Node, ctx: &Ctx) {
         }
     }
     match node.name() {
-        Some("w:docDefaults") => {
-            let r_pr = node
-                .child_or_insert("w:rPrDefault")
-                .child_or_insert("w:rPr");
-            set_lang(r_pr, ctx.language);
-            sort_children(r_pr);
-        }
-        Some("w:styles") => {
-            if node.child("w:docDefaults").is_none() {
-                let mut dd = Node::elem("w:docDefaults");
-                fix(&mut dd, ctx);
-                node.children_mut().expect("an element").insert(0, dd);
-            }
-            dedupe_styles(node);
-        }
+        Some("w:docDefaults") => fix_doc_defaults(node, ctx),
+        Some("w:styles") => fix_styles(node, ctx),
         Some("w:gridCol") => remove_attr(node, "w:type"),
         Some("w:style" | "w:lvl" | "w:pPrDefault") => move_general_ppr_rpr(node),
-        Some("w:settings") => {
-            let children = node.children_mut().expect("an element");
-            children.retain(|c| c.name() != Some("w:themeFontLang"));
-            let mut tfl = BytesStart::new("w:themeFontLang");
-            tfl.push_attribute(("w:val", ctx.language));
-            children.push(Node::Elem {
-                start: tfl,
-                children: Vec::new(),
-            });
-        }
+        Some("w:settings") => set_theme_font_lang(node, ctx.language),
         _ => {}
     }
     sort_children(node);
+}
+
+/// The document's default run properties get the language.
+fn fix_doc_defaults(doc_defaults: &mut Node, ctx: &Ctx) {
+    let r_pr = doc_defaults
+        .child_or_insert("w:rPrDefault")
+        .child_or_insert("w:rPr");
+    set_lang(r_pr, ctx.language);
+    sort_children(r_pr);
+}
+
+/// Styles without document defaults get them first (with the language);
+/// then one definition per style id ([`dedupe_styles`]).
+fn fix_styles(styles: &mut Node, ctx: &Ctx) {
+    if styles.child("w:docDefaults").is_none() {
+        let mut dd = Node::elem("w:docDefaults");
+        fix(&mut dd, ctx);
+        styles.children_mut().expect("an element").insert(0, dd);
+    }
+    dedupe_styles(styles);
+}
+
+/// The settings' theme font language, replacing one docx-rs wrote.
+fn set_theme_font_lang(settings: &mut Node, language: &str) {
+    let children = settings.children_mut().expect("an element");
+    children.retain(|c| c.name() != Some("w:themeFontLang"));
+    let mut tfl = BytesStart::new("w:themeFontLang");
+    tfl.push_attribute(("w:val", language));
+    children.push(Node::Elem {
+        start: tfl,
+        children: Vec::new(),
+    });
 }
 
 /// Drops one attribute (docx-rs writes `w:type` on `w:gridCol`, which the
