@@ -611,96 +611,169 @@ impl SourcesPlan {
         out: &mut dyn Write,
         links: &mut Vec<u8>,
     ) -> std::io::Result<()> {
-        let mut buf: Vec<u8> = Vec::with_capacity(1 << 18);
-        let mut cells: Vec<Cell<'_, '_>> = Vec::with_capacity(12);
-        let mut row = self.first_row;
+        let mut w = RowWriter::new(self, table, xfs);
         let end = self.first_row + self.rows;
-        let mut next_id = 0usize;
-        let mut link_count = 0usize;
         let mut io_err: Option<std::io::Error> = None;
-        let mut made = String::new();
-        // Per column: the last text and the row height it needs.
-        let mut heights = [Seen::NONE; 12];
         b.for_each_source(|r| {
-            if row >= end || io_err.is_some() {
+            if w.row >= end || io_err.is_some() {
                 return;
             }
-            row_cells(r, &mut link_count, &mut cells);
-            let row_start = buf.len();
-            // Room for the <row> start tag, written once the height is known.
-            buf.extend_from_slice(&[b' '; 64]);
-            let cells_start = buf.len();
-            let mut height: f64 = 15.0;
-            for c in &cells {
-                let xf = xfs[c.sty as usize];
-                let text: Cow<'_, str> = match &c.val {
-                    Val::Number(d) => {
-                        xml::push_number_cell(&mut buf, row, c.col, xf, to_f64(*d));
-                        continue;
-                    }
-                    Val::Text { text, cut: true } if text.len() > MAX_CELL_CHARS => {
-                        cut_to_cell(text).0
-                    }
-                    Val::Text { text, .. } => Cow::Borrowed(*text),
-                    v => {
-                        v.made_text(&mut made);
-                        Cow::Borrowed(made.as_str())
-                    }
-                };
-                if c.sty == StyleId::Wrap {
-                    // As Builder::note_height: Excel fits rows itself,
-                    // LibreOffice does not.
-                    let col = c.col as usize;
-                    let lines = match heights[col].get(&text) {
-                        Some(n) => n,
-                        None => {
-                            let n = wrapped_lines(&text, WIDTHS[col], false) as u32;
-                            if let Val::Text { text: t, .. } = c.val {
-                                heights[col].set(t, n);
-                            }
-                            n
-                        }
-                    };
-                    height = height.max(15.0 * f64::from(lines) + 1.0);
-                }
-                if text.is_empty() {
-                    // rust_xlsxwriter writes an empty text as a formatted
-                    // blank cell.
-                    xml::push_blank_cell(&mut buf, row, c.col, xf);
-                } else if inline(c.col) {
-                    xml::push_inline_string_cell(&mut buf, row, c.col, xf, &text);
-                } else {
-                    let local = self.ids.get(next_id).copied().unwrap_or(0);
-                    let id = table.get(local as usize).copied().unwrap_or(0);
-                    next_id += 1;
-                    xml::push_shared_string_cell(&mut buf, row, c.col, xf, id);
-                }
-                if let Val::Target {
-                    sheet,
-                    row: trow,
-                    col: tcol,
-                    link: true,
-                } = c.val
-                {
-                    let location = quote_sheet(sheet);
-                    xml::push_hyperlink(links, (row, c.col), &location, (trow, tcol), &text);
-                }
-            }
-            place_row_tag(&mut buf, row_start..cells_start, row, height);
-            buf.extend_from_slice(b"</row>");
-            row += 1;
-            if buf.len() > (1 << 18) - 8192 {
-                if let Err(e) = out.write_all(&buf) {
+            w.row(r, links);
+            if w.buf.len() > FLUSH_AT {
+                if let Err(e) = out.write_all(&w.buf) {
                     io_err = Some(e);
                 }
-                buf.clear();
+                w.buf.clear();
             }
         });
         if let Some(e) = io_err {
             return Err(e);
         }
-        out.write_all(&buf)
+        out.write_all(&w.buf)
     }
+
+    /// The table index of the next shared-string cell (`next` counts them).
+    #[inline]
+    fn next_shared(&self, table: &[u32], next: &mut usize) -> u32 {
+        let local = self.ids.get(*next).copied().unwrap_or(0);
+        *next += 1;
+        table.get(local as usize).copied().unwrap_or(0)
+    }
+}
+
+/// Pass 2's buffer size; it is written out when it fills up to within 8
+/// KiB of it.
+const BUF_SIZE: usize = 1 << 18;
+const FLUSH_AT: usize = BUF_SIZE - 8192;
+
+/// Pass 2's state while it walks the rows.
+struct RowWriter<'p, 'm, 't> {
+    plan: &'p SourcesPlan,
+    /// The final index of each local string.
+    table: &'p [u32],
+    /// The global xf index of each style.
+    xfs: &'p [u32; StyleId::ALL.len()],
+    /// The XML not yet written out.
+    buf: Vec<u8>,
+    /// The current row's cells (reused).
+    cells: Vec<Cell<'m, 't>>,
+    /// The current row (0-based).
+    row: u32,
+    /// Shared-string cells written so far.
+    next_id: usize,
+    /// Links made so far.
+    link_count: usize,
+    /// Scratch for texts bilag makes (exact kroner, link text).
+    made: String,
+    /// Per column: the last text and the row height it needs.
+    heights: [Seen<'m>; 12],
+}
+
+impl<'p, 'm, 't> RowWriter<'p, 'm, 't> {
+    fn new(plan: &'p SourcesPlan, table: &'p [u32], xfs: &'p [u32; StyleId::ALL.len()]) -> Self {
+        RowWriter {
+            plan,
+            table,
+            xfs,
+            buf: Vec::with_capacity(BUF_SIZE),
+            cells: Vec::with_capacity(12),
+            row: plan.first_row,
+            next_id: 0,
+            link_count: 0,
+            made: String::new(),
+            heights: [Seen::NONE; 12],
+        }
+    }
+
+    /// One `<row>` element into the buffer, its link into `links`.
+    #[inline]
+    fn row(&mut self, r: &SrcRow<'m, 't>, links: &mut Vec<u8>) {
+        row_cells(r, &mut self.link_count, &mut self.cells);
+        let row_start = self.buf.len();
+        // Room for the <row> start tag, written once the height is known.
+        self.buf.extend_from_slice(&[b' '; 64]);
+        let cells_start = self.buf.len();
+        // Taken out while its cells are written (no allocation).
+        let cells = std::mem::take(&mut self.cells);
+        let mut height: f64 = 15.0;
+        for c in &cells {
+            height = height.max(self.cell(c, links));
+        }
+        self.cells = cells;
+        place_row_tag(&mut self.buf, row_start..cells_start, self.row, height);
+        self.buf.extend_from_slice(b"</row>");
+        self.row += 1;
+    }
+
+    /// One cell into the buffer (and its link into `links`); returns the
+    /// row height its text needs.
+    #[inline]
+    fn cell(&mut self, c: &Cell<'m, 't>, links: &mut Vec<u8>) -> f64 {
+        let (row, col) = (self.row, c.col);
+        let xf = self.xfs[c.sty as usize];
+        if let Val::Number(d) = c.val {
+            xml::push_number_cell(&mut self.buf, row, col, xf, to_f64(d));
+            return 15.0;
+        }
+        let text = cell_text(&c.val, &mut self.made);
+        let height = if c.sty == StyleId::Wrap {
+            wrap_height(&mut self.heights[col as usize], c, &text)
+        } else {
+            15.0
+        };
+        if text.is_empty() {
+            // rust_xlsxwriter writes an empty text as a formatted blank cell.
+            xml::push_blank_cell(&mut self.buf, row, col, xf);
+        } else if inline(col) {
+            xml::push_inline_string_cell(&mut self.buf, row, col, xf, &text);
+        } else {
+            let id = self.plan.next_shared(self.table, &mut self.next_id);
+            xml::push_shared_string_cell(&mut self.buf, row, col, xf, id);
+        }
+        if let Val::Target {
+            sheet,
+            row: trow,
+            col: tcol,
+            link: true,
+        } = c.val
+        {
+            let location = quote_sheet(sheet);
+            xml::push_hyperlink(links, (row, col), &location, (trow, tcol), &text);
+        }
+        height
+    }
+}
+
+/// The text a cell shows (not for a number): a submission's text cut to
+/// fit, or one bilag makes (into `made`).
+#[inline]
+fn cell_text<'c>(val: &'c Val<'_, '_>, made: &'c mut String) -> Cow<'c, str> {
+    match val {
+        Val::Text { text, cut: true } if text.len() > MAX_CELL_CHARS => cut_to_cell(text).0,
+        Val::Text { text, .. } => Cow::Borrowed(*text),
+        v => {
+            v.made_text(made);
+            Cow::Borrowed(made.as_str())
+        }
+    }
+}
+
+/// The row height a wrapped text needs, as Builder::note_height (Excel
+/// fits rows itself, LibreOffice does not); `seen` keeps the column's last
+/// text and its line count.
+#[inline]
+fn wrap_height<'m>(seen: &mut Seen<'m>, c: &Cell<'m, '_>, text: &str) -> f64 {
+    let lines = match seen.get(text) {
+        Some(n) => n,
+        None => {
+            let n = wrapped_lines(text, WIDTHS[c.col as usize], false) as u32;
+            if let Val::Text { text: t, .. } = c.val {
+                seen.set(t, n);
+            }
+            n
+        }
+    };
+    15.0 * f64::from(lines) + 1.0
 }
 
 #[cfg(test)]
