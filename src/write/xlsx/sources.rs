@@ -38,7 +38,7 @@ use super::{
     cut_to_cell, quote_sheet, to_f64, wrapped_lines, Builder, Finding, LAST_SOURCE_ROW,
     MAX_CELL_CHARS, MAX_LINKS_PER_SHEET, OVERVIEW_FIRST_YEAR_COL, OVERVIEW_SHEET, SOURCES_SHEET,
 };
-use crate::model::AmountSource;
+use crate::model::{AmountSource, BudgetLine, StatedTotal};
 use crate::write::xml;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::XlsxError;
@@ -265,6 +265,21 @@ impl<'t> Seen<'t> {
     }
 }
 
+/// What every row of one submission shares.
+struct SubCtx<'m, 's> {
+    /// The submission's index.
+    si: usize,
+    dept: &'m str,
+    /// The submission's file.
+    file: &'m str,
+    /// The submission's sheet in the workbook.
+    sheet: &'s str,
+    /// The stated-total column on that sheet.
+    stated_col: u16,
+    /// The year column's text for a stated total.
+    total_label: &'m str,
+}
+
 /// What pass 1 learned, for pass 2.
 pub(super) struct SourcesPlan {
     /// The zip part of the Kilder sheet ("xl/worksheets/sheet3.xml").
@@ -284,101 +299,113 @@ pub(super) struct SourcesPlan {
 }
 
 impl<'a> Builder<'a> {
-    /// Calls `f` for each Kilder row in order, borrowed from the model.
+    /// Calls `f` for each Kilder row in order, borrowed from the model:
+    /// per submission, its budget lines' amounts, then its stated totals'.
     pub(super) fn for_each_source<'s>(&'s self, mut f: impl FnMut(&SrcRow<'a, 's>)) {
-        let model = self.model;
         let total_label = self.format.document.total_column_label.as_str();
-        for (si, sub) in model.submissions.iter().enumerate() {
-            let dept = sub
-                .department
-                .as_deref()
-                .or(sub.metadata.department.as_deref())
-                .unwrap_or("");
-            let sub_sheet = self.sub_sheets[si].as_str();
-            let ny = self.overview.years.len() as u16;
+        for (si, sub) in self.model.submissions.iter().enumerate() {
+            let ctx = SubCtx {
+                si,
+                dept: sub
+                    .department
+                    .as_deref()
+                    .or(sub.metadata.department.as_deref())
+                    .unwrap_or(""),
+                file: &sub.source,
+                sheet: self.sub_sheets[si].as_str(),
+                stated_col: self.overview.years.len() as u16 + 2,
+                total_label,
+            };
             for (li, line) in sub.budget_lines.iter().enumerate() {
-                let sheet = line.source.sheet.as_str();
-                let ov_row = self.placed.overview_rows.get(&(si, li)).copied();
-                for (y, a) in &line.amounts {
-                    let target = ov_row.and_then(|r| {
-                        let i = self.overview.years.iter().position(|x| x == y)?;
-                        let col = OVERVIEW_FIRST_YEAR_COL + i as u16;
-                        Some((OVERVIEW_SHEET, r, col))
-                    });
-                    f(&SrcRow {
-                        dept,
-                        file: &sub.source,
-                        sheet,
-                        title: &line.title,
-                        year: y,
-                        kind: "Beløb",
-                        src: line.amount_sources.get(y),
-                        kroner: *a,
-                        target,
-                    });
-                }
-                if let Some(t) = line.stated_total {
-                    // The stated column of the line's row on its sheet.
-                    let target = self
-                        .placed
-                        .sub_line_rows
-                        .get(&(si, li))
-                        .map(|r| (sub_sheet, *r, ny + 2));
-                    f(&SrcRow {
-                        dept,
-                        file: &sub.source,
-                        sheet,
-                        title: &line.title,
-                        year: total_label,
-                        kind: "Angivet i alt",
-                        src: line.total_source.as_ref(),
-                        kroner: t,
-                        target,
-                    });
-                }
+                self.line_sources(&ctx, li, line, &mut f);
             }
             for (ti, t) in sub.stated_totals.iter().enumerate() {
-                let sheet = t.source.sheet.as_str();
-                let stated_row = self.placed.sub_stated_rows.get(&(si, ti)).copied();
-                for (y, a) in &t.amounts {
-                    let col = self
-                        .overview
-                        .years
-                        .iter()
-                        .position(|x| x == y)
-                        .map(|i| 1 + i as u16);
-                    let target = match (stated_row, col) {
-                        (Some(r), Some(c)) => Some((sub_sheet, r, c)),
-                        _ => None,
-                    };
-                    f(&SrcRow {
-                        dept,
-                        file: &sub.source,
-                        sheet,
-                        title: &t.title,
-                        year: y,
-                        kind: "Angivet total",
-                        src: t.amount_sources.get(y),
-                        kroner: *a,
-                        target,
-                    });
-                }
-                if let Some(total) = t.total {
-                    // "I alt (angivet)" on the stated total's row.
-                    let target = stated_row.map(|r| (sub_sheet, r, ny + 2));
-                    f(&SrcRow {
-                        dept,
-                        file: &sub.source,
-                        sheet,
-                        title: &t.title,
-                        year: total_label,
-                        kind: "Angivet total",
-                        src: t.total_source.as_ref(),
-                        kroner: total,
-                        target,
-                    });
-                }
+                self.stated_total_sources(&ctx, ti, t, &mut f);
             }
+        }
+    }
+
+    /// A budget line's rows: an amount per year, each linked to its cell
+    /// on the overview, then the stated total, linked to the line's row on
+    /// the submission's sheet.
+    #[inline]
+    fn line_sources<'s>(
+        &'s self,
+        ctx: &SubCtx<'a, 's>,
+        li: usize,
+        line: &'a BudgetLine,
+        f: &mut impl FnMut(&SrcRow<'a, 's>),
+    ) {
+        let row = |year, kind, src, kroner, target| SrcRow {
+            dept: ctx.dept,
+            file: ctx.file,
+            sheet: line.source.sheet.as_str(),
+            title: &line.title,
+            year,
+            kind,
+            src,
+            kroner,
+            target,
+        };
+        let ov_row = self.placed.overview_rows.get(&(ctx.si, li)).copied();
+        for (y, a) in &line.amounts {
+            let target = ov_row.and_then(|r| {
+                let i = self.overview.years.iter().position(|x| x == y)?;
+                Some((OVERVIEW_SHEET, r, OVERVIEW_FIRST_YEAR_COL + i as u16))
+            });
+            f(&row(y, "Beløb", line.amount_sources.get(y), *a, target));
+        }
+        if let Some(t) = line.stated_total {
+            // The stated column of the line's row on its sheet.
+            let target = self
+                .placed
+                .sub_line_rows
+                .get(&(ctx.si, li))
+                .map(|r| (ctx.sheet, *r, ctx.stated_col));
+            let src = line.total_source.as_ref();
+            f(&row(ctx.total_label, "Angivet i alt", src, t, target));
+        }
+    }
+
+    /// A stated total's rows: an amount per year, then its total, each
+    /// linked to its cell on the submission's sheet.
+    #[inline]
+    fn stated_total_sources<'s>(
+        &'s self,
+        ctx: &SubCtx<'a, 's>,
+        ti: usize,
+        t: &'a StatedTotal,
+        f: &mut impl FnMut(&SrcRow<'a, 's>),
+    ) {
+        let row = |year, src, kroner, target| SrcRow {
+            dept: ctx.dept,
+            file: ctx.file,
+            sheet: t.source.sheet.as_str(),
+            title: &t.title,
+            year,
+            kind: "Angivet total",
+            src,
+            kroner,
+            target,
+        };
+        let stated_row = self.placed.sub_stated_rows.get(&(ctx.si, ti)).copied();
+        for (y, a) in &t.amounts {
+            let col = self.overview.years.iter().position(|x| x == y);
+            let target = match (stated_row, col) {
+                (Some(r), Some(i)) => Some((ctx.sheet, r, 1 + i as u16)),
+                _ => None,
+            };
+            f(&row(y, t.amount_sources.get(y), *a, target));
+        }
+        if let Some(total) = t.total {
+            // "I alt (angivet)" on the stated total's row.
+            let target = stated_row.map(|r| (ctx.sheet, r, ctx.stated_col));
+            f(&row(
+                ctx.total_label,
+                t.total_source.as_ref(),
+                total,
+                target,
+            ));
         }
     }
 
