@@ -355,31 +355,18 @@ impl Cells {
         strings: &[u32],
         out: &mut dyn Write,
     ) -> std::io::Result<Vec<u8>> {
-        let cells: Vec<&Entry> = self.entries.iter().collect();
-        // Spans: the first and last column with a cell in each block of 16
-        // rows.
-        let mut spans: HashMap<u32, (u16, u16)> = HashMap::new();
-        for e in &cells {
-            let s = spans.entry(e.row / 16).or_insert((e.col, e.col));
-            s.0 = s.0.min(e.col);
-            s.1 = s.1.max(e.col);
-        }
+        let cells = &self.entries[..];
+        let spans = self.spans();
+        // Rows with a height but no cell are written empty.
         let mut rows_with_height: Vec<u32> = self.heights.keys().copied().collect();
         rows_with_height.sort_unstable();
-        let mut hi = 0;
+        let (mut i, mut hi) = (0, 0);
         let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
-        let mut i = 0;
-        let row_open = |buf: &mut Vec<u8>, row: u32, empty: bool| {
-            let spans = spans.get(&(row / 16)).copied();
-            let px = self.heights.get(&row).copied();
-            let px = px.filter(|px| *px != xml::DEFAULT_ROW_PX);
-            xml::push_row_open(buf, row, spans, px, empty);
-        };
         while i < cells.len() || hi < rows_with_height.len() {
             let next_cell_row = cells.get(i).map(|e| e.row).unwrap_or(u32::MAX);
             let next_h_row = rows_with_height.get(hi).copied().unwrap_or(u32::MAX);
             if next_h_row < next_cell_row {
-                row_open(&mut buf, next_h_row, true);
+                self.push_row_open(&mut buf, &spans, next_h_row, true);
                 hi += 1;
                 continue;
             }
@@ -387,24 +374,9 @@ impl Cells {
             if next_h_row == row {
                 hi += 1;
             }
-            row_open(&mut buf, row, false);
+            self.push_row_open(&mut buf, &spans, row, false);
             while i < cells.len() && cells[i].row == row {
-                let e = cells[i];
-                let xf = xfs.get(e.style as usize).copied().unwrap_or(0);
-                match &e.val {
-                    Val::Str(id) => {
-                        let id = strings.get(*id as usize).copied().unwrap_or(0);
-                        xml::push_shared_string_cell(&mut buf, row, e.col, xf, id);
-                    }
-                    Val::Number(n) => xml::push_number_cell(&mut buf, row, e.col, xf, *n),
-                    Val::Formula(i) => {
-                        let (formula, result) = self.formula(*i);
-                        xml::push_formula_cell(&mut buf, row, e.col, xf, formula, result);
-                    }
-                    // As rust_xlsxwriter: a blank without a format is no cell.
-                    Val::Blank if xf > 0 => xml::push_blank_cell(&mut buf, row, e.col, xf),
-                    Val::Blank => {}
-                }
+                self.push_cell(&mut buf, &cells[i], xfs, strings);
                 i += 1;
             }
             buf.extend_from_slice(b"</row>");
@@ -414,21 +386,73 @@ impl Cells {
             }
         }
         out.write_all(&buf)?;
-        let mut merges = Vec::new();
-        if !self.merges.is_empty() {
-            merges.extend_from_slice(b"<mergeCells count=\"");
-            xml::push_u64(&mut merges, self.merges.len() as u64);
-            merges.extend_from_slice(b"\">");
-            for (r1, c1, r2, c2) in &self.merges {
-                merges.extend_from_slice(b"<mergeCell ref=\"");
-                xml::push_a1(&mut merges, *r1, *c1);
-                merges.push(b':');
-                xml::push_a1(&mut merges, *r2, *c2);
-                merges.extend_from_slice(b"\"/>");
-            }
-            merges.extend_from_slice(b"</mergeCells>");
+        Ok(self.merge_cells_xml())
+    }
+
+    /// Spans: the first and last column with a cell in each block of 16
+    /// rows.
+    fn spans(&self) -> HashMap<u32, (u16, u16)> {
+        let mut spans: HashMap<u32, (u16, u16)> = HashMap::new();
+        for e in &self.entries {
+            let s = spans.entry(e.row / 16).or_insert((e.col, e.col));
+            s.0 = s.0.min(e.col);
+            s.1 = s.1.max(e.col);
         }
-        Ok(merges)
+        spans
+    }
+
+    /// Row `row`'s start tag, with its block's span and its height.
+    fn push_row_open(
+        &self,
+        buf: &mut Vec<u8>,
+        spans: &HashMap<u32, (u16, u16)>,
+        row: u32,
+        empty: bool,
+    ) {
+        let spans = spans.get(&(row / 16)).copied();
+        let px = self.heights.get(&row).copied();
+        let px = px.filter(|px| *px != xml::DEFAULT_ROW_PX);
+        xml::push_row_open(buf, row, spans, px, empty);
+    }
+
+    /// One cell's element (none for a blank without a format).
+    #[inline]
+    fn push_cell(&self, buf: &mut Vec<u8>, e: &Entry, xfs: &[u32], strings: &[u32]) {
+        let xf = xfs.get(e.style as usize).copied().unwrap_or(0);
+        match &e.val {
+            Val::Str(id) => {
+                let id = strings.get(*id as usize).copied().unwrap_or(0);
+                xml::push_shared_string_cell(buf, e.row, e.col, xf, id);
+            }
+            Val::Number(n) => xml::push_number_cell(buf, e.row, e.col, xf, *n),
+            Val::Formula(i) => {
+                let (formula, result) = self.formula(*i);
+                xml::push_formula_cell(buf, e.row, e.col, xf, formula, result);
+            }
+            // As rust_xlsxwriter: a blank without a format is no cell.
+            Val::Blank if xf > 0 => xml::push_blank_cell(buf, e.row, e.col, xf),
+            Val::Blank => {}
+        }
+    }
+
+    /// The `<mergeCells>` element (empty without merged cells).
+    fn merge_cells_xml(&self) -> Vec<u8> {
+        let mut merges = Vec::new();
+        if self.merges.is_empty() {
+            return merges;
+        }
+        merges.extend_from_slice(b"<mergeCells count=\"");
+        xml::push_u64(&mut merges, self.merges.len() as u64);
+        merges.extend_from_slice(b"\">");
+        for (r1, c1, r2, c2) in &self.merges {
+            merges.extend_from_slice(b"<mergeCell ref=\"");
+            xml::push_a1(&mut merges, *r1, *c1);
+            merges.push(b':');
+            xml::push_a1(&mut merges, *r2, *c2);
+            merges.extend_from_slice(b"\"/>");
+        }
+        merges.extend_from_slice(b"</mergeCells>");
+        merges
     }
 }
 

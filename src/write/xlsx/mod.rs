@@ -87,6 +87,22 @@ pub const STATUS_SHEET: &str = "Status";
 /// overview is sheet1.xml, Status sheet2.xml, then the submissions.
 const FIRST_SUBMISSION_PART: usize = 3;
 
+/// Kilder's column headers.
+const SOURCES_HEADERS: [&str; 12] = [
+    "Afdeling",
+    "Fil",
+    "Ark",
+    "Celle",
+    "Indsats",
+    "År",
+    "Art",
+    "Indtastet tekst",
+    "Enhed",
+    "Kroner",
+    "Kroner (eksakt)",
+    "Vist i",
+];
+
 /// The zip part of a worksheet by its number.
 fn worksheet_part(n: usize) -> String {
     format!("xl/worksheets/sheet{n}.xml")
@@ -722,32 +738,8 @@ impl<'a> Builder<'a> {
     /// [`sources::splice_package`] (see that module for why and how).
     fn write_sources(&mut self, ws: &mut Worksheet) -> Result<(), XlsxError> {
         ws.set_name(SOURCES_SHEET)?;
-        let st = self.styles.clone();
-        let title = "Kilder: hvor hvert beløb er læst";
-        let caption = "Én række pr. beløb: afdeling, fil, ark og celle i indberetningen, teksten som den stod der, og beløbet i kroner som bilag har læst det.";
-        ws.write_string_with_format(0, 0, title, &st[S::Title])?;
-        ws.write_string_with_format(1, 0, caption, &st[S::Caption])?;
         let hr = 3;
-        let headers = [
-            "Afdeling",
-            "Fil",
-            "Ark",
-            "Celle",
-            "Indsats",
-            "År",
-            "Art",
-            "Indtastet tekst",
-            "Enhed",
-            "Kroner",
-            "Kroner (eksakt)",
-            "Vist i",
-        ];
-        for (c, (h, w)) in headers.iter().zip(sources::WIDTHS).enumerate() {
-            ws.write_string_with_format(hr, c as u16, *h, &st[S::Header])?;
-            ws.set_column_width(c as u16, w)?;
-        }
-        ws.set_row_height(hr, 30)?;
-
+        self.sources_head(ws, hr)?;
         // Worksheets are numbered without the chart sheet: the overview,
         // Status, the submissions, then Kilder.
         let part = worksheet_part(self.model.submissions.len() + FIRST_SUBMISSION_PART);
@@ -760,12 +752,35 @@ impl<'a> Builder<'a> {
             // styles as they are written, so they come first in the
             // workbook's table, as in a Kilder written cell by cell.
             for (c, s) in plan.registered().iter().enumerate() {
-                ws.write_blank(first, c as u16, &st[*s])?;
+                ws.write_blank(first, c as u16, &self.styles[*s])?;
             }
         }
         let row = first + plan.rows();
         self.sources_plan = Some(plan);
+        self.sources_foot(ws, hr, row)
+    }
 
+    /// Kilder's title, caption and header row (row `hr`), and its column
+    /// widths.
+    fn sources_head(&self, ws: &mut Worksheet, hr: u32) -> Result<(), XlsxError> {
+        let st = &self.styles;
+        let title = "Kilder: hvor hvert beløb er læst";
+        let caption = "Én række pr. beløb: afdeling, fil, ark og celle i indberetningen, teksten som den stod der, og beløbet i kroner som bilag har læst det.";
+        ws.write_string_with_format(0, 0, title, &st[S::Title])?;
+        ws.write_string_with_format(1, 0, caption, &st[S::Caption])?;
+        for (c, (h, w)) in SOURCES_HEADERS.iter().zip(sources::WIDTHS).enumerate() {
+            ws.write_string_with_format(hr, c as u16, *h, &st[S::Header])?;
+            ws.set_column_width(c as u16, w)?;
+        }
+        ws.set_row_height(hr, 30)?;
+        Ok(())
+    }
+
+    /// Below Kilder's data rows (which end before `row`): the note on rows
+    /// past Excel's last one, the closing blank, the autofilter from the
+    /// header row `hr`, and the print setup.
+    fn sources_foot(&mut self, ws: &mut Worksheet, hr: u32, row: u32) -> Result<(), XlsxError> {
+        let st = self.styles.clone();
         // rust_xlsxwriter 0.102 in low-memory mode writes the last row a
         // second time (an empty duplicate <row>, which Excel rejects) when
         // that row has a height: a styled blank cell below the table makes
@@ -789,7 +804,7 @@ impl<'a> Builder<'a> {
             &st[S::Text],
         )?;
         if row > hr + 1 {
-            ws.autofilter(hr, 0, row - 1, (headers.len() - 1) as u16)?;
+            ws.autofilter(hr, 0, row - 1, (SOURCES_HEADERS.len() - 1) as u16)?;
         }
         page_setup(ws, hr, 0)?;
         Ok(())

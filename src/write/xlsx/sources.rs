@@ -38,7 +38,7 @@ use super::{
     cut_to_cell, quote_sheet, to_f64, wrapped_lines, Builder, Finding, LAST_SOURCE_ROW,
     MAX_CELL_CHARS, MAX_LINKS_PER_SHEET, OVERVIEW_FIRST_YEAR_COL, OVERVIEW_SHEET, SOURCES_SHEET,
 };
-use crate::model::AmountSource;
+use crate::model::{AmountSource, BudgetLine, StatedTotal};
 use crate::write::xml;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::XlsxError;
@@ -265,6 +265,21 @@ impl<'t> Seen<'t> {
     }
 }
 
+/// What every row of one submission shares.
+struct SubCtx<'m, 's> {
+    /// The submission's index.
+    si: usize,
+    dept: &'m str,
+    /// The submission's file.
+    file: &'m str,
+    /// The submission's sheet in the workbook.
+    sheet: &'s str,
+    /// The stated-total column on that sheet.
+    stated_col: u16,
+    /// The year column's text for a stated total.
+    total_label: &'m str,
+}
+
 /// What pass 1 learned, for pass 2.
 pub(super) struct SourcesPlan {
     /// The zip part of the Kilder sheet ("xl/worksheets/sheet3.xml").
@@ -284,101 +299,113 @@ pub(super) struct SourcesPlan {
 }
 
 impl<'a> Builder<'a> {
-    /// Calls `f` for each Kilder row in order, borrowed from the model.
+    /// Calls `f` for each Kilder row in order, borrowed from the model:
+    /// per submission, its budget lines' amounts, then its stated totals'.
     pub(super) fn for_each_source<'s>(&'s self, mut f: impl FnMut(&SrcRow<'a, 's>)) {
-        let model = self.model;
         let total_label = self.format.document.total_column_label.as_str();
-        for (si, sub) in model.submissions.iter().enumerate() {
-            let dept = sub
-                .department
-                .as_deref()
-                .or(sub.metadata.department.as_deref())
-                .unwrap_or("");
-            let sub_sheet = self.sub_sheets[si].as_str();
-            let ny = self.overview.years.len() as u16;
+        for (si, sub) in self.model.submissions.iter().enumerate() {
+            let ctx = SubCtx {
+                si,
+                dept: sub
+                    .department
+                    .as_deref()
+                    .or(sub.metadata.department.as_deref())
+                    .unwrap_or(""),
+                file: &sub.source,
+                sheet: self.sub_sheets[si].as_str(),
+                stated_col: self.overview.years.len() as u16 + 2,
+                total_label,
+            };
             for (li, line) in sub.budget_lines.iter().enumerate() {
-                let sheet = line.source.sheet.as_str();
-                let ov_row = self.placed.overview_rows.get(&(si, li)).copied();
-                for (y, a) in &line.amounts {
-                    let target = ov_row.and_then(|r| {
-                        let i = self.overview.years.iter().position(|x| x == y)?;
-                        let col = OVERVIEW_FIRST_YEAR_COL + i as u16;
-                        Some((OVERVIEW_SHEET, r, col))
-                    });
-                    f(&SrcRow {
-                        dept,
-                        file: &sub.source,
-                        sheet,
-                        title: &line.title,
-                        year: y,
-                        kind: "Beløb",
-                        src: line.amount_sources.get(y),
-                        kroner: *a,
-                        target,
-                    });
-                }
-                if let Some(t) = line.stated_total {
-                    // The stated column of the line's row on its sheet.
-                    let target = self
-                        .placed
-                        .sub_line_rows
-                        .get(&(si, li))
-                        .map(|r| (sub_sheet, *r, ny + 2));
-                    f(&SrcRow {
-                        dept,
-                        file: &sub.source,
-                        sheet,
-                        title: &line.title,
-                        year: total_label,
-                        kind: "Angivet i alt",
-                        src: line.total_source.as_ref(),
-                        kroner: t,
-                        target,
-                    });
-                }
+                self.line_sources(&ctx, li, line, &mut f);
             }
             for (ti, t) in sub.stated_totals.iter().enumerate() {
-                let sheet = t.source.sheet.as_str();
-                let stated_row = self.placed.sub_stated_rows.get(&(si, ti)).copied();
-                for (y, a) in &t.amounts {
-                    let col = self
-                        .overview
-                        .years
-                        .iter()
-                        .position(|x| x == y)
-                        .map(|i| 1 + i as u16);
-                    let target = match (stated_row, col) {
-                        (Some(r), Some(c)) => Some((sub_sheet, r, c)),
-                        _ => None,
-                    };
-                    f(&SrcRow {
-                        dept,
-                        file: &sub.source,
-                        sheet,
-                        title: &t.title,
-                        year: y,
-                        kind: "Angivet total",
-                        src: t.amount_sources.get(y),
-                        kroner: *a,
-                        target,
-                    });
-                }
-                if let Some(total) = t.total {
-                    // "I alt (angivet)" on the stated total's row.
-                    let target = stated_row.map(|r| (sub_sheet, r, ny + 2));
-                    f(&SrcRow {
-                        dept,
-                        file: &sub.source,
-                        sheet,
-                        title: &t.title,
-                        year: total_label,
-                        kind: "Angivet total",
-                        src: t.total_source.as_ref(),
-                        kroner: total,
-                        target,
-                    });
-                }
+                self.stated_total_sources(&ctx, ti, t, &mut f);
             }
+        }
+    }
+
+    /// A budget line's rows: an amount per year, each linked to its cell
+    /// on the overview, then the stated total, linked to the line's row on
+    /// the submission's sheet.
+    #[inline]
+    fn line_sources<'s>(
+        &'s self,
+        ctx: &SubCtx<'a, 's>,
+        li: usize,
+        line: &'a BudgetLine,
+        f: &mut impl FnMut(&SrcRow<'a, 's>),
+    ) {
+        let row = |year, kind, src, kroner, target| SrcRow {
+            dept: ctx.dept,
+            file: ctx.file,
+            sheet: line.source.sheet.as_str(),
+            title: &line.title,
+            year,
+            kind,
+            src,
+            kroner,
+            target,
+        };
+        let ov_row = self.placed.overview_rows.get(&(ctx.si, li)).copied();
+        for (y, a) in &line.amounts {
+            let target = ov_row.and_then(|r| {
+                let i = self.overview.years.iter().position(|x| x == y)?;
+                Some((OVERVIEW_SHEET, r, OVERVIEW_FIRST_YEAR_COL + i as u16))
+            });
+            f(&row(y, "Beløb", line.amount_sources.get(y), *a, target));
+        }
+        if let Some(t) = line.stated_total {
+            // The stated column of the line's row on its sheet.
+            let target = self
+                .placed
+                .sub_line_rows
+                .get(&(ctx.si, li))
+                .map(|r| (ctx.sheet, *r, ctx.stated_col));
+            let src = line.total_source.as_ref();
+            f(&row(ctx.total_label, "Angivet i alt", src, t, target));
+        }
+    }
+
+    /// A stated total's rows: an amount per year, then its total, each
+    /// linked to its cell on the submission's sheet.
+    #[inline]
+    fn stated_total_sources<'s>(
+        &'s self,
+        ctx: &SubCtx<'a, 's>,
+        ti: usize,
+        t: &'a StatedTotal,
+        f: &mut impl FnMut(&SrcRow<'a, 's>),
+    ) {
+        let row = |year, src, kroner, target| SrcRow {
+            dept: ctx.dept,
+            file: ctx.file,
+            sheet: t.source.sheet.as_str(),
+            title: &t.title,
+            year,
+            kind: "Angivet total",
+            src,
+            kroner,
+            target,
+        };
+        let stated_row = self.placed.sub_stated_rows.get(&(ctx.si, ti)).copied();
+        for (y, a) in &t.amounts {
+            let col = self.overview.years.iter().position(|x| x == y);
+            let target = match (stated_row, col) {
+                (Some(r), Some(i)) => Some((ctx.sheet, r, 1 + i as u16)),
+                _ => None,
+            };
+            f(&row(y, t.amount_sources.get(y), *a, target));
+        }
+        if let Some(total) = t.total {
+            // "I alt (angivet)" on the stated total's row.
+            let target = stated_row.map(|r| (ctx.sheet, r, ctx.stated_col));
+            f(&row(
+                ctx.total_label,
+                t.total_source.as_ref(),
+                total,
+                target,
+            ));
         }
     }
 
@@ -611,96 +638,169 @@ impl SourcesPlan {
         out: &mut dyn Write,
         links: &mut Vec<u8>,
     ) -> std::io::Result<()> {
-        let mut buf: Vec<u8> = Vec::with_capacity(1 << 18);
-        let mut cells: Vec<Cell<'_, '_>> = Vec::with_capacity(12);
-        let mut row = self.first_row;
+        let mut w = RowWriter::new(self, table, xfs);
         let end = self.first_row + self.rows;
-        let mut next_id = 0usize;
-        let mut link_count = 0usize;
         let mut io_err: Option<std::io::Error> = None;
-        let mut made = String::new();
-        // Per column: the last text and the row height it needs.
-        let mut heights = [Seen::NONE; 12];
         b.for_each_source(|r| {
-            if row >= end || io_err.is_some() {
+            if w.row >= end || io_err.is_some() {
                 return;
             }
-            row_cells(r, &mut link_count, &mut cells);
-            let row_start = buf.len();
-            // Room for the <row> start tag, written once the height is known.
-            buf.extend_from_slice(&[b' '; 64]);
-            let cells_start = buf.len();
-            let mut height: f64 = 15.0;
-            for c in &cells {
-                let xf = xfs[c.sty as usize];
-                let text: Cow<'_, str> = match &c.val {
-                    Val::Number(d) => {
-                        xml::push_number_cell(&mut buf, row, c.col, xf, to_f64(*d));
-                        continue;
-                    }
-                    Val::Text { text, cut: true } if text.len() > MAX_CELL_CHARS => {
-                        cut_to_cell(text).0
-                    }
-                    Val::Text { text, .. } => Cow::Borrowed(*text),
-                    v => {
-                        v.made_text(&mut made);
-                        Cow::Borrowed(made.as_str())
-                    }
-                };
-                if c.sty == StyleId::Wrap {
-                    // As Builder::note_height: Excel fits rows itself,
-                    // LibreOffice does not.
-                    let col = c.col as usize;
-                    let lines = match heights[col].get(&text) {
-                        Some(n) => n,
-                        None => {
-                            let n = wrapped_lines(&text, WIDTHS[col], false) as u32;
-                            if let Val::Text { text: t, .. } = c.val {
-                                heights[col].set(t, n);
-                            }
-                            n
-                        }
-                    };
-                    height = height.max(15.0 * f64::from(lines) + 1.0);
-                }
-                if text.is_empty() {
-                    // rust_xlsxwriter writes an empty text as a formatted
-                    // blank cell.
-                    xml::push_blank_cell(&mut buf, row, c.col, xf);
-                } else if inline(c.col) {
-                    xml::push_inline_string_cell(&mut buf, row, c.col, xf, &text);
-                } else {
-                    let local = self.ids.get(next_id).copied().unwrap_or(0);
-                    let id = table.get(local as usize).copied().unwrap_or(0);
-                    next_id += 1;
-                    xml::push_shared_string_cell(&mut buf, row, c.col, xf, id);
-                }
-                if let Val::Target {
-                    sheet,
-                    row: trow,
-                    col: tcol,
-                    link: true,
-                } = c.val
-                {
-                    let location = quote_sheet(sheet);
-                    xml::push_hyperlink(links, (row, c.col), &location, (trow, tcol), &text);
-                }
-            }
-            place_row_tag(&mut buf, row_start..cells_start, row, height);
-            buf.extend_from_slice(b"</row>");
-            row += 1;
-            if buf.len() > (1 << 18) - 8192 {
-                if let Err(e) = out.write_all(&buf) {
+            w.row(r, links);
+            if w.buf.len() > FLUSH_AT {
+                if let Err(e) = out.write_all(&w.buf) {
                     io_err = Some(e);
                 }
-                buf.clear();
+                w.buf.clear();
             }
         });
         if let Some(e) = io_err {
             return Err(e);
         }
-        out.write_all(&buf)
+        out.write_all(&w.buf)
     }
+
+    /// The table index of the next shared-string cell (`next` counts them).
+    #[inline]
+    fn next_shared(&self, table: &[u32], next: &mut usize) -> u32 {
+        let local = self.ids.get(*next).copied().unwrap_or(0);
+        *next += 1;
+        table.get(local as usize).copied().unwrap_or(0)
+    }
+}
+
+/// Pass 2's buffer size; it is written out when it fills up to within 8
+/// KiB of it.
+const BUF_SIZE: usize = 1 << 18;
+const FLUSH_AT: usize = BUF_SIZE - 8192;
+
+/// Pass 2's state while it walks the rows.
+struct RowWriter<'p, 'm, 't> {
+    plan: &'p SourcesPlan,
+    /// The final index of each local string.
+    table: &'p [u32],
+    /// The global xf index of each style.
+    xfs: &'p [u32; StyleId::ALL.len()],
+    /// The XML not yet written out.
+    buf: Vec<u8>,
+    /// The current row's cells (reused).
+    cells: Vec<Cell<'m, 't>>,
+    /// The current row (0-based).
+    row: u32,
+    /// Shared-string cells written so far.
+    next_id: usize,
+    /// Links made so far.
+    link_count: usize,
+    /// Scratch for texts bilag makes (exact kroner, link text).
+    made: String,
+    /// Per column: the last text and the row height it needs.
+    heights: [Seen<'m>; 12],
+}
+
+impl<'p, 'm, 't> RowWriter<'p, 'm, 't> {
+    fn new(plan: &'p SourcesPlan, table: &'p [u32], xfs: &'p [u32; StyleId::ALL.len()]) -> Self {
+        RowWriter {
+            plan,
+            table,
+            xfs,
+            buf: Vec::with_capacity(BUF_SIZE),
+            cells: Vec::with_capacity(12),
+            row: plan.first_row,
+            next_id: 0,
+            link_count: 0,
+            made: String::new(),
+            heights: [Seen::NONE; 12],
+        }
+    }
+
+    /// One `<row>` element into the buffer, its link into `links`.
+    #[inline]
+    fn row(&mut self, r: &SrcRow<'m, 't>, links: &mut Vec<u8>) {
+        row_cells(r, &mut self.link_count, &mut self.cells);
+        let row_start = self.buf.len();
+        // Room for the <row> start tag, written once the height is known.
+        self.buf.extend_from_slice(&[b' '; 64]);
+        let cells_start = self.buf.len();
+        // Taken out while its cells are written (no allocation).
+        let cells = std::mem::take(&mut self.cells);
+        let mut height: f64 = 15.0;
+        for c in &cells {
+            height = height.max(self.cell(c, links));
+        }
+        self.cells = cells;
+        place_row_tag(&mut self.buf, row_start..cells_start, self.row, height);
+        self.buf.extend_from_slice(b"</row>");
+        self.row += 1;
+    }
+
+    /// One cell into the buffer (and its link into `links`); returns the
+    /// row height its text needs.
+    #[inline]
+    fn cell(&mut self, c: &Cell<'m, 't>, links: &mut Vec<u8>) -> f64 {
+        let (row, col) = (self.row, c.col);
+        let xf = self.xfs[c.sty as usize];
+        if let Val::Number(d) = c.val {
+            xml::push_number_cell(&mut self.buf, row, col, xf, to_f64(d));
+            return 15.0;
+        }
+        let text = cell_text(&c.val, &mut self.made);
+        let height = if c.sty == StyleId::Wrap {
+            wrap_height(&mut self.heights[col as usize], c, &text)
+        } else {
+            15.0
+        };
+        if text.is_empty() {
+            // rust_xlsxwriter writes an empty text as a formatted blank cell.
+            xml::push_blank_cell(&mut self.buf, row, col, xf);
+        } else if inline(col) {
+            xml::push_inline_string_cell(&mut self.buf, row, col, xf, &text);
+        } else {
+            let id = self.plan.next_shared(self.table, &mut self.next_id);
+            xml::push_shared_string_cell(&mut self.buf, row, col, xf, id);
+        }
+        if let Val::Target {
+            sheet,
+            row: trow,
+            col: tcol,
+            link: true,
+        } = c.val
+        {
+            let location = quote_sheet(sheet);
+            xml::push_hyperlink(links, (row, col), &location, (trow, tcol), &text);
+        }
+        height
+    }
+}
+
+/// The text a cell shows (not for a number): a submission's text cut to
+/// fit, or one bilag makes (into `made`).
+#[inline]
+fn cell_text<'c>(val: &'c Val<'_, '_>, made: &'c mut String) -> Cow<'c, str> {
+    match val {
+        Val::Text { text, cut: true } if text.len() > MAX_CELL_CHARS => cut_to_cell(text).0,
+        Val::Text { text, .. } => Cow::Borrowed(*text),
+        v => {
+            v.made_text(made);
+            Cow::Borrowed(made.as_str())
+        }
+    }
+}
+
+/// The row height a wrapped text needs, as Builder::note_height (Excel
+/// fits rows itself, LibreOffice does not); `seen` keeps the column's last
+/// text and its line count.
+#[inline]
+fn wrap_height<'m>(seen: &mut Seen<'m>, c: &Cell<'m, '_>, text: &str) -> f64 {
+    let lines = match seen.get(text) {
+        Some(n) => n,
+        None => {
+            let n = wrapped_lines(text, WIDTHS[c.col as usize], false) as u32;
+            if let Val::Text { text: t, .. } = c.val {
+                seen.set(t, n);
+            }
+            n
+        }
+    };
+    15.0 * f64::from(lines) + 1.0
 }
 
 #[cfg(test)]

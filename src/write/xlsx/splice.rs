@@ -299,79 +299,148 @@ fn merge_table(
     string_cells: u64,
     copied: u64,
 ) -> Result<(Table, Vec<usize>), XlsxError> {
-    let bad = || zip_err("sharedStrings.xml: unexpected layout");
-    let sst = xml.windows(4).position(|w| w == b"<sst").ok_or_else(bad)?;
-    let tag_end = sst + xml[sst..].iter().position(|b| *b == b'>').ok_or_else(bad)? + 1;
-    let count_at = attr_value(xml, tag_end, b" count=\"").ok_or_else(bad)?;
-    let unique_at = attr_value(xml, tag_end, b" uniqueCount=\"").ok_or_else(bad)?;
-    if count_at.end > unique_at.start {
-        return Err(bad());
-    }
-    let close = xml
-        .windows(6)
-        .rposition(|w| w == b"</sst>")
-        .ok_or_else(bad)?;
-    let count = number(xml, &count_at)?;
-    let unique = number(xml, &unique_at)?;
-    // Index rust_xlsxwriter's entries by their bytes.
-    let mut known: FxMap<u64, u32> = FxMap::default();
-    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
-    let mut clash: HashMap<&[u8], u32> = HashMap::new();
-    let mut at = tag_end;
-    while at < close {
-        let len = xml[at..close]
-            .windows(5)
-            .position(|w| w == b"</si>")
-            .ok_or_else(bad)?
-            + 5;
-        let si = &xml[at..at + len];
-        let n = spans.len() as u32;
-        match known.get(&fx(si)) {
-            Some(&i) if &xml[spans[i as usize].clone()] == si => {}
-            Some(_) => {
-                clash.entry(si).or_insert(n);
-            }
-            None => {
-                known.insert(fx(si), n);
-            }
-        }
-        spans.push(at..at + len);
-        at += len;
-    }
-    let mut ids = Vec::with_capacity(strings.len());
-    let mut added = Vec::new();
-    let mut buf = Vec::new();
-    let mut next = unique as u32;
-    for (local, s) in strings.iter().enumerate() {
-        buf.clear();
-        xml::push_si(&mut buf, s);
-        let found = match known.get(&fx(&buf)) {
-            Some(&i) if xml[spans[i as usize].clone()] == buf[..] => Some(i),
-            _ => clash.get(&buf[..]).copied(),
-        };
-        ids.push(match found {
-            Some(i) => i,
-            None => {
-                added.push(local);
-                next += 1;
-                next - 1
-            }
-        });
-    }
+    let head = SstHead::parse(xml)?;
+    let entries = Entries::index(xml, head.tag_end, head.close)?;
+    let (ids, added) = entries.number(strings, head.unique as u32);
     Ok((
         Table {
             ids,
-            count: (count + string_cells).saturating_sub(copied),
-            unique: unique + added.len() as u64,
-            body: tag_end..close,
+            count: (head.count + string_cells).saturating_sub(copied),
+            unique: head.unique + added.len() as u64,
+            body: head.tag_end..head.close,
             head: [
-                0..count_at.start,
-                count_at.end..unique_at.start,
-                unique_at.end..tag_end,
+                0..head.count_at.start,
+                head.count_at.end..head.unique_at.start,
+                head.unique_at.end..head.tag_end,
             ],
         },
         added,
     ))
+}
+
+fn bad_table() -> XlsxError {
+    zip_err("sharedStrings.xml: unexpected layout")
+}
+
+/// Where the parts of rust_xlsxwriter's `<sst>` element are, and its
+/// counts.
+struct SstHead {
+    /// The end of the `<sst>` start tag.
+    tag_end: usize,
+    /// The values of `count` and `uniqueCount`.
+    count_at: std::ops::Range<usize>,
+    unique_at: std::ops::Range<usize>,
+    /// The start of `</sst>`.
+    close: usize,
+    count: u64,
+    unique: u64,
+}
+
+impl SstHead {
+    fn parse(xml: &[u8]) -> Result<SstHead, XlsxError> {
+        let sst = xml
+            .windows(4)
+            .position(|w| w == b"<sst")
+            .ok_or_else(bad_table)?;
+        let tag_end = sst
+            + xml[sst..]
+                .iter()
+                .position(|b| *b == b'>')
+                .ok_or_else(bad_table)?
+            + 1;
+        let count_at = attr_value(xml, tag_end, b" count=\"").ok_or_else(bad_table)?;
+        let unique_at = attr_value(xml, tag_end, b" uniqueCount=\"").ok_or_else(bad_table)?;
+        if count_at.end > unique_at.start {
+            return Err(bad_table());
+        }
+        let close = xml
+            .windows(6)
+            .rposition(|w| w == b"</sst>")
+            .ok_or_else(bad_table)?;
+        Ok(SstHead {
+            count: number(xml, &count_at)?,
+            unique: number(xml, &unique_at)?,
+            tag_end,
+            count_at,
+            unique_at,
+            close,
+        })
+    }
+}
+
+/// rust_xlsxwriter's `<si>` entries, indexed by their bytes.
+struct Entries<'x> {
+    xml: &'x [u8],
+    /// Entry bytes' hash → its first entry with them.
+    known: FxMap<u64, u32>,
+    /// Each entry's bytes in `xml`.
+    spans: Vec<std::ops::Range<usize>>,
+    /// Entries whose hash an entry with other bytes has already.
+    clash: HashMap<&'x [u8], u32>,
+}
+
+impl<'x> Entries<'x> {
+    /// The entries between `start` and `close`.
+    fn index(xml: &'x [u8], start: usize, close: usize) -> Result<Self, XlsxError> {
+        let mut e = Entries {
+            xml,
+            known: FxMap::default(),
+            spans: Vec::new(),
+            clash: HashMap::new(),
+        };
+        let mut at = start;
+        while at < close {
+            let len = xml[at..close]
+                .windows(5)
+                .position(|w| w == b"</si>")
+                .ok_or_else(bad_table)?
+                + 5;
+            let si = &xml[at..at + len];
+            let n = e.spans.len() as u32;
+            match e.known.get(&fx(si)) {
+                Some(&i) if &xml[e.spans[i as usize].clone()] == si => {}
+                Some(_) => {
+                    e.clash.entry(si).or_insert(n);
+                }
+                None => {
+                    e.known.insert(fx(si), n);
+                }
+            }
+            e.spans.push(at..at + len);
+            at += len;
+        }
+        Ok(e)
+    }
+
+    /// The entry with the bytes `si`.
+    fn find(&self, si: &[u8]) -> Option<u32> {
+        match self.known.get(&fx(si)) {
+            Some(&i) if self.xml[self.spans[i as usize].clone()] == *si => Some(i),
+            _ => self.clash.get(si).copied(),
+        }
+    }
+
+    /// Each local string's index in the merged table, and the strings to
+    /// add (by local index), numbered from `unique` on.
+    fn number(&self, strings: &Strings<'_>, unique: u32) -> (Vec<u32>, Vec<usize>) {
+        let mut ids = Vec::with_capacity(strings.len());
+        let mut added = Vec::new();
+        let mut buf = Vec::new();
+        let mut next = unique;
+        for (local, s) in strings.iter().enumerate() {
+            buf.clear();
+            xml::push_si(&mut buf, s);
+            ids.push(match self.find(&buf) {
+                Some(i) => i,
+                None => {
+                    added.push(local);
+                    next += 1;
+                    next - 1
+                }
+            });
+        }
+        (ids, added)
+    }
 }
 
 /// Part `i` of the skeleton package, as text.
