@@ -7,7 +7,7 @@
 mod common;
 
 use bilag::inbox::pack::{remove_stale, OutLock};
-use common::cli::{bilag, command, text};
+use common::cli::{bilag, build, command, text};
 use common::{fixture, pack_json, sha};
 use serde_json::Value;
 use std::path::Path;
@@ -140,12 +140,7 @@ fn stale_temporaries_of_a_killed_build_are_removed_at_start() {
     .unwrap();
     std::fs::write(out.join(".bilag-tmp-abc123"), vec![0u8; 1 << 20]).unwrap();
     std::fs::write(out.join("noter.txt"), b"mine").unwrap();
-    let o = bilag(&[
-        "build",
-        fixture("departments").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = build(&fixture("departments"), &out, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     no_leftovers(&out);
     assert_eq!(std::fs::read(out.join("noter.txt")).unwrap(), b"mine");
@@ -171,12 +166,7 @@ fn a_second_bilag_on_the_same_out_is_told_who_holds_it() {
     }
     assert!(pack_files(&out).is_empty(), "nothing written while locked");
     drop(lock);
-    let o = bilag(&[
-        "build",
-        fixture("departments").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = build(&fixture("departments"), &out, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
 
@@ -184,12 +174,7 @@ fn a_second_bilag_on_the_same_out_is_told_who_holds_it() {
 fn a_pack_file_that_cannot_be_replaced_leaves_the_previous_pack_whole() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("pakke");
-    let o = bilag(&[
-        "build",
-        fixture("seed").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = build(&fixture("seed"), &out, &[]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let before = pack_files(&out);
     let manifest_before = std::fs::read(out.join("pack.json")).unwrap();
@@ -197,12 +182,7 @@ fn a_pack_file_that_cannot_be_replaced_leaves_the_previous_pack_whole() {
     let mut perms = std::fs::metadata(&held).unwrap().permissions();
     perms.set_readonly(true);
     std::fs::set_permissions(&held, perms.clone()).unwrap();
-    let o = bilag(&[
-        "build",
-        fixture("departments").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = build(&fixture("departments"), &out, &[]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("budget.xlsx"), "{}", text(&o));
     assert_eq!(pack_files(&out), before, "the previous pack is whole");
@@ -224,12 +204,7 @@ fn an_interrupted_swap_is_rolled_back_at_the_next_start() {
     // .bilag-old-<id>/, pack.json still the previous build's.
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("pakke");
-    let o = bilag(&[
-        "build",
-        fixture("seed").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = build(&fixture("seed"), &out, &[]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let previous = pack_files(&out);
     let backup = out.join(".bilag-old-20261205T100000-42");
@@ -273,12 +248,7 @@ fn a_build_killed_at_any_moment_never_leaves_files_of_two_builds() {
     bilag::internal::synth::write_inbox(&big, 40, 7, &bilag::format::Format::default_format())
         .unwrap();
     let out = dir.path().join("pakke");
-    let o = bilag(&[
-        "build",
-        fixture("seed").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = build(&fixture("seed"), &out, &[]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let mut completed = 0;
     for step in 0..12u64 {
@@ -309,12 +279,7 @@ fn a_build_killed_at_any_moment_never_leaves_files_of_two_builds() {
         assert_manifest_true(&out);
         no_leftovers(&out);
     }
-    let o = bilag(&[
-        "build",
-        fixture("departments").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = build(&fixture("departments"), &out, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_manifest_true(&out);
     no_leftovers(&out);

@@ -9,7 +9,7 @@
 mod common;
 
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
-use common::cli::{bilag, text};
+use common::cli::{bilag, build, text};
 use common::json;
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -285,12 +285,7 @@ fn without_versions_every_file_counts_and_nothing_is_missing_without_a_roster() 
     // The four fixtures: four departments, nothing set aside, no roster.
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("pakke");
-    let o = bilag(&[
-        "build",
-        fixture("").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = build(&fixture(""), &out, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(
         text(&o).contains("bilag: 4 afdelinger har afleveret\n"),

@@ -14,7 +14,7 @@ use bilag::inbox::watch::{convert_staged, Intake, Options, Silent};
 use bilag::write::pdf::Soffice;
 mod common;
 
-use common::cli::{bilag, have, text};
+use common::cli::{bilag, build, have, text};
 use common::{fixture, pack_json, sha};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -107,14 +107,7 @@ fn build_pdf_writes_tagged_danish_pdfs_named_in_pack_json() {
     }
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("pakke");
-    let o = bilag(&[
-        "build",
-        fixture("departments").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--pdf",
-        "--quiet",
-    ]);
+    let o = build(&fixture("departments"), &out, &["--pdf", "--quiet"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 
     // pack.json names both PDFs with the sha256 of the bytes in OUT.
@@ -210,25 +203,15 @@ fn build_pdf_without_libreoffice_exits_2_before_reading_or_writing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("pakke");
     // A previous pack, without --pdf.
-    let o = bilag(&[
-        "build",
-        fixture("departments").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
+    let o = build(&fixture("departments"), &out, &["--quiet"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let before = snapshot(&out);
 
-    let o = bilag(&[
-        "build",
-        fixture("departments").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--pdf",
-        "--soffice",
-        "/nonexistent/soffice",
-    ]);
+    let o = build(
+        &fixture("departments"),
+        &out,
+        &["--pdf", "--soffice", "/nonexistent/soffice"],
+    );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     let said = text(&o);
     assert!(said.contains("LibreOffice"), "{said}");
@@ -238,15 +221,11 @@ fn build_pdf_without_libreoffice_exits_2_before_reading_or_writing() {
 
     // A new OUT is not even created.
     let fresh = dir.path().join("ny");
-    let o = bilag(&[
-        "build",
-        fixture("departments").to_str().unwrap(),
-        "--out",
-        fresh.to_str().unwrap(),
-        "--pdf",
-        "--soffice",
-        "/nonexistent/soffice",
-    ]);
+    let o = build(
+        &fixture("departments"),
+        &fresh,
+        &["--pdf", "--soffice", "/nonexistent/soffice"],
+    );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(!fresh.exists(), "nothing is written without LibreOffice");
 
@@ -278,13 +257,7 @@ fn soffice_without_pdf_is_a_danish_usage_error() {
 fn a_failed_conversion_fails_the_build_and_leaves_the_previous_pack_whole() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("pakke");
-    let o = bilag(&[
-        "build",
-        fixture("departments").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
+    let o = build(&fixture("departments"), &out, &["--quiet"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let before = snapshot(&out);
 
@@ -336,13 +309,7 @@ fn a_failed_conversion_fails_the_build_and_leaves_the_previous_pack_whole() {
 fn a_conversion_past_its_time_limit_is_stopped_and_the_previous_pack_stays() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("pakke");
-    let o = bilag(&[
-        "build",
-        fixture("departments").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
+    let o = build(&fixture("departments"), &out, &["--quiet"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let before = snapshot(&out);
 

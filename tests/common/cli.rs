@@ -29,3 +29,15 @@ pub fn have(tool: &str) -> bool {
         .map(|o| o.status.success())
         .unwrap_or(false)
 }
+
+/// `bilag build INBOX --out OUT` with `extra` arguments after them.
+pub fn build(inbox: &std::path::Path, out: &std::path::Path, extra: &[&str]) -> Output {
+    command()
+        .arg("build")
+        .arg(inbox)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("bilag runs")
+}
