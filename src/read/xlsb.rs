@@ -31,6 +31,7 @@ use super::le::{u32_at, utf16};
 use super::limits::Budget;
 use super::sheet::SheetBuilder;
 use super::sniff::norm_name;
+use super::xlsx::attr;
 use super::ReadError;
 use super::{format_error as error, sheet_error as error_in};
 
@@ -134,18 +135,7 @@ fn relationships(zip: &mut ZipArchive<Cursor<&[u8]>>) -> HashMap<String, String>
         buf.clear();
         match xml.read_event_into(&mut buf) {
             Ok(Event::Start(e) | Event::Empty(e)) if e.name().as_ref() == "Relationship" => {
-                let get = |key: &str| {
-                    e.attributes()
-                        .with_checks(false)
-                        .flatten()
-                        .find(|a| a.key.as_ref() == key)
-                        .and_then(|a| {
-                            quick_xml::escape::unescape(&a.value)
-                                .ok()
-                                .map(|v| v.into_owned())
-                        })
-                };
-                if let (Some(id), Some(target)) = (get("Id"), get("Target")) {
+                if let (Some(id), Some(target)) = (attr(&e, "Id"), attr(&e, "Target")) {
                     out.insert(id, target);
                 }
             }

@@ -255,8 +255,9 @@ impl<'a> Parts<'a> {
     }
 }
 
-/// An attribute's value, XML entities decoded.
-fn attr(e: &BytesStart, key: &str) -> Option<String> {
+/// An attribute's value, XML entities decoded (also for xlsb's
+/// relationship parts, which are XML).
+pub(super) fn attr(e: &BytesStart, key: &str) -> Option<String> {
     e.attributes()
         .with_checks(false)
         .flatten()
