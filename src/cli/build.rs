@@ -4,7 +4,7 @@ use super::progress::{print_report, Progress};
 use super::{Exit, Fatal};
 use bilag::finding::{count_by_severity, Finding};
 use bilag::inbox::pack::{
-    publish_with, reconcile_and_write_pack, remove_stale, Manifest, ManifestInput, OutLock,
+    publish_with, reconcile_and_write_pack, remove_stale, Manifest, ManifestInput,
 };
 use bilag::inbox::watch::BuildReport;
 use bilag::inbox::{list_inbox, load_files_with};
@@ -80,15 +80,8 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
             bilag::internal::oserror::danish(&e)
         ))
     })?;
-    std::fs::create_dir_all(&args.out).map_err(|e| {
-        Fatal::new(format!(
-            "kan ikke oprette {}: {}",
-            args.out.display(),
-            bilag::internal::oserror::danish(&e)
-        ))
-    })?;
     // One bilag at a time on OUT; then what a killed run of our own left.
-    let _lock = OutLock::acquire(&args.out, "bilag build").map_err(Fatal::new)?;
+    let _lock = super::claim_out(&args.out, "bilag build")?;
     remove_stale(&args.out);
 
     let progress = Progress::new(args.quiet);

@@ -110,6 +110,22 @@ impl FormatArgs {
     }
 }
 
+/// Creates OUT if needed and takes its lock for `who` ("bilag build",
+/// "bilag watch"): one bilag at a time on a pack folder.
+///
+/// # Errors
+/// A Danish sentence when OUT cannot be created, or naming who holds it.
+pub fn claim_out(out: &std::path::Path, who: &str) -> Result<bilag::inbox::pack::OutLock, Fatal> {
+    std::fs::create_dir_all(out).map_err(|e| {
+        Fatal::new(format!(
+            "kan ikke oprette {}: {}",
+            out.display(),
+            bilag::internal::oserror::danish(&e)
+        ))
+    })?;
+    bilag::inbox::pack::OutLock::acquire(out, who).map_err(Fatal::new)
+}
+
 /// Refuses an OUT that is INBOX or lies inside it (contract §4): the next
 /// build would read its own pack as a submission, and bilag never writes
 /// into the inbox. OUT need not exist yet.

@@ -392,15 +392,7 @@ pub fn run(args: Args) -> Result<Exit, Fatal> {
         settle,
         pdf,
     };
-    std::fs::create_dir_all(&args.out).map_err(|e| {
-        Fatal::new(format!(
-            "kan ikke oprette {}: {}",
-            args.out.display(),
-            bilag::internal::oserror::danish(&e)
-        ))
-    })?;
-    let _lock =
-        bilag::inbox::pack::OutLock::acquire(&args.out, "bilag watch").map_err(Fatal::new)?;
+    let _lock = super::claim_out(&args.out, "bilag watch")?;
     let mut intake = Intake::open(opts, &hooks).map_err(Fatal::new)?;
     hooks.progress.log(&format!(
         "bilag: holder øje med {} — pakken skrives til {}. Stop med Ctrl-C.",
