@@ -229,10 +229,13 @@ fn cell_key(cell: Option<&str>) -> (u32, u32) {
         .map_or((0, 0), |(r, c)| (r, c))
 }
 
-/// Counts (errors, warnings, infos).
-pub fn count_by_severity(findings: &[Finding]) -> (usize, usize, usize) {
+/// Counts (errors, warnings, infos) of a list of findings, or of any
+/// selection of them (`group.iter().copied()`).
+pub fn count_by_severity<'a>(
+    findings: impl IntoIterator<Item = &'a Finding>,
+) -> (usize, usize, usize) {
     findings
-        .iter()
+        .into_iter()
         .fold((0, 0, 0), |(e, w, i), f| match f.severity {
             Severity::Error => (e + 1, w, i),
             Severity::Warning => (e, w + 1, i),

@@ -31,7 +31,7 @@
 mod chart;
 pub(crate) mod html;
 
-use crate::finding::{count_by_severity, Finding, Severity};
+use crate::finding::{count_by_severity, Finding};
 use crate::format::Format;
 use crate::model::Model;
 use crate::normalize::danish::{format_amount, Unit};
@@ -381,7 +381,7 @@ impl Page {
         self.out
             .push_str("<p>Fejl først, så advarsler og info. Hvert fund siger, hvilken fil, hvilket ark og hvilken celle der skal ses på.</p>\n");
         for (name, group) in findings_by_department(findings, status) {
-            let (e, w, i) = count_refs(&group);
+            let (e, w, i) = count_by_severity(group.iter().copied());
             // One block per department: printed whole on a page when it fits.
             self.out.push_str("<div class=\"afdeling\">\n<h3>");
             self.text(&name);
@@ -746,17 +746,6 @@ fn findings_by_department<'f>(
         .zip(groups)
         .filter(|(_, g)| !g.is_empty())
         .collect()
-}
-
-/// (errors, warnings, infos) of a group of findings.
-fn count_refs(findings: &[&Finding]) -> (usize, usize, usize) {
-    findings
-        .iter()
-        .fold((0, 0, 0), |(e, w, i), f| match f.severity {
-            Severity::Error => (e + 1, w, i),
-            Severity::Warning => (e, w + 1, i),
-            Severity::Info => (e, w, i + 1),
-        })
 }
 
 /// The total-mismatch finding at (file, sheet, cell), if any.
